@@ -1,0 +1,5 @@
+export * from './model';
+export * from './exact-json';
+export * from './parse';
+export * from './status';
+export * from './task-fields';
