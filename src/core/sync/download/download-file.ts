@@ -1,0 +1,360 @@
+// Downloads ONE file into the library the careful way: stream to `<final>.part` with backpressure
+// (memory stays flat however large the file), SHA-256 while streaming, resume with a Range request,
+// check the announced length, fsync, rename atomically, fsync the folder. A file is either complete
+// at its final name or absent there; never half.
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, rename, stat } from 'node:fs/promises';
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { DownloadError, describeUrl } from './errors';
+import {
+  ifRangeValue,
+  partPath,
+  readPartValidator,
+  removePartFiles,
+  writePartValidator,
+  type PartValidator,
+} from './part-state';
+import { checkDownloadUrl } from './url-policy';
+
+export interface DownloadProgress {
+  bytesDone: number;
+  bytesTotal: number | null;
+  /** Smoothed rate over the last moments. */
+  bytesPerSecond: number;
+}
+
+export interface DownloadOptions {
+  url: string;
+  /** Absolute final path, already checked to lie inside the library. */
+  destination: string;
+  /** Refuse bodies larger than this (default 8 GiB). */
+  maxBytes?: number;
+  /** Redirect hops followed, each re-checked against the URL policy (default 5). */
+  maxRedirects?: number;
+  /** No byte for this long → 'stalled' (default 30 s). */
+  idleTimeoutMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: DownloadProgress) => void;
+  /** Minimum time between two progress calls (default 250 ms); the last call always happens. */
+  progressIntervalMs?: number;
+}
+
+export interface DownloadResult {
+  destination: string;
+  bytes: number;
+  sha256: string;
+  /** Bytes kept from an earlier `.part` (0 when the download started from the beginning). */
+  resumedFrom: number;
+}
+
+export const DEFAULT_MAX_BYTES = 8 * 1024 ** 3;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const USER_AGENT = 'kling-archive (+https://github.com/kling-archive)';
+const WRITE_CHUNK = 1024 * 1024;
+
+interface OpenedResponse {
+  response: IncomingMessage;
+  url: URL;
+}
+
+function header(response: IncomingMessage, name: string): string | null {
+  const value = response.headers[name];
+  return typeof value === 'string' ? value : Array.isArray(value) ? (value[0] ?? null) : null;
+}
+
+/** One GET, following redirects by hand so that every hop passes the URL policy. */
+async function openResponse(
+  firstUrl: URL,
+  extraHeaders: Record<string, string>,
+  options: Required<Pick<DownloadOptions, 'maxRedirects' | 'idleTimeoutMs'>> & {
+    signal?: AbortSignal;
+    /** Set when the idle timer fired: the stream error that follows is only its echo. */
+    stall: { error: DownloadError | null };
+  },
+): Promise<OpenedResponse> {
+  let url = firstUrl;
+  for (let hop = 0; ; hop++) {
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const transport = url.protocol === 'https:' ? https : http;
+      const request = transport.request(url, {
+        method: 'GET',
+        headers: { 'user-agent': USER_AGENT, 'accept-encoding': 'identity', ...extraHeaders },
+        signal: options.signal,
+      });
+      // Socket inactivity, during the headers and the whole body alike.
+      request.setTimeout(options.idleTimeoutMs, () => {
+        options.stall.error = new DownloadError(
+          'stalled',
+          `No data from ${describeUrl(url)} for ${options.idleTimeoutMs} ms`,
+        );
+        request.destroy(options.stall.error);
+      });
+      request.once('response', resolve);
+      request.once('error', reject);
+      request.end();
+    });
+    if (!REDIRECTS.has(response.statusCode ?? 0)) return { response, url };
+    const location = header(response, 'location');
+    response.resume(); // drain the redirect body so the socket can be reused
+    if (!location) {
+      throw new DownloadError('http_status', `Redirect without a Location from ${describeUrl(url)}`, {
+        status: response.statusCode ?? 0,
+      });
+    }
+    if (hop >= options.maxRedirects) {
+      throw new DownloadError(
+        'too_many_redirects',
+        `More than ${options.maxRedirects} redirects from ${describeUrl(firstUrl)}`,
+      );
+    }
+    url = checkDownloadUrl(location, url);
+  }
+}
+
+/** `bytes 100-199/1000` → {start: 100, total: 1000}; total null for `*`. */
+function parseContentRange(value: string | null): { start: number; total: number | null } | null {
+  const match = value ? /^bytes\s+(\d+)-(\d+)\/(\d+|\*)$/i.exec(value.trim()) : null;
+  if (!match) return null;
+  const start = Number(match[1]);
+  const total = match[3] === '*' ? null : Number(match[3]);
+  return Number.isSafeInteger(start) && (total === null || Number.isSafeInteger(total))
+    ? { start, total }
+    : null;
+}
+
+function parseLength(value: string | null): number | null {
+  if (value === null || !/^\d+$/.test(value.trim())) return null;
+  const length = Number(value);
+  return Number.isSafeInteger(length) ? length : null;
+}
+
+async function hashExisting(file: string, hash: Hash, bytes: number): Promise<void> {
+  if (bytes === 0) return;
+  for await (const chunk of createReadStream(file, {
+    start: 0,
+    end: bytes - 1,
+    highWaterMark: WRITE_CHUNK,
+  })) {
+    hash.update(chunk as Buffer);
+  }
+}
+
+async function fsyncDirectory(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Some platforms (Windows) cannot open or sync a directory; the rename is still atomic there.
+  }
+}
+
+async function sizeOf(file: string): Promise<number | null> {
+  try {
+    return (await stat(file)).size;
+  } catch {
+    return null;
+  }
+}
+
+function toDownloadError(error: unknown, url: URL, signal: AbortSignal | undefined): DownloadError {
+  if (error instanceof DownloadError) return error;
+  if (signal?.aborted) return new DownloadError('aborted', 'Download stopped', { cause: error });
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new DownloadError('disk_full', 'The disk is full: the partial file was removed', { cause: error });
+  }
+  if (code && /^E(ACCES|PERM|ROFS|ISDIR|NOTDIR|MFILE|NFILE|NAMETOOLONG|EXIST|IO)$/.test(code)) {
+    return new DownloadError('file_system', `Cannot write the file (${code})`, { cause: error });
+  }
+  if (error instanceof Error && error.name === 'AbortError') {
+    return new DownloadError('aborted', 'Download stopped', { cause: error });
+  }
+  const detail = code ?? (error instanceof Error ? error.message : String(error));
+  return new DownloadError('network', `Connection to ${describeUrl(url)} failed (${detail})`, {
+    cause: error,
+  });
+}
+
+/**
+ * Downloads `url` to `destination`. Throws a DownloadError on every failure; a `.part` stays for a
+ * later resume unless the error makes it worthless (disk full, too large, server changed the file).
+ */
+export async function downloadFile(options: DownloadOptions): Promise<DownloadResult> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxRedirects = options.maxRedirects ?? 5;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+  const progressIntervalMs = options.progressIntervalMs ?? 250;
+  const { destination, signal } = options;
+  const firstUrl = checkDownloadUrl(options.url);
+  const part = partPath(destination);
+  let currentUrl = firstUrl;
+  const stall: { error: DownloadError | null } = { error: null };
+  let overlong = false; // more bytes than announced: the .part is not a prefix of anything
+
+  try {
+    if (signal?.aborted) throw new DownloadError('aborted', 'Download stopped');
+    await mkdir(path.dirname(destination), { recursive: true });
+
+    // A .part without its validator cannot be trusted: start over.
+    let validator = await readPartValidator(destination);
+    let resumeFrom = validator ? ((await sizeOf(part)) ?? 0) : 0;
+    if (validator?.totalBytes !== null && validator && resumeFrom > validator.totalBytes) resumeFrom = 0;
+    if (resumeFrom === 0) await removePartFiles(destination);
+
+    let opened: OpenedResponse | null = null;
+    let start = 0;
+    let total: number | null = null;
+    for (let attempt = 0; attempt < 2 && !opened; attempt++) {
+      const extra: Record<string, string> = {};
+      if (resumeFrom > 0 && validator) {
+        extra.range = `bytes=${resumeFrom}-`;
+        const ifRange = ifRangeValue(validator);
+        if (ifRange) extra['if-range'] = ifRange;
+      }
+      const candidate = await openResponse(firstUrl, extra, { maxRedirects, idleTimeoutMs, signal, stall });
+      currentUrl = candidate.url;
+      const { response } = candidate;
+      const status = response.statusCode ?? 0;
+      const etag = header(response, 'etag');
+      const lastModified = header(response, 'last-modified');
+
+      if (status === 200) {
+        // A full body, also when the server ignored our Range (or If-Range said the file changed).
+        opened = candidate;
+        start = 0;
+        total = parseLength(header(response, 'content-length'));
+      } else if (status === 206 && extra.range && validator) {
+        const range = parseContentRange(header(response, 'content-range'));
+        const changed =
+          (validator.etag !== null && etag !== null && etag !== validator.etag) ||
+          (validator.lastModified !== null &&
+            lastModified !== null &&
+            lastModified !== validator.lastModified) ||
+          (validator.totalBytes !== null && range?.total !== null && range?.total !== validator.totalBytes);
+        if (!range || range.start !== resumeFrom || changed) {
+          // The server's file is not the one we have half of (or it answered another range): start over.
+          response.destroy();
+          await removePartFiles(destination);
+          resumeFrom = 0;
+          validator = null;
+          continue;
+        }
+        opened = candidate;
+        start = resumeFrom;
+        total = range.total;
+      } else if (status === 416 && extra.range) {
+        response.resume();
+        await removePartFiles(destination);
+        resumeFrom = 0;
+        validator = null;
+      } else {
+        response.resume();
+        throw new DownloadError('http_status', `HTTP ${status} from ${describeUrl(candidate.url)}`, {
+          status,
+        });
+      }
+    }
+    if (!opened)
+      throw new DownloadError(
+        'bad_range',
+        `The server at ${describeUrl(currentUrl)} answered ranges inconsistently`,
+      );
+    const { response } = opened;
+
+    if (total !== null && total > maxBytes) {
+      response.destroy();
+      await removePartFiles(destination);
+      throw new DownloadError(
+        'too_large',
+        `The file at ${describeUrl(currentUrl)} is ${total} bytes, over the ${maxBytes}-byte limit`,
+      );
+    }
+    await writePartValidator(destination, {
+      etag: header(response, 'etag'),
+      lastModified: header(response, 'last-modified'),
+      totalBytes: total,
+    } satisfies PartValidator);
+
+    const hash = createHash('sha256');
+    if (start > 0) await hashExisting(part, hash, start);
+
+    let bytesDone = start;
+    let lastEmitAt = performance.now();
+    let lastEmitBytes = bytesDone;
+    let rate = 0;
+    const emit = (force: boolean) => {
+      if (!options.onProgress) return;
+      const now = performance.now();
+      const elapsed = now - lastEmitAt;
+      if (!force && elapsed < progressIntervalMs) return;
+      if (elapsed > 0) {
+        const instant = ((bytesDone - lastEmitBytes) * 1000) / elapsed;
+        rate = rate === 0 ? instant : rate * 0.7 + instant * 0.3;
+      }
+      lastEmitAt = now;
+      lastEmitBytes = bytesDone;
+      options.onProgress({ bytesDone, bytesTotal: total, bytesPerSecond: Math.round(rate) });
+    };
+
+    const measure = async function* (source: AsyncIterable<Buffer>) {
+      for await (const chunk of source) {
+        bytesDone += chunk.length;
+        if (bytesDone > maxBytes) {
+          throw new DownloadError(
+            'too_large',
+            `The file at ${describeUrl(currentUrl)} grew over the ${maxBytes}-byte limit`,
+          );
+        }
+        if (total !== null && bytesDone > total) {
+          overlong = true;
+          throw new DownloadError(
+            'length_mismatch',
+            `More bytes than announced from ${describeUrl(currentUrl)}`,
+          );
+        }
+        hash.update(chunk);
+        emit(false);
+        yield chunk;
+      }
+    };
+
+    // `flush` fsyncs the file before the stream closes.
+    const sink = createWriteStream(part, {
+      flags: start > 0 ? 'a' : 'w',
+      flush: true,
+      highWaterMark: WRITE_CHUNK,
+    });
+    try {
+      await pipeline(response, measure, sink, { signal });
+    } finally {
+      if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
+    }
+    if (total !== null && bytesDone !== total) {
+      throw new DownloadError(
+        'length_mismatch',
+        `The body from ${describeUrl(currentUrl)} ended at ${bytesDone} of ${total} bytes`,
+      );
+    }
+    emit(true);
+
+    await rename(part, destination);
+    await fsyncDirectory(path.dirname(destination));
+    await removePartFiles(destination);
+    return { destination, bytes: bytesDone, sha256: hash.digest('hex'), resumedFrom: start };
+  } catch (error) {
+    const failure = stall.error ?? toDownloadError(error, currentUrl, signal);
+    // Worthless leftovers go; a resumable .part stays.
+    if (failure.code === 'disk_full' || failure.code === 'too_large' || overlong) {
+      await removePartFiles(destination).catch(() => undefined);
+    }
+    throw failure;
+  }
+}
