@@ -1,0 +1,46 @@
+// Turns whatever a person types into a safe FTS5 query. Nothing the user types is passed through as
+// FTS syntax: words become quoted prefix terms ("dog"*), "quoted phrases" stay exact phrases, and
+// operators (AND, OR, NOT, NEAR), stars, colons, parentheses and stray quotes are just text.
+const WORD = /[\p{L}\p{N}]+/gu;
+const MAX_TERMS = 16;
+
+const quote = (text: string) => `"${text.replace(/"/g, '""')}"`;
+
+/** The MATCH expression for `input`, or null when it holds nothing searchable. */
+export function buildFtsQuery(input: string): string | null {
+  const terms: string[] = [];
+  const text = input.normalize('NFC');
+  // Split on double quotes: odd pieces were inside quotes (an unbalanced last quote still counts).
+  const pieces = text.split('"');
+  pieces.forEach((piece, index) => {
+    const words = piece.match(WORD) ?? [];
+    if (words.length === 0) return;
+    const quoted = index % 2 === 1 && index < pieces.length - 1;
+    if (quoted) terms.push(quote(words.join(' ')));
+    else for (const word of words) terms.push(`${quote(word)}*`);
+  });
+  if (terms.length === 0) return null;
+  // Prompt and task type; the negative prompt is indexed but matching it would surprise people.
+  return `{prompt type} : (${terms.slice(0, MAX_TERMS).join(' ')})`;
+}
+
+export const SNIPPET_OPEN = '\u0001';
+export const SNIPPET_CLOSE = '\u0002';
+
+/** Splits a snippet marked with SNIPPET_OPEN/CLOSE into parts, so the UI never renders markup. */
+export function snippetParts(marked: string): Array<{ text: string; match: boolean }> {
+  const parts: Array<{ text: string; match: boolean }> = [];
+  let match = false;
+  let current = '';
+  for (const char of marked) {
+    if (char === SNIPPET_OPEN || char === SNIPPET_CLOSE) {
+      if (current) parts.push({ text: current, match });
+      current = '';
+      match = char === SNIPPET_OPEN;
+    } else {
+      current += char;
+    }
+  }
+  if (current) parts.push({ text: current, match });
+  return parts;
+}

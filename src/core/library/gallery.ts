@@ -1,0 +1,206 @@
+// The gallery page: filters, sorts and keyset pagination. Page N costs what page 1 costs: the
+// cursor is the last row's sort key and every sort has an index that serves it (works.id is
+// time-ordered, so newest/oldest walk the rowid, or the FTS index's rowid for text searches).
+// Pages are fetched in two steps — keys first, then the few rows shown — so that a sort that must
+// order a whole match set (longest + text) never computes paths or snippets for rows it drops.
+import type { Database, Statement } from 'better-sqlite3';
+import type {
+  GalleryItem,
+  GalleryPage,
+  GalleryQuery,
+  GallerySort,
+  TaskPhase,
+} from '../../shared/domain/library';
+import { decodeCursor, encodeCursor } from './cursor';
+import type { CursorKey } from './cursor';
+import { buildFtsQuery, SNIPPET_CLOSE, SNIPPET_OPEN, snippetParts } from './fts-query';
+import { KEY_SLOTS } from './work-key';
+
+export const DEFAULT_PAGE_SIZE = 60;
+
+interface KeyRow {
+  id: number;
+  duration_ms: number;
+}
+
+interface ItemRow {
+  id: number;
+  work_id: string;
+  task_id: string;
+  email: string;
+  content_type: string | null;
+  task_type: string | null;
+  model_version: string | null;
+  phase: TaskPhase;
+  width: number | null;
+  height: number | null;
+  duration_ms: number;
+  created_at: number;
+  favorite: number;
+  prompt: string | null;
+  media_path: string | null;
+  cover_path: string | null;
+}
+
+const ITEM_SQL = `SELECT w.id, w.work_id, t.task_id, a.email, w.content_type, w.task_type, w.model_version,
+    w.phase, w.width, w.height, w.duration_ms, w.created_at, w.favorite, t.prompt,
+    (SELECT f.rel_path FROM files f WHERE f.work_id = w.id AND f.kind IN ('video','image')
+       AND f.state = 'done' LIMIT 1) AS media_path,
+    (SELECT f.rel_path FROM files f WHERE f.work_id = w.id AND f.kind = 'cover'
+       AND f.state = 'done' LIMIT 1) AS cover_path
+  FROM works w JOIN tasks t ON t.id = w.task_id JOIN accounts a ON a.id = w.account_id`;
+
+export function toGalleryItem(row: ItemRow): GalleryItem {
+  return {
+    workId: row.work_id,
+    taskId: row.task_id,
+    account: row.email,
+    contentType: row.content_type,
+    taskType: row.task_type,
+    modelVersion: row.model_version,
+    phase: row.phase,
+    width: row.width,
+    height: row.height,
+    durationMs: row.duration_ms > 0 ? row.duration_ms : null,
+    createdAt: row.created_at,
+    favorite: row.favorite === 1,
+    prompt: row.prompt,
+    snippet: null,
+    mediaPath: row.media_path,
+    coverPath: row.cover_path,
+  };
+}
+
+export class GalleryQueries {
+  private readonly itemById: Statement<[number], ItemRow>;
+  private readonly itemByWorkId: Statement<[string], ItemRow>;
+  private readonly accountByEmail: Statement<[string], { id: number }>;
+  private readonly keyStatements = new Map<string, Statement<unknown[], KeyRow>>();
+  private readonly snippetStatements = new Map<
+    number,
+    Statement<unknown[], { id: number; snippet: string }>
+  >();
+
+  constructor(private readonly db: Database) {
+    this.itemById = db.prepare(`${ITEM_SQL} WHERE w.id = ?`);
+    this.itemByWorkId = db.prepare(`${ITEM_SQL} WHERE w.work_id = ?`);
+    this.accountByEmail = db.prepare('SELECT id FROM accounts WHERE email = ?');
+  }
+
+  item(workId: string): GalleryItem | null {
+    const row = this.itemByWorkId.get(workId);
+    return row ? toGalleryItem(row) : null;
+  }
+
+  page(query: GalleryQuery): GalleryPage {
+    const sort: GallerySort = query.sort ?? 'newest';
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const match = query.text ? buildFtsQuery(query.text) : null;
+    const cursor = query.cursor ? decodeCursor(query.cursor, sort, sort === 'longest' ? 2 : 1) : null;
+
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const idColumn = match ? 'work_search.rowid' : 'w.id';
+    if (match) {
+      where.push('work_search MATCH ?');
+      params.push(match);
+    }
+    if (query.account !== undefined) {
+      const account = this.accountByEmail.get(query.account);
+      if (!account) return { items: [], nextCursor: null };
+      where.push('w.account_id = ?');
+      params.push(account.id);
+    }
+    for (const [column, value] of [
+      ['w.phase', query.phase],
+      ['w.content_type', query.contentType],
+      ['w.task_type', query.taskType],
+      ['w.model_version', query.modelVersion],
+    ] as const) {
+      if (value !== undefined) {
+        where.push(`${column} = ?`);
+        params.push(value);
+      }
+    }
+    if (query.favoritesOnly) where.push('w.favorite = 1');
+    // Dates become a range of the time-ordered key: the rowid (or FTS rowid) does the filtering.
+    if (query.createdFrom !== undefined) {
+      where.push(`${idColumn} >= ?`);
+      params.push(Math.max(0, query.createdFrom) * KEY_SLOTS);
+    }
+    if (query.createdTo !== undefined) {
+      where.push(`${idColumn} < ?`);
+      params.push(Math.max(0, query.createdTo) * KEY_SLOTS);
+    }
+    if (cursor) {
+      if (sort === 'newest') where.push(`${idColumn} < ?`);
+      else if (sort === 'oldest') where.push(`${idColumn} > ?`);
+      else where.push('(w.duration_ms, w.id) < (?, ?)');
+      params.push(...cursor);
+    }
+    const order =
+      sort === 'newest'
+        ? `${idColumn} DESC`
+        : sort === 'oldest'
+          ? `${idColumn} ASC`
+          : 'w.duration_ms DESC, w.id DESC';
+    const from = match ? 'work_search JOIN works w ON w.id = work_search.rowid' : 'works w';
+    const sql = `SELECT w.id, w.duration_ms FROM ${from}
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`;
+    params.push(limit + 1);
+
+    const keys = this.keyStatement(sql).all(...params);
+    const more = keys.length > limit;
+    const shown = more ? keys.slice(0, limit) : keys;
+    const items = shown.map((key) => {
+      const row = this.itemById.get(key.id);
+      if (!row) throw new Error(`work ${key.id} vanished while reading a page`);
+      return toGalleryItem(row);
+    });
+    if (match && items.length > 0) this.addSnippets(match, shown, items);
+    const last = shown.at(-1);
+    let nextCursor: string | null = null;
+    if (more && last) {
+      const key: CursorKey = sort === 'longest' ? [last.duration_ms, last.id] : [last.id];
+      nextCursor = encodeCursor(sort, key);
+    }
+    return { items, nextCursor };
+  }
+
+  /** The SQL that would run for a query's key step, with SQLite's plan (benchmarks, debugging). */
+  explain(sql: string, params: unknown[]): string[] {
+    return this.db
+      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .all(...params)
+      .map((row) => (row as { detail: string }).detail);
+  }
+
+  private keyStatement(sql: string): Statement<unknown[], KeyRow> {
+    let statement = this.keyStatements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      // A handful of shapes exist (filters × sorts); keep them prepared, but bounded.
+      if (this.keyStatements.size > 200) this.keyStatements.clear();
+      this.keyStatements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private addSnippets(match: string, keys: KeyRow[], items: GalleryItem[]): void {
+    let statement = this.snippetStatements.get(keys.length);
+    if (!statement) {
+      statement = this.db.prepare(
+        `SELECT rowid AS id, snippet(work_search, 0, '${SNIPPET_OPEN}', '${SNIPPET_CLOSE}', '…', 16) AS snippet
+         FROM work_search WHERE work_search MATCH ? AND rowid IN (${keys.map(() => '?').join(',')})`,
+      );
+      this.snippetStatements.set(keys.length, statement);
+    }
+    const byId = new Map<number, string>();
+    for (const row of statement.all(match, ...keys.map((key) => key.id))) byId.set(row.id, row.snippet);
+    keys.forEach((key, index) => {
+      const item = items[index];
+      const snippet = byId.get(key.id);
+      if (item && snippet) item.snippet = snippetParts(snippet);
+    });
+  }
+}

@@ -1,0 +1,264 @@
+// Turns task snapshots (GET /tasks/{id} answers or history entries) into rows, idempotently.
+// Rules: an older snapshot never replaces a newer one (task updateTime), a final status is never
+// downgraded, works are never removed, and a stale snapshot may still add works we did not know.
+import type { Database, Statement } from 'better-sqlite3';
+import { IdSchema, interpretStatus, readTaskFacts } from '../../shared/useapi';
+import type { TaskResponse, TaskWork } from '../../shared/useapi';
+import { WorkKeys } from './work-key';
+
+export interface SnapshotInput {
+  /** The account's email. */
+  account: string;
+  snapshot: TaskResponse;
+  /** The exact response text: kept for task.json and the raw column. */
+  raw: string;
+}
+
+export type IngestOutcome = 'inserted' | 'updated' | 'unchanged' | 'stale' | 'rejected';
+
+export interface IngestResult {
+  taskId: string | null;
+  outcome: IngestOutcome;
+  /** Why a snapshot was rejected. */
+  problem?: string;
+}
+
+export class IngestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IngestError';
+  }
+}
+
+interface ExistingTask {
+  id: number;
+  account_id: number;
+  updated_at: number | null;
+  final: number;
+  snapshot_at: number | null;
+}
+
+export function snapshotTaskId(snapshot: TaskResponse): string | null {
+  const fromTask = snapshot.task?.id;
+  if (fromTask) return fromTask;
+  return snapshot.works?.find((work) => work.taskId)?.taskId ?? null;
+}
+
+function statusOf(snapshot: TaskResponse) {
+  // History entries carry their status on the works only.
+  const work = snapshot.works?.find((w) => w.status !== undefined || w.status_name !== undefined);
+  const hasOwn =
+    snapshot.status ?? snapshot.task?.status ?? snapshot.status_name ?? snapshot.task?.status_name;
+  if (hasOwn !== undefined || !work) return interpretStatus(snapshot);
+  return interpretStatus({
+    ...snapshot,
+    status: work.status,
+    status_name: work.status_name,
+    status_final: work.status_final,
+  });
+}
+
+const finiteOrNull = (value: number | undefined | null) =>
+  typeof value === 'number' && Number.isFinite(value) ? value : null;
+
+function minWorkTime(works: readonly TaskWork[]): number | null {
+  let min: number | null = null;
+  for (const work of works) {
+    const time = finiteOrNull(work.createTime);
+    if (time !== null && time > 0 && (min === null || time < min)) min = time;
+  }
+  return min;
+}
+
+export class Ingestor {
+  private readonly keys: WorkKeys;
+  private readonly accountIds = new Map<string, number>();
+  private readonly insertAccount: Statement<[string]>;
+  private readonly selectAccount: Statement<[string], { id: number }>;
+  private readonly selectTask: Statement<[string], ExistingTask>;
+  private readonly selectRaw: Statement<[number], { raw: string }>;
+  private readonly insertTask: Statement<Record<string, unknown>>;
+  private readonly updateTask: Statement<Record<string, unknown>>;
+  private readonly upsertRaw: Statement<[number, string]>;
+  private readonly selectWork: Statement<[string], { id: number }>;
+  private readonly insertWork: Statement<Record<string, unknown>>;
+  private readonly updateWork: Statement<Record<string, unknown>>;
+  private readonly syncWorksOfTask: Statement<Record<string, unknown>>;
+  private readonly insertPending: Statement<[string, number, number]>;
+
+  constructor(private readonly db: Database) {
+    this.keys = new WorkKeys(db);
+    this.insertAccount = db.prepare('INSERT INTO accounts(email) VALUES (?) ON CONFLICT(email) DO NOTHING');
+    this.selectAccount = db.prepare('SELECT id FROM accounts WHERE email = ?');
+    this.selectTask = db.prepare(
+      'SELECT id, account_id, updated_at, final, snapshot_at FROM tasks WHERE task_id = ?',
+    );
+    this.selectRaw = db.prepare('SELECT raw FROM task_snapshots WHERE task_id = ?');
+    const taskColumns = `type = @type, status = @status, status_name = @status_name, final = @final,
+      phase = @phase, reason = @reason, prompt = @prompt, negative_prompt = @negative_prompt,
+      duration = @duration, model_version = @model_version, arguments = @arguments,
+      input_urls = @input_urls, created_at = coalesce(@created_at, created_at),
+      updated_at = @updated_at, snapshot_at = @snapshot_at`;
+    this.insertTask = db.prepare(`INSERT INTO tasks (task_id, account_id, type, status, status_name, final,
+        phase, reason, prompt, negative_prompt, duration, model_version, arguments, input_urls, created_at,
+        updated_at, snapshot_at, next_poll_at)
+      VALUES (@task_id, @account_id, @type, @status, @status_name, @final, @phase, @reason, @prompt,
+        @negative_prompt, @duration, @model_version, @arguments, @input_urls, @created_at, @updated_at,
+        @snapshot_at, CASE WHEN @final THEN NULL ELSE @snapshot_at END)`);
+    this.updateTask = db.prepare(`UPDATE tasks SET ${taskColumns},
+      next_poll_at = CASE WHEN @final THEN NULL ELSE next_poll_at END,
+      last_error = CASE WHEN @final THEN NULL ELSE last_error END
+      WHERE id = @id`);
+    this.upsertRaw = db.prepare(
+      'INSERT INTO task_snapshots(task_id, raw) VALUES (?, ?) ON CONFLICT(task_id) DO UPDATE SET raw = excluded.raw',
+    );
+    this.selectWork = db.prepare('SELECT id FROM works WHERE work_id = ?');
+    this.insertWork = db.prepare(`INSERT INTO works (id, work_id, task_id, content_type, width, height,
+        duration_ms, result_url, cover_url, favorite, created_at, account_id, task_type, model_version, phase)
+      VALUES (@id, @work_id, @task_id, @content_type, @width, @height, @duration_ms, @result_url, @cover_url,
+        @favorite, @created_at, @account_id, @task_type, @model_version, @phase)`);
+    this.updateWork = db.prepare(`UPDATE works SET content_type = @content_type, width = @width,
+        height = @height, duration_ms = @duration_ms, result_url = coalesce(@result_url, result_url),
+        cover_url = coalesce(@cover_url, cover_url)
+      WHERE id = @id`);
+    this.syncWorksOfTask = db.prepare(`UPDATE works SET task_type = @task_type,
+        model_version = @model_version, phase = @phase
+      WHERE task_id = @task_id AND (task_type IS NOT @task_type OR model_version IS NOT @model_version
+        OR phase IS NOT @phase)`);
+    this.insertPending = db.prepare(`INSERT INTO tasks (task_id, account_id, next_poll_at) VALUES (?, ?, ?)
+      ON CONFLICT(task_id) DO NOTHING`);
+  }
+
+  accountId(email: string): number {
+    const cached = this.accountIds.get(email);
+    if (cached !== undefined) return cached;
+    this.insertAccount.run(email);
+    const id = this.selectAccount.get(email)?.id;
+    if (id === undefined) throw new IngestError(`could not record the account ${email}`);
+    this.accountIds.set(email, id);
+    return id;
+  }
+
+  /** Forget cached account ids (after a transaction that created accounts was rolled back). */
+  resetCache(): void {
+    this.accountIds.clear();
+  }
+
+  /** Records a task id the user typed, to be polled; does nothing when the task is known. */
+  addPending(account: string, taskId: string, now: number): boolean {
+    if (!IdSchema.safeParse(taskId).success) {
+      throw new IngestError(`a task id is a number of up to 40 digits, not ${JSON.stringify(taskId)}`);
+    }
+    return this.insertPending.run(taskId, this.accountId(account), now).changes > 0;
+  }
+
+  /** Applies one snapshot. Must run inside a transaction (the callers wrap it). */
+  ingest(input: SnapshotInput, now: number): IngestResult {
+    const { snapshot, raw } = input;
+    const taskId = snapshotTaskId(snapshot);
+    if (!taskId) return { taskId: null, outcome: 'rejected', problem: 'the snapshot carries no task id' };
+    if (!input.account) return { taskId, outcome: 'rejected', problem: 'no account given' };
+
+    const works = (snapshot.works ?? []).filter((work): work is TaskWork & { workId: string } =>
+      Boolean(work.workId),
+    );
+    const status = statusOf(snapshot);
+    const facts = readTaskFacts(snapshot);
+    const task = snapshot.task ?? null;
+    const updatedAt = finiteOrNull(task?.updateTime) ?? minWorkTime(works);
+    const createdAt = finiteOrNull(task?.createTime) ?? minWorkTime(works);
+    const type = task?.type ?? task?.taskInfo?.type ?? works[0]?.type ?? null;
+    const info = task?.taskInfo ?? works.find((w) => w.taskInfo)?.taskInfo ?? null;
+    const args = (info?.arguments ?? [])
+      .filter((arg) => typeof arg.name === 'string')
+      .map((arg) => ({ name: arg.name as string, value: arg.value == null ? null : String(arg.value) }));
+
+    const existing = this.selectTask.get(taskId);
+    let outcome: IngestOutcome;
+    let rowId: number;
+    let accountId: number;
+    const row = {
+      task_id: taskId,
+      type,
+      status: status.status,
+      status_name: status.statusName,
+      final: status.final ? 1 : 0,
+      phase: status.phase,
+      reason: status.reason,
+      prompt: facts.prompt,
+      negative_prompt: facts.negativePrompt,
+      duration: facts.duration,
+      model_version: facts.modelVersion,
+      arguments: JSON.stringify(args),
+      input_urls: JSON.stringify(facts.inputUrls),
+      created_at: createdAt,
+      updated_at: updatedAt,
+      snapshot_at: now,
+    };
+
+    if (!existing) {
+      accountId = this.accountId(input.account);
+      rowId = Number(this.insertTask.run({ ...row, account_id: accountId }).lastInsertRowid);
+      this.upsertRaw.run(rowId, raw);
+      outcome = 'inserted';
+    } else {
+      rowId = existing.id;
+      accountId = existing.account_id; // a task never moves between accounts
+      const known = existing.snapshot_at !== null;
+      const downgrade = existing.final === 1 && !status.final;
+      const older = (updatedAt ?? -1) < (existing.updated_at ?? -1);
+      if (known && (downgrade || older)) {
+        outcome = 'stale';
+      } else if (known && this.selectRaw.get(rowId)?.raw === raw) {
+        outcome = 'unchanged';
+      } else {
+        this.updateTask.run({ ...row, id: rowId });
+        this.upsertRaw.run(rowId, raw);
+        outcome = 'updated';
+      }
+    }
+
+    const current = outcome === 'stale' ? null : row;
+    if (current && outcome === 'updated') {
+      this.syncWorksOfTask.run({
+        task_id: rowId,
+        task_type: type,
+        model_version: facts.modelVersion,
+        phase: status.phase,
+      });
+    }
+    let addedWork = false;
+    for (const work of works) {
+      const found = this.selectWork.get(work.workId);
+      const media = work.resource ?? null;
+      const values = {
+        content_type: work.contentType ?? null,
+        width: finiteOrNull(media?.width),
+        height: finiteOrNull(media?.height),
+        duration_ms: Math.max(0, Math.round(finiteOrNull(media?.duration) ?? 0)),
+        result_url: media?.resource || null,
+        cover_url: work.cover?.resource || null,
+      };
+      if (found) {
+        if (current && outcome !== 'unchanged') this.updateWork.run({ ...values, id: found.id });
+        continue;
+      }
+      const workCreated = finiteOrNull(work.createTime) ?? createdAt ?? now;
+      this.insertWork.run({
+        ...values,
+        id: this.keys.next(workCreated),
+        work_id: work.workId,
+        task_id: rowId,
+        favorite: work.favored || work.starred ? 1 : 0,
+        created_at: workCreated,
+        account_id: accountId,
+        task_type: type,
+        model_version: facts.modelVersion,
+        phase: status.phase,
+      });
+      addedWork = true;
+    }
+    if (addedWork && (outcome === 'unchanged' || outcome === 'stale')) outcome = 'updated';
+    return { taskId, outcome };
+  }
+}

@@ -1,0 +1,207 @@
+// The library: one folder on disk, its SQLite index, and every operation the app and the sync
+// engine perform on them. Statements are prepared once, in the stores this class holds.
+import type { Database, Statement } from 'better-sqlite3';
+import type {
+  Facets,
+  GalleryPage,
+  GalleryQuery,
+  LibraryStats,
+  TaskListPage,
+  TaskListQuery,
+  WorkDetail,
+} from '../../shared/domain/library';
+import { openDatabase } from './database';
+import { FileStore } from './files';
+import type { FileRow, PlannedFile } from './files';
+import { GalleryQueries } from './gallery';
+import { Ingestor } from './ingest';
+import type { IngestResult, SnapshotInput } from './ingest';
+import { backupDir, indexPath } from './paths';
+import { Reports } from './reports';
+import { writeAccountSidecar, writeTaskSidecar } from './sidecar';
+import { TaskStore } from './tasks';
+import type { DueTask, PollUpdate, TaskRow, TaskStateUpdate } from './tasks';
+
+export interface LibraryOptions {
+  /** Clock, for tests. */
+  now?: () => number;
+  /** Write task.json / account.json beside the media after each ingest (default true). */
+  sidecars?: boolean;
+}
+
+export interface IngestOptions {
+  /** Override the library's `sidecars` option for this call. */
+  sidecars?: boolean;
+}
+
+export class Library {
+  readonly root: string;
+  readonly db: Database;
+  private readonly now: () => number;
+  private readonly sidecars: boolean;
+  private readonly ingestor: Ingestor;
+  private readonly galleryQueries: GalleryQueries;
+  private readonly reports: Reports;
+  readonly tasks: TaskStore;
+  readonly files: FileStore;
+  private readonly sidecarSource: Statement<
+    [string],
+    { email: string; label: string | null; created_at: number | null; raw: string }
+  >;
+  private readonly setLabel: Statement<[string | null, string]>;
+  private readonly setFavoriteStatement: Statement<[number, string]>;
+  private readonly accountsWithSidecar = new Set<string>();
+
+  constructor(root: string, db: Database, options: LibraryOptions = {}) {
+    this.root = root;
+    this.db = db;
+    this.now = options.now ?? Date.now;
+    this.sidecars = options.sidecars ?? true;
+    this.ingestor = new Ingestor(db);
+    this.galleryQueries = new GalleryQueries(db);
+    this.reports = new Reports(db, this.galleryQueries);
+    this.tasks = new TaskStore(db);
+    this.files = new FileStore(db, root);
+    this.sidecarSource = db.prepare(`SELECT a.email, a.label, t.created_at, s.raw
+      FROM tasks t JOIN accounts a ON a.id = t.account_id JOIN task_snapshots s ON s.task_id = t.id
+      WHERE t.task_id = ?`);
+    this.setLabel = db.prepare('UPDATE accounts SET label = ? WHERE email = ?');
+    this.setFavoriteStatement = db.prepare('UPDATE works SET favorite = ? WHERE work_id = ?');
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  // ── accounts ──────────────────────────────────────────────────────────────────────────────
+
+  upsertAccount(email: string, label: string | null = null): void {
+    this.db.transaction(() => {
+      this.ingestor.accountId(email);
+      if (label !== null) this.setLabel.run(label, email);
+    })();
+  }
+
+  // ── ingest ────────────────────────────────────────────────────────────────────────────────
+
+  /** One task snapshot, in one transaction. */
+  ingest(input: SnapshotInput, options: IngestOptions = {}): IngestResult {
+    return this.ingestMany([input], options)[0] as IngestResult;
+  }
+
+  /** Thousands of snapshots in one transaction: all applied, or (on a crash) none. */
+  ingestMany(inputs: readonly SnapshotInput[], options: IngestOptions = {}): IngestResult[] {
+    const now = this.now();
+    let results: IngestResult[];
+    try {
+      results = this.db.transaction(() => inputs.map((input) => this.ingestor.ingest(input, now)))();
+    } catch (error) {
+      this.ingestor.resetCache();
+      throw error;
+    }
+    if (options.sidecars ?? this.sidecars) {
+      results.forEach((result) => {
+        if (result.taskId && (result.outcome === 'inserted' || result.outcome === 'updated')) {
+          this.writeSidecar(result.taskId);
+        }
+      });
+    }
+    return results;
+  }
+
+  /** Records a task id to poll (typed by the user); false when it was already known. */
+  addPendingTask(account: string, taskId: string): boolean {
+    return this.db.transaction(() => this.ingestor.addPending(account, taskId, this.now()))();
+  }
+
+  /** (Re)writes a task's task.json from the stored raw response; null when no snapshot exists yet. */
+  writeSidecar(taskId: string): string | null {
+    const source = this.sidecarSource.get(taskId);
+    if (!source) return null;
+    if (!this.accountsWithSidecar.has(source.email)) {
+      writeAccountSidecar(this.root, source.email, source.label);
+      this.accountsWithSidecar.add(source.email);
+    }
+    return writeTaskSidecar(this.root, source.email, source.created_at, taskId, source.raw);
+  }
+
+  // ── the sync engine's side ────────────────────────────────────────────────────────────────
+
+  task(taskId: string): TaskRow | null {
+    return this.tasks.get(taskId);
+  }
+
+  dueTasks(limit = 50, now = this.now()): DueTask[] {
+    return this.tasks.dueForPolling(now, limit);
+  }
+
+  updatePolling(taskId: string, update: PollUpdate): boolean {
+    return this.tasks.updatePolling(taskId, update);
+  }
+
+  updateTaskState(taskId: string, update: TaskStateUpdate): boolean {
+    return this.tasks.updateState(taskId, update);
+  }
+
+  /** Where a task's files belong (relative paths), without recording anything. */
+  planFiles(taskId: string): PlannedFile[] {
+    return this.files.plan(taskId);
+  }
+
+  createFileRows(taskId: string): FileRow[] {
+    return this.files.createForTask(taskId, this.now());
+  }
+
+  claimFiles(limit: number): FileRow[] {
+    return this.files.claim(limit, this.now());
+  }
+
+  recordFileProgress(fileId: number, bytesDone: number, totalBytes: number | null = null): void {
+    this.files.recordProgress(fileId, bytesDone, totalBytes, this.now());
+  }
+
+  recordFileDone(fileId: number, bytes: number, sha256: string): void {
+    this.files.recordDone(fileId, bytes, sha256, this.now());
+  }
+
+  recordFileFailed(fileId: number, error: string): void {
+    this.files.recordFailed(fileId, error, this.now());
+  }
+
+  /** Absolute path of a library-relative path, refused if it would leave the library. */
+  absolutePath(relativePath: string): string {
+    return this.files.absolutePath(relativePath);
+  }
+
+  // ── the UI's side ─────────────────────────────────────────────────────────────────────────
+
+  gallery(query: GalleryQuery = {}): GalleryPage {
+    return this.galleryQueries.page(query);
+  }
+
+  facets(): Facets {
+    return this.reports.facets();
+  }
+
+  workDetail(workId: string): WorkDetail | null {
+    return this.reports.workDetail(workId);
+  }
+
+  taskList(query: TaskListQuery = {}): TaskListPage {
+    return this.tasks.list(query);
+  }
+
+  stats(): LibraryStats {
+    return this.reports.stats();
+  }
+
+  setFavorite(workId: string, favorite: boolean): boolean {
+    return this.setFavoriteStatement.run(favorite ? 1 : 0, workId).changes > 0;
+  }
+}
+
+/** Opens (creating or migrating) the library in `folder`. */
+export function openLibrary(folder: string, options: LibraryOptions = {}): Library {
+  const db = openDatabase(indexPath(folder), { backupDir: backupDir(folder) });
+  return new Library(folder, db, options);
+}

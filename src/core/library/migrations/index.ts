@@ -1,0 +1,11 @@
+// Every schema version in order. Add a file per version; never edit one that has shipped.
+import { migration001 } from './001-tables';
+import { migration002 } from './002-search';
+import { migration003 } from './003-facets';
+import type { Migration } from './types';
+
+export type { Migration } from './types';
+
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
+
+export const LATEST_VERSION = MIGRATIONS.length;
