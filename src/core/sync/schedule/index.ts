@@ -1,0 +1,2 @@
+export * from './poll-policy';
+export * from './rate-limiter';

@@ -1,0 +1,128 @@
+// When to ask about a task again. Pure functions of the task's age, the service's ETA fields and a
+// random source, so that every rule can be tested with fixed numbers.
+
+export interface PollPolicy {
+  /** The first poll after a task is added. */
+  firstPollMs: number;
+  /** Shortest and longest gap between two polls of a task still running. */
+  minIntervalMs: number;
+  maxIntervalMs: number;
+  /** ± fraction of random spread, so that many tasks added together do not poll together. */
+  jitter: number;
+  /** Backoff after transport failures (429 without Retry-After, 5xx, network, malformed). */
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  /** 404s are retried this many times, spread over `notFoundWindowMs`, then the task is "not found". */
+  notFoundRetries: number;
+  notFoundWindowMs: number;
+  /** Non-final tasks older than this stop being polled (the user can retry them). */
+  staleAfterMs: number;
+}
+
+export const DEFAULT_POLL_POLICY: PollPolicy = {
+  firstPollMs: 2_000,
+  minIntervalMs: 5_000,
+  maxIntervalMs: 120_000,
+  jitter: 0.15,
+  backoffBaseMs: 5_000,
+  backoffCapMs: 300_000,
+  notFoundRetries: 4,
+  notFoundWindowMs: 4 * 60_000,
+  staleAfterMs: 2 * 60 * 60_000,
+};
+
+export type Random = () => number;
+
+/** `ms` spread by ±`fraction`, never below zero. */
+export function withJitter(ms: number, fraction: number, random: Random = Math.random): number {
+  return Math.max(0, Math.round(ms * (1 + (random() * 2 - 1) * fraction)));
+}
+
+export interface EtaFacts {
+  /** The service's own clock (`currentTimestamp`), ms. */
+  currentTimestamp?: number | undefined;
+  /** Seconds (or an absolute time in ms) until the result; both forms are seen. */
+  etaTime?: number | undefined;
+  queuingEtaTime?: number | undefined;
+}
+
+/**
+ * The remaining time the service announces, in ms, or null when the fields are absent or not
+ * believable (negative, absurdly long, in the past).
+ */
+export function remainingFromEta(eta: EtaFacts): number | null {
+  for (const value of [eta.etaTime, eta.queuingEtaTime]) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) continue;
+    let remaining: number;
+    if (value > 1e12) {
+      // An absolute time in ms: only usable against the service's own clock.
+      if (typeof eta.currentTimestamp !== 'number') continue;
+      remaining = value - eta.currentTimestamp;
+    } else if (value > 1e6) {
+      remaining = value; // already ms
+    } else {
+      remaining = value * 1000; // seconds
+    }
+    if (remaining > 0 && remaining <= 6 * 60 * 60_000) return remaining;
+  }
+  return null;
+}
+
+/**
+ * The gap before the next poll of a task still running. With a believable ETA: shortly after it,
+ * clamped to the bounds. Without: short while the task is young, growing with its age (a video
+ * that has taken 20 minutes will not finish in the next 5 seconds).
+ */
+export function nextPollDelay(
+  input: { ageMs: number; eta?: EtaFacts },
+  policy: PollPolicy = DEFAULT_POLL_POLICY,
+  random: Random = Math.random,
+): number {
+  const remaining = input.eta ? remainingFromEta(input.eta) : null;
+  let delay: number;
+  if (remaining !== null) {
+    delay = remaining + 1_000;
+  } else {
+    // ~10% of the age so far: 5 s for a young task, 60 s after 10 minutes, the cap after 20.
+    delay = Math.max(policy.minIntervalMs, input.ageMs * 0.1);
+  }
+  delay = Math.min(policy.maxIntervalMs, Math.max(policy.minIntervalMs, delay));
+  return withJitter(delay, policy.jitter, random);
+}
+
+/** Exponential backoff for the `attempt`-th consecutive failure (1-based), capped, with jitter. */
+export function backoffDelay(
+  attempt: number,
+  policy: PollPolicy = DEFAULT_POLL_POLICY,
+  random: Random = Math.random,
+): number {
+  const exponent = Math.min(Math.max(attempt - 1, 0), 30);
+  const delay = Math.min(policy.backoffCapMs, policy.backoffBaseMs * 2 ** exponent);
+  return withJitter(delay, policy.jitter, random);
+}
+
+/** The wait the service asked for (Retry-After), or our backoff when it did not say. */
+export function rateLimitDelay(
+  retryAfterMs: number | undefined | null,
+  attempt: number,
+  policy: PollPolicy = DEFAULT_POLL_POLICY,
+  random: Random = Math.random,
+): number {
+  if (typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) && retryAfterMs >= 0) {
+    // Honour it, but never hammer (0) and never sleep for a day on a wrong header.
+    return Math.min(Math.max(retryAfterMs, 1_000), 60 * 60_000);
+  }
+  return backoffDelay(attempt, policy, random);
+}
+
+/** After the `count`-th consecutive 404: the next try, or null when the task is to be called not found. */
+export function notFoundRetryDelay(count: number, policy: PollPolicy = DEFAULT_POLL_POLICY): number | null {
+  if (count > policy.notFoundRetries) return null;
+  // Spread the tries evenly-ish over the window: 1/4, 1/4, ... of it.
+  return Math.round(policy.notFoundWindowMs / policy.notFoundRetries);
+}
+
+/** True when a non-final task is too old to keep polling. */
+export function isStale(createdAt: number, now: number, policy: PollPolicy = DEFAULT_POLL_POLICY): boolean {
+  return now - createdAt > policy.staleAfterMs;
+}
