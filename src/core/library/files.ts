@@ -89,13 +89,13 @@ export class FileStore {
   private readonly planTask: Statement<[string], PlanTaskRow>;
   private readonly planWorks: Statement<[number], PlanWorkRow>;
   private readonly insertFile: Statement<Record<string, unknown>>;
-  private readonly refreshSource: Statement<[string | null, string]>;
+  private readonly refreshSource: Statement<{ url: string | null; path: string }>;
   private readonly byTask: Statement<[string], RawFileRow>;
   private readonly byId: Statement<[number], RawFileRow>;
   private readonly toClaim: Statement<[number], { id: number }>;
   private readonly claimOne: Statement<[number, number]>;
   private readonly progress: Statement<[number, number | null, number, number]>;
-  private readonly done: Statement<[number, string, number, number]>;
+  private readonly done: Statement<{ bytes: number; sha: string; now: number; id: number }>;
   private readonly failed: Statement<[string, number, number]>;
   private readonly missing: Statement<[string, number, number]>;
   private readonly retry: Statement<[number]>;
@@ -114,7 +114,7 @@ export class FileStore {
       VALUES (@task_id, @work_id, @kind, @source_url, @rel_path, @now) ON CONFLICT(rel_path) DO NOTHING`);
     // A later poll may carry a fresh URL; only files not yet fetched take it.
     this.refreshSource = db.prepare(
-      `UPDATE files SET source_url = ? WHERE rel_path = ? AND state <> 'done' AND source_url IS NOT ?1`,
+      `UPDATE files SET source_url = @url WHERE rel_path = @path AND state <> 'done' AND source_url IS NOT @url`,
     );
     this.byTask = db.prepare(`${FILE_SELECT} WHERE t.task_id = ? ORDER BY f.id`);
     this.byId = db.prepare(`${FILE_SELECT} WHERE f.id = ?`);
@@ -126,8 +126,8 @@ export class FileStore {
     this.progress = db.prepare(
       'UPDATE files SET bytes_done = ?, bytes = coalesce(?, bytes), updated_at = ? WHERE id = ?',
     );
-    this.done = db.prepare(`UPDATE files SET state = 'done', bytes = ?1, bytes_done = ?1, sha256 = ?2,
-      error = NULL, updated_at = ?3 WHERE id = ?4`);
+    this.done = db.prepare(`UPDATE files SET state = 'done', bytes = @bytes, bytes_done = @bytes, sha256 = @sha,
+      error = NULL, updated_at = @now WHERE id = @id`);
     this.failed = db.prepare(`UPDATE files SET state = 'failed', error = ?, updated_at = ? WHERE id = ?`);
     this.missing = db.prepare(`UPDATE files SET state = 'missing', error = ?, bytes_done = 0, updated_at = ?
       WHERE id = ?`);
@@ -192,7 +192,7 @@ export class FileStore {
           rel_path: file.relativePath,
           now,
         });
-        this.refreshSource.run(file.sourceUrl, file.relativePath);
+        this.refreshSource.run({ url: file.sourceUrl, path: file.relativePath });
       }
     })();
     return this.forTask(taskId);
@@ -222,7 +222,7 @@ export class FileStore {
 
   recordDone(fileId: number, bytes: number, sha256: string, now: number): void {
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a SHA-256 hex digest: ${sha256}`);
-    this.done.run(bytes, sha256, now, fileId);
+    this.done.run({ bytes, sha: sha256, now, id: fileId });
   }
 
   recordFailed(fileId: number, error: string, now: number): void {

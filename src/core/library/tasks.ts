@@ -84,7 +84,7 @@ export class TaskStore {
   private readonly due: Statement<[number, number], DueTask>;
   private readonly schedule: Statement<Record<string, unknown>>;
   private readonly setState: Statement<Record<string, unknown>>;
-  private readonly syncWorkPhase: Statement<[string, number]>;
+  private readonly syncWorkPhase: Statement<{ phase: string; task: number }>;
   private readonly countsByTask: Statement<
     [number],
     { works: number; files_done: number; files_total: number }
@@ -105,11 +105,11 @@ export class TaskStore {
     this.setState = db.prepare(`UPDATE tasks SET phase = @phase, final = @final, reason = @reason,
         next_poll_at = CASE WHEN @final THEN NULL ELSE next_poll_at END
       WHERE task_id = @task_id AND NOT (final = 1 AND @final = 0)`);
-    this.syncWorkPhase = db.prepare('UPDATE works SET phase = ? WHERE task_id = ? AND phase IS NOT ?1');
+    this.syncWorkPhase = db.prepare('UPDATE works SET phase = @phase WHERE task_id = @task AND phase IS NOT @phase');
     this.countsByTask = db.prepare(`SELECT
-        (SELECT count(*) FROM works WHERE task_id = ?1) AS works,
-        (SELECT count(*) FROM files WHERE task_id = ?1 AND state = 'done') AS files_done,
-        (SELECT count(*) FROM files WHERE task_id = ?1) AS files_total`);
+        (SELECT count(*) FROM works WHERE task_id = @task) AS works,
+        (SELECT count(*) FROM files WHERE task_id = @task AND state = 'done') AS files_done,
+        (SELECT count(*) FROM files WHERE task_id = @task) AS files_total`);
   }
 
   get(taskId: string): TaskRow | null {
@@ -143,7 +143,7 @@ export class TaskStore {
           reason: update.reason ?? null,
         }).changes > 0;
       const row = changed ? this.byTaskId.get(taskId) : undefined;
-      if (row) this.syncWorkPhase.run(update.phase, row.id);
+      if (row) this.syncWorkPhase.run({ phase: update.phase, task: row.id });
       return changed;
     })();
   }
@@ -179,7 +179,7 @@ export class TaskStore {
     const more = rows.length > limit;
     const shown = more ? rows.slice(0, limit) : rows;
     const items: TaskListItem[] = shown.map((row) => {
-      const counts = this.countsByTask.get(row.id) ?? { works: 0, files_done: 0, files_total: 0 };
+      const counts = this.countsByTask.get({ task: row.id }) ?? { works: 0, files_done: 0, files_total: 0 };
       return {
         ...toTaskSummary(row),
         works: counts.works,

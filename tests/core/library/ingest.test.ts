@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { IngestError, openLibrary } from '../../../src/core/library';
+import type { Library } from '../../../src/core/library';
+import { ACCOUNT, BIG, tempFolder } from './helpers';
+import { makeSnapshot, parseSnapshot } from './fixtures/snapshots';
+
+let dir: string;
+let cleanup: () => void;
+let library: Library;
+let clock = 1_800_000_000_000;
+beforeEach(() => {
+  ({ dir, cleanup } = tempFolder());
+  library = openLibrary(dir, { now: () => clock });
+});
+afterEach(() => {
+  library.close();
+  cleanup();
+});
+
+const count = (table: string) =>
+  (library.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+
+describe('ingesting the reference page example', () => {
+  it('stores task, work, facts and the raw text with exact ids', () => {
+    const raw = readFileSync(new URL('../../fixtures/useapi/get-task-example.json', import.meta.url), 'utf8');
+    const result = library.ingest({ account: ACCOUNT, snapshot: parseSnapshot(raw), raw });
+    expect(result).toEqual({ taskId: '123456789', outcome: 'inserted' });
+    const task = library.task('123456789');
+    expect(task).toMatchObject({
+      email: ACCOUNT,
+      type: 'm2v_img2video_hq',
+      phase: 'succeeded',
+      final: 1,
+      status: 99,
+      prompt: 'A person dancing',
+      negative_prompt: null,
+      duration: '5',
+      model_version: '2.0',
+      created_at: 1744858514499,
+      next_poll_at: null,
+    });
+    const detail = library.workDetail('123456789');
+    expect(detail?.work).toMatchObject({ contentType: 'video', width: 724, height: 1268, durationMs: 5041 });
+    expect(detail?.arguments).toContainEqual({ name: 'kling_version', value: '2.0' });
+    const stored = library.db.prepare('SELECT raw FROM task_snapshots').get() as { raw: string };
+    expect(stored.raw).toBe(raw);
+  });
+});
+
+describe('idempotency and ordering', () => {
+  it('ingesting the same snapshot twice changes nothing', () => {
+    const input = makeSnapshot(ACCOUNT, { taskId: BIG(1), workIds: [BIG(2), BIG(3)] });
+    expect(library.ingest(input).outcome).toBe('inserted');
+    expect(library.ingest(input).outcome).toBe('unchanged');
+    expect(library.ingestMany([input, input]).map((r) => r.outcome)).toEqual(['unchanged', 'unchanged']);
+    expect([count('tasks'), count('works'), count('task_snapshots')]).toEqual([1, 2, 1]);
+    expect(library.facets().total).toBe(2);
+  });
+
+  it('keeps ids above 2^53 exact', () => {
+    library.ingest(makeSnapshot(ACCOUNT, { taskId: BIG(1), workIds: [BIG(2)] }));
+    const page = library.gallery();
+    expect(page.items[0]?.workId).toBe('9007199254741007');
+    expect(page.items[0]?.taskId).toBe('9007199254741000');
+  });
+
+  it('never lets an older snapshot overwrite a newer one', () => {
+    const newer = makeSnapshot(ACCOUNT, { taskId: BIG(1), prompt: 'newer prompt', updateTime: 2_000 + 1744858514499 });
+    const older = makeSnapshot(ACCOUNT, { taskId: BIG(1), prompt: 'older prompt', updateTime: 1_000 + 1744858514499 });
+    library.ingest(newer);
+    expect(library.ingest(older).outcome).toBe('stale');
+    expect(library.task(BIG(1))?.prompt).toBe('newer prompt');
+    expect(library.gallery({ text: 'older' }).items).toHaveLength(0);
+    expect(library.gallery({ text: 'newer' }).items).toHaveLength(1);
+  });
+
+  it('applies snapshots that arrive in order: queued → running → succeeded', () => {
+    const base = 1744858514499;
+    library.ingest(makeSnapshot(ACCOUNT, { taskId: BIG(1), status: 5, updateTime: base + 1 }));
+    expect(library.task(BIG(1))).toMatchObject({ phase: 'queued', final: 0, next_poll_at: clock });
+    library.ingest(makeSnapshot(ACCOUNT, { taskId: BIG(1), status: 10, updateTime: base + 2 }));
+    expect(library.task(BIG(1))?.phase).toBe('running');
+    library.ingest(makeSnapshot(ACCOUNT, { taskId: BIG(1), status: 99, updateTime: base + 3, workIds: [BIG(9)] }));
+    expect(library.task(BIG(1))).toMatchObject({ phase: 'succeeded', final: 1, next_poll_at: null });
+    expect(library.gallery().items.map((i) => i.workId)).toEqual([BIG(9)]);
+  });
+
+  it('never downgrades a final status, even with a later update time', () => {
+    const base = 1744858514499;
+    library.ingest(makeSnapshot(ACCOUNT, { taskId: BIG(1), status: 7, updateTime: base + 5 }));
+    const late = makeSnapshot(ACCOUNT, { taskId: BIG(1), status: 10, updateTime: base + 50 });
+    expect(library.ingest(late).outcome).toBe('stale');
+    expect(library.task(BIG(1))).toMatchObject({ phase: 'failed', final: 1, reason: 'The prompt contains sensitive words' });
+  });
+
+  it('never removes works, and a history entry (works only) adds what was missing', () => {
+    library.ingest(makeSnapshot(ACCOUNT, { taskId: BIG(1), workIds: [BIG(2)] }));
+    const full = makeSnapshot(ACCOUNT, { taskId: BIG(1), workIds: [BIG(2), BIG(3)] });
+    const historyRaw = JSON.stringify({ works: [] }).replace('[]', full.raw.slice(full.raw.indexOf('"works":[') + 8, full.raw.lastIndexOf(',"currentTimestamp"')));
+    const history = { account: ACCOUNT, raw: historyRaw, snapshot: parseSnapshot(historyRaw) };
+    const result = library.ingest(history);
+    expect(result.taskId).toBe(BIG(1));
+    expect(count('works')).toBe(2);
+    // A later snapshot with fewer works removes none.
+    library.ingest(makeSnapshot(ACCOUNT, { taskId: BIG(1), workIds: [BIG(2)], updateTime: 1744858514499 + 10_000_000 }));
+    expect(count('works')).toBe(2);
+  });
+
+  it('rejects a snapshot without a task id, and the rest of the batch still goes in', () => {
+    const results = library.ingestMany([
+      { account: ACCOUNT, raw: '{}', snapshot: {} },
+      makeSnapshot(ACCOUNT, { taskId: BIG(1) }),
+    ]);
+    expect(results[0]).toMatchObject({ taskId: null, outcome: 'rejected', problem: 'the snapshot carries no task id' });
+    expect(results[1]?.outcome).toBe('inserted');
+  });
+});
+
+describe('pending tasks (ids typed by the user)', () => {
+  it('are added once, due for polling at once, and later filled by a snapshot', () => {
+    expect(library.addPendingTask(ACCOUNT, BIG(1))).toBe(true);
+    expect(library.addPendingTask(ACCOUNT, BIG(1))).toBe(false);
+    expect(library.dueTasks(10)).toEqual([
+      { taskId: BIG(1), account: ACCOUNT, nextPollAt: clock, attempts: 0, createdAt: null, phase: 'queued' },
+    ]);
+    library.updatePolling(BIG(1), { nextPollAt: clock + 60_000, attempts: 1, lastError: 'HTTP 500' });
+    expect(library.dueTasks(10)).toEqual([]);
+    expect(library.dueTasks(10, clock + 60_000)[0]).toMatchObject({ attempts: 1 });
+    expect(library.task(BIG(1))?.last_error).toBe('HTTP 500');
+    expect(library.ingest(makeSnapshot(ACCOUNT, { taskId: BIG(1) })).outcome).toBe('updated');
+    expect(library.task(BIG(1))).toMatchObject({ phase: 'succeeded', last_error: null, next_poll_at: null });
+  });
+
+  it('refuses an id that is not a number, with a clear error', () => {
+    for (const bad of ['', 'abc', '12.5', '../1', '1e9', ' 1']) {
+      expect(() => library.addPendingTask(ACCOUNT, bad)).toThrow(IngestError);
+    }
+    expect(count('tasks')).toBe(0);
+  });
+
+  it('can be finalised without a snapshot (404), and a final task is never un-finalised', () => {
+    library.addPendingTask(ACCOUNT, BIG(1));
+    expect(library.updateTaskState(BIG(1), { phase: 'failed', final: true, reason: 'Task not found' })).toBe(true);
+    expect(library.updateTaskState(BIG(1), { phase: 'running', final: false })).toBe(false);
+    expect(library.task(BIG(1))).toMatchObject({ phase: 'failed', final: 1, reason: 'Task not found' });
+  });
+});
+
+describe('sidecars', () => {
+  it('writes task.json (the raw text, ids exact) and account.json where a person can find them', () => {
+    const input = makeSnapshot(ACCOUNT, { taskId: BIG(1), createTime: Date.UTC(2025, 3, 17) });
+    library.ingest(input);
+    const folder = path.join(dir, ACCOUNT, '2025-04', BIG(1));
+    expect(readFileSync(path.join(folder, 'task.json'), 'utf8')).toBe(input.raw);
+    expect(readFileSync(path.join(folder, 'task.json'), 'utf8')).toContain(`"id":${BIG(1)}`);
+    expect(JSON.parse(readFileSync(path.join(dir, ACCOUNT, 'account.json'), 'utf8'))).toEqual({ email: ACCOUNT, label: null });
+  });
+});
