@@ -49,7 +49,7 @@ describe('ScrollSpace', () => {
 });
 
 describe('grid geometry', () => {
-  it('fills the width with whole columns', () => {
+  it('fills the width with the column count whose cells come closest to the target', () => {
     const g = computeGeometry(1000, 10, {
       targetCellWidth: 200,
       cellAspect: 1,
@@ -57,9 +57,9 @@ describe('grid geometry', () => {
       padding: 20,
       captionHeight: 0,
     });
-    expect(g.columns).toBe(4);
-    expect(g.cellWidth * 4 + 30).toBeCloseTo(960);
-    expect(g.rows).toBe(3);
+    expect(g.columns).toBe(5); // 184 px cells beat 4 columns of 232 px
+    expect(g.cellWidth * 5 + 40).toBeCloseTo(960);
+    expect(g.rows).toBe(2);
   });
 
   it('has no rows for no items and one column on a narrow window', () => {

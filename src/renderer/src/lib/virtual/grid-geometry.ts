@@ -43,7 +43,8 @@ export function computeGeometry(
 ): GridGeometry {
   const { gap, padding } = options;
   const inner = Math.max(1, width - padding * 2);
-  const columns = Math.max(1, Math.floor((inner + gap) / (options.targetCellWidth + gap)));
+  // The column count whose cells come closest to the target width.
+  const columns = Math.max(1, Math.round((inner + gap) / (options.targetCellWidth + gap)));
   const cellWidth = Math.max(1, (inner - gap * (columns - 1)) / columns);
   const cellHeight = Math.round(cellWidth * options.cellAspect) + options.captionHeight;
   const rowPitch = cellHeight + gap;
