@@ -126,7 +126,8 @@ export class FileStore {
     this.progress = db.prepare(
       'UPDATE files SET bytes_done = ?, bytes = coalesce(?, bytes), updated_at = ? WHERE id = ?',
     );
-    this.done = db.prepare(`UPDATE files SET state = 'done', bytes = @bytes, bytes_done = @bytes, sha256 = @sha,
+    this.done =
+      db.prepare(`UPDATE files SET state = 'done', bytes = @bytes, bytes_done = @bytes, sha256 = @sha,
       error = NULL, updated_at = @now WHERE id = @id`);
     this.failed = db.prepare(`UPDATE files SET state = 'failed', error = ?, updated_at = ? WHERE id = ?`);
     this.missing = db.prepare(`UPDATE files SET state = 'missing', error = ?, bytes_done = 0, updated_at = ?

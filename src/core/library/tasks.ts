@@ -105,7 +105,9 @@ export class TaskStore {
     this.setState = db.prepare(`UPDATE tasks SET phase = @phase, final = @final, reason = @reason,
         next_poll_at = CASE WHEN @final THEN NULL ELSE next_poll_at END
       WHERE task_id = @task_id AND NOT (final = 1 AND @final = 0)`);
-    this.syncWorkPhase = db.prepare('UPDATE works SET phase = @phase WHERE task_id = @task AND phase IS NOT @phase');
+    this.syncWorkPhase = db.prepare(
+      'UPDATE works SET phase = @phase WHERE task_id = @task AND phase IS NOT @phase',
+    );
     this.countsByTask = db.prepare(`SELECT
         (SELECT count(*) FROM works WHERE task_id = @task) AS works,
         (SELECT count(*) FROM files WHERE task_id = @task AND state = 'done') AS files_done,

@@ -67,8 +67,16 @@ describe('idempotency and ordering', () => {
   });
 
   it('never lets an older snapshot overwrite a newer one', () => {
-    const newer = makeSnapshot(ACCOUNT, { taskId: BIG(1), prompt: 'newer prompt', updateTime: 2_000 + 1744858514499 });
-    const older = makeSnapshot(ACCOUNT, { taskId: BIG(1), prompt: 'older prompt', updateTime: 1_000 + 1744858514499 });
+    const newer = makeSnapshot(ACCOUNT, {
+      taskId: BIG(1),
+      prompt: 'newer prompt',
+      updateTime: 2_000 + 1744858514499,
+    });
+    const older = makeSnapshot(ACCOUNT, {
+      taskId: BIG(1),
+      prompt: 'older prompt',
+      updateTime: 1_000 + 1744858514499,
+    });
     library.ingest(newer);
     expect(library.ingest(older).outcome).toBe('stale');
     expect(library.task(BIG(1))?.prompt).toBe('newer prompt');
@@ -82,7 +90,9 @@ describe('idempotency and ordering', () => {
     expect(library.task(BIG(1))).toMatchObject({ phase: 'queued', final: 0, next_poll_at: clock });
     library.ingest(makeSnapshot(ACCOUNT, { taskId: BIG(1), status: 10, updateTime: base + 2 }));
     expect(library.task(BIG(1))?.phase).toBe('running');
-    library.ingest(makeSnapshot(ACCOUNT, { taskId: BIG(1), status: 99, updateTime: base + 3, workIds: [BIG(9)] }));
+    library.ingest(
+      makeSnapshot(ACCOUNT, { taskId: BIG(1), status: 99, updateTime: base + 3, workIds: [BIG(9)] }),
+    );
     expect(library.task(BIG(1))).toMatchObject({ phase: 'succeeded', final: 1, next_poll_at: null });
     expect(library.gallery().items.map((i) => i.workId)).toEqual([BIG(9)]);
   });
@@ -92,19 +102,28 @@ describe('idempotency and ordering', () => {
     library.ingest(makeSnapshot(ACCOUNT, { taskId: BIG(1), status: 7, updateTime: base + 5 }));
     const late = makeSnapshot(ACCOUNT, { taskId: BIG(1), status: 10, updateTime: base + 50 });
     expect(library.ingest(late).outcome).toBe('stale');
-    expect(library.task(BIG(1))).toMatchObject({ phase: 'failed', final: 1, reason: 'The prompt contains sensitive words' });
+    expect(library.task(BIG(1))).toMatchObject({
+      phase: 'failed',
+      final: 1,
+      reason: 'The prompt contains sensitive words',
+    });
   });
 
   it('never removes works, and a history entry (works only) adds what was missing', () => {
     library.ingest(makeSnapshot(ACCOUNT, { taskId: BIG(1), workIds: [BIG(2)] }));
     const full = makeSnapshot(ACCOUNT, { taskId: BIG(1), workIds: [BIG(2), BIG(3)] });
-    const historyRaw = JSON.stringify({ works: [] }).replace('[]', full.raw.slice(full.raw.indexOf('"works":[') + 8, full.raw.lastIndexOf(',"currentTimestamp"')));
+    const historyRaw = JSON.stringify({ works: [] }).replace(
+      '[]',
+      full.raw.slice(full.raw.indexOf('"works":[') + 8, full.raw.lastIndexOf(',"currentTimestamp"')),
+    );
     const history = { account: ACCOUNT, raw: historyRaw, snapshot: parseSnapshot(historyRaw) };
     const result = library.ingest(history);
     expect(result.taskId).toBe(BIG(1));
     expect(count('works')).toBe(2);
     // A later snapshot with fewer works removes none.
-    library.ingest(makeSnapshot(ACCOUNT, { taskId: BIG(1), workIds: [BIG(2)], updateTime: 1744858514499 + 10_000_000 }));
+    library.ingest(
+      makeSnapshot(ACCOUNT, { taskId: BIG(1), workIds: [BIG(2)], updateTime: 1744858514499 + 10_000_000 }),
+    );
     expect(count('works')).toBe(2);
   });
 
@@ -113,7 +132,11 @@ describe('idempotency and ordering', () => {
       { account: ACCOUNT, raw: '{}', snapshot: {} },
       makeSnapshot(ACCOUNT, { taskId: BIG(1) }),
     ]);
-    expect(results[0]).toMatchObject({ taskId: null, outcome: 'rejected', problem: 'the snapshot carries no task id' });
+    expect(results[0]).toMatchObject({
+      taskId: null,
+      outcome: 'rejected',
+      problem: 'the snapshot carries no task id',
+    });
     expect(results[1]?.outcome).toBe('inserted');
   });
 });
@@ -142,7 +165,9 @@ describe('pending tasks (ids typed by the user)', () => {
 
   it('can be finalised without a snapshot (404), and a final task is never un-finalised', () => {
     library.addPendingTask(ACCOUNT, BIG(1));
-    expect(library.updateTaskState(BIG(1), { phase: 'failed', final: true, reason: 'Task not found' })).toBe(true);
+    expect(library.updateTaskState(BIG(1), { phase: 'failed', final: true, reason: 'Task not found' })).toBe(
+      true,
+    );
     expect(library.updateTaskState(BIG(1), { phase: 'running', final: false })).toBe(false);
     expect(library.task(BIG(1))).toMatchObject({ phase: 'failed', final: 1, reason: 'Task not found' });
   });
@@ -155,6 +180,9 @@ describe('sidecars', () => {
     const folder = path.join(dir, ACCOUNT, '2025-04', BIG(1));
     expect(readFileSync(path.join(folder, 'task.json'), 'utf8')).toBe(input.raw);
     expect(readFileSync(path.join(folder, 'task.json'), 'utf8')).toContain(`"id":${BIG(1)}`);
-    expect(JSON.parse(readFileSync(path.join(dir, ACCOUNT, 'account.json'), 'utf8'))).toEqual({ email: ACCOUNT, label: null });
+    expect(JSON.parse(readFileSync(path.join(dir, ACCOUNT, 'account.json'), 'utf8'))).toEqual({
+      email: ACCOUNT,
+      label: null,
+    });
   });
 });

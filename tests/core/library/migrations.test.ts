@@ -36,10 +36,18 @@ describe('migrating from every earlier version', () => {
       const old = openDatabase(indexPath(dir), { targetVersion: from });
       expect(old.pragma('user_version', { simple: true })).toBe(from);
       old.prepare("INSERT INTO accounts(id, email) VALUES (1, 'old@example.com')").run();
-      old.prepare(`INSERT INTO tasks(id, task_id, account_id, type, phase, final, prompt, created_at)
-        VALUES (1, ?, 1, 'm2v_txt2video_hq', 'succeeded', 1, 'an ancient lighthouse', 1700000000000)`).run(BIG(1));
-      old.prepare(`INSERT INTO works(id, work_id, task_id, created_at, account_id, phase, content_type)
-        VALUES (1740800000000000, ?, 1, 1700000000000, 1, 'succeeded', 'video')`).run(BIG(2));
+      old
+        .prepare(
+          `INSERT INTO tasks(id, task_id, account_id, type, phase, final, prompt, created_at)
+        VALUES (1, ?, 1, 'm2v_txt2video_hq', 'succeeded', 1, 'an ancient lighthouse', 1700000000000)`,
+        )
+        .run(BIG(1));
+      old
+        .prepare(
+          `INSERT INTO works(id, work_id, task_id, created_at, account_id, phase, content_type)
+        VALUES (1740800000000000, ?, 1, 1700000000000, 1, 'succeeded', 'video')`,
+        )
+        .run(BIG(2));
       old.close();
 
       const library = openLibrary(dir);
@@ -78,7 +86,9 @@ describe('migrating from every earlier version', () => {
     expect(() => openDatabase(indexPath(dir), { migrations: broken })).toThrow('boom');
     const db = new BetterSqlite3(indexPath(dir));
     expect(db.pragma('user_version', { simple: true })).toBe(1);
-    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'work_search'").get()).toEqual({ n: 0 });
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'work_search'").get()).toEqual({
+      n: 0,
+    });
     db.close();
   });
 });

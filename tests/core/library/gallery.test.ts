@@ -1,0 +1,221 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CursorError, openLibrary } from '../../../src/core/library';
+import type { Library } from '../../../src/core/library';
+import type { GalleryItem, GalleryQuery } from '../../../src/shared/domain/library';
+import {
+  GalleryPageSchema,
+  FacetsSchema,
+  LibraryStatsSchema,
+  TaskListPageSchema,
+  WorkDetailSchema,
+} from '../../../src/shared/domain/library';
+import { buildFtsQuery } from '../../../src/core/library/fts-query';
+import { BIG, tempFolder } from './helpers';
+import { makeSnapshot, promptFor, random } from './fixtures/snapshots';
+
+let library: Library;
+let cleanup: () => void;
+const ACCOUNTS = ['a@example.com', 'b@example.com'];
+const N = 300;
+
+beforeAll(() => {
+  const temp = tempFolder();
+  cleanup = temp.cleanup;
+  library = openLibrary(temp.dir, { sidecars: false });
+  const rand = random(7);
+  const inputs = [];
+  for (let i = 0; i < N; i += 1) {
+    const image = i % 5 === 0;
+    inputs.push(
+      makeSnapshot(ACCOUNTS[i % 2] as string, {
+        taskId: BIG(i * 10),
+        workIds: image ? [BIG(i * 10 + 1), BIG(i * 10 + 2)] : [BIG(i * 10 + 1)],
+        // Several works share a millisecond, to exercise the key's tie-breaker.
+        createTime: 1_740_000_000_000 + Math.floor(i / 3) * 60_000,
+        contentType: image ? 'image' : 'video',
+        durationMs: 5000 + (i % 7) * 1000,
+        prompt: i === 42 ? 'A "quoted" NEAR lighthouse* (storm' : promptFor(rand),
+        modelVersion: i % 3 === 0 ? '1.6' : '2.1',
+        favored: i % 10 === 0,
+      }),
+    );
+  }
+  library.ingestMany(inputs);
+});
+afterAll(() => {
+  library.close();
+  cleanup();
+});
+
+function allPages(query: GalleryQuery): GalleryItem[] {
+  const items: GalleryItem[] = [];
+  let cursor: string | null = null;
+  for (let guard = 0; guard < 1000; guard += 1) {
+    const page = library.gallery({ ...query, limit: 17, cursor });
+    expect(GalleryPageSchema.safeParse(page).success).toBe(true);
+    items.push(...page.items);
+    cursor = page.nextCursor;
+    if (!cursor) return items;
+  }
+  throw new Error('pagination did not end');
+}
+
+const total = N + N / 5;
+
+describe('keyset pagination', () => {
+  it('walks every work exactly once, newest first', () => {
+    const items = allPages({ sort: 'newest' });
+    expect(items).toHaveLength(total);
+    expect(new Set(items.map((i) => i.workId)).size).toBe(total);
+    for (let i = 1; i < items.length; i += 1) {
+      expect((items[i - 1] as GalleryItem).createdAt).toBeGreaterThanOrEqual(
+        (items[i] as GalleryItem).createdAt,
+      );
+    }
+  });
+
+  it('oldest is newest reversed, and longest orders by duration', () => {
+    const newest = allPages({ sort: 'newest' }).map((i) => i.workId);
+    expect(allPages({ sort: 'oldest' }).map((i) => i.workId)).toEqual([...newest].reverse());
+    const longest = allPages({ sort: 'longest' });
+    expect(longest).toHaveLength(total);
+    const durations = longest.map((i) => i.durationMs ?? 0);
+    expect(durations).toEqual([...durations].sort((a, b) => b - a));
+    expect(longest.at(-1)?.contentType).toBe('image'); // images (no duration) last
+  });
+
+  it('combines filters with the cursor', () => {
+    const query: GalleryQuery = { account: 'a@example.com', contentType: 'video', modelVersion: '2.1' };
+    const items = allPages(query);
+    expect(items.length).toBeGreaterThan(0);
+    expect(
+      items.every(
+        (i) => i.account === 'a@example.com' && i.contentType === 'video' && i.modelVersion === '2.1',
+      ),
+    ).toBe(true);
+    const favorites = allPages({ favoritesOnly: true, sort: 'oldest' });
+    expect(favorites.every((i) => i.favorite)).toBe(true);
+    expect(favorites).toHaveLength(library.facets().favorites);
+    const from = 1_740_000_000_000 + 10 * 60_000;
+    const to = from + 5 * 60_000;
+    const ranged = allPages({ createdFrom: from, createdTo: to });
+    expect(ranged.length).toBeGreaterThan(0);
+    expect(ranged.every((i) => i.createdAt >= from && i.createdAt < to)).toBe(true);
+    expect(library.gallery({ account: 'nobody@example.com' })).toEqual({ items: [], nextCursor: null });
+  });
+
+  it('refuses a cursor from another sort, or a damaged one', () => {
+    const cursor = library.gallery({ limit: 5 }).nextCursor;
+    expect(() => library.gallery({ sort: 'longest', cursor })).toThrow(CursorError);
+    expect(() => library.gallery({ cursor: 'not a cursor' })).toThrow(CursorError);
+    expect(() =>
+      library.gallery({
+        cursor: Buffer.from('{"s":"newest","k":["1; DROP TABLE works"]}').toString('base64url'),
+      }),
+    ).not.toThrow();
+  });
+});
+
+describe('text search', () => {
+  it('matches word prefixes and highlights them', () => {
+    const page = library.gallery({ text: 'lightho', limit: 500 });
+    expect(page.items.length).toBeGreaterThan(0);
+    for (const item of page.items) {
+      expect(item.prompt?.toLowerCase()).toContain('lightho');
+      expect(item.snippet?.some((part) => part.match && part.text.toLowerCase().startsWith('lightho'))).toBe(
+        true,
+      );
+    }
+  });
+
+  it('all words must match; a quoted phrase matches exactly', () => {
+    const both = allPages({ text: 'red fox' });
+    expect(both.length).toBeGreaterThan(0);
+    expect(both.every((i) => /red/i.test(i.prompt ?? '') && /fox/i.test(i.prompt ?? ''))).toBe(true);
+    const phrase = allPages({ text: '"a red fox"' });
+    expect(phrase.every((i) => i.prompt?.includes('a red fox'))).toBe(true);
+    expect(allPages({ text: '"fox red"' })).toHaveLength(0);
+  });
+
+  it('pages through text results with filters and every sort', () => {
+    for (const sort of ['newest', 'oldest', 'longest'] as const) {
+      const items = allPages({ text: 'a', sort, account: 'b@example.com' });
+      expect(new Set(items.map((i) => i.workId)).size).toBe(items.length);
+      expect(items.every((i) => i.account === 'b@example.com')).toBe(true);
+    }
+  });
+
+  it('never breaks on odd input', () => {
+    const hostile = [
+      '"',
+      '""',
+      '*',
+      'NEAR',
+      'NEAR(',
+      'a NEAR b',
+      '(((',
+      ')',
+      'AND',
+      'OR OR',
+      'NOT',
+      '-',
+      '^',
+      ':',
+      'prompt:',
+      '{prompt}',
+      "'; DROP TABLE works; --",
+      '\u0000',
+      '𝔘𝔫𝔦',
+      'ä*"(',
+      '   ',
+      'lighthouse* (storm',
+    ];
+    for (const text of hostile) {
+      expect(() => library.gallery({ text }), text).not.toThrow();
+    }
+    expect(library.gallery({ text: 'lighthouse* (storm' }).items.map((i) => i.taskId)).toContain(BIG(420));
+    expect(library.gallery({ text: 'NEAR' }).items.map((i) => i.taskId)).toContain(BIG(420));
+    expect(buildFtsQuery('   ')).toBeNull();
+    expect(library.gallery({ text: '((( ' }).items.length).toBe(total > 60 ? 60 : total); // nothing searchable: no filter
+  });
+});
+
+describe('facets, detail, task list, statistics', () => {
+  it('facet counts match the works', () => {
+    const facets = library.facets();
+    expect(FacetsSchema.safeParse(facets).success).toBe(true);
+    expect(facets.total).toBe(total);
+    expect(facets.accounts.reduce((s, f) => s + f.count, 0)).toBe(total);
+    expect(facets.contentTypes).toEqual([
+      { value: 'video', count: N - N / 5 },
+      { value: 'image', count: (N / 5) * 2 },
+    ]);
+    library.setFavorite(BIG(11), true);
+    library.setFavorite(BIG(11), false);
+    expect(library.facets().favorites).toBe(facets.favorites);
+  });
+
+  it('a work detail carries its task, arguments and siblings', () => {
+    const detail = library.workDetail(BIG(1));
+    expect(WorkDetailSchema.safeParse(detail).success).toBe(true);
+    expect(detail?.task.taskId).toBe(BIG(0));
+    expect(detail?.siblingWorkIds).toEqual([BIG(2)]);
+    expect(library.workDetail('1')).toBeNull();
+  });
+
+  it('lists tasks newest first with a cursor, and statistics add up', () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = library.taskList({ limit: 40, cursor });
+      expect(TaskListPageSchema.safeParse(page).success).toBe(true);
+      seen.push(...page.items.map((i) => i.taskId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(N);
+    const stats = library.stats();
+    expect(LibraryStatsSchema.safeParse(stats).success).toBe(true);
+    expect(stats).toMatchObject({ tasks: N, works: total, bytes: 0 });
+    expect(stats.accounts.map((a) => a.email)).toEqual(ACCOUNTS);
+  });
+});
