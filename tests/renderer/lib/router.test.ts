@@ -20,11 +20,11 @@ describe('router', () => {
       work: '98765432109876543210',
       filters: {
         q: 'a cat & a "dog"',
-        accounts: ['a@example.com', 'b@example.com'],
-        contentTypes: ['video'],
-        taskTypes: ['m2v_txt2video_hq'],
-        statuses: ['succeeded'],
-        models: ['2.1'],
+        account: 'a@example.com',
+        contentType: 'video',
+        taskType: 'm2v_txt2video_hq',
+        phase: 'succeeded',
+        model: '2.1',
         from: '2025-01-01',
         to: '2025-02-01',
         favorites: true,
@@ -50,12 +50,16 @@ describe('router', () => {
     expect(route.filters.favorites).toBe(false);
   });
 
-  it('drops duplicate and empty list values', () => {
-    expect(parseRoute('#/gallery?type=video&type=video&type=').filters.contentTypes).toEqual(['video']);
+  it('reads empty values as no filter and keeps a ? inside the search text', () => {
+    expect(parseRoute('#/gallery?type=&model=').filters.contentType).toBeNull();
+    expect(
+      parseRoute(formatRoute({ ...DEFAULT_ROUTE, filters: { ...EMPTY_FILTERS, q: 'why? because' } })).filters
+        .q,
+    ).toBe('why? because');
   });
 
   it('compares filters by meaning and counts the active ones', () => {
-    const a = { ...EMPTY_FILTERS, contentTypes: ['video'], favorites: true };
+    const a = { ...EMPTY_FILTERS, contentType: 'video', favorites: true };
     expect(sameFilters(a, { ...a })).toBe(true);
     expect(sameFilters(a, EMPTY_FILTERS)).toBe(false);
     expect(activeFilterCount(a)).toBe(2);

@@ -5,16 +5,18 @@
 export const VIEWS = ['gallery', 'tasks', 'settings'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
-export const SORTS = ['newest', 'oldest', 'relevance', 'longest', 'shortest'] as const;
+export const SORTS = ['newest', 'oldest', 'longest'] as const;
 export type SortKey = (typeof SORTS)[number];
 
+/** The gallery's filters, one value each, as the library's gallery query takes them. */
 export interface GalleryFilters {
   q: string;
-  accounts: string[];
-  contentTypes: string[];
-  taskTypes: string[];
-  statuses: string[];
-  models: string[];
+  /** an email, 'all', or null for the active account */
+  account: string | null;
+  contentType: string | null;
+  taskType: string | null;
+  phase: string | null;
+  model: string | null;
   /** ISO dates (YYYY-MM-DD), inclusive */
   from: string | null;
   to: string | null;
@@ -31,11 +33,11 @@ export interface Route {
 
 export const EMPTY_FILTERS: GalleryFilters = {
   q: '',
-  accounts: [],
-  contentTypes: [],
-  taskTypes: [],
-  statuses: [],
-  models: [],
+  account: null,
+  contentType: null,
+  taskType: null,
+  phase: null,
+  model: null,
   from: null,
   to: null,
   favorites: false,
@@ -44,13 +46,16 @@ export const EMPTY_FILTERS: GalleryFilters = {
 
 export const DEFAULT_ROUTE: Route = { view: 'gallery', filters: EMPTY_FILTERS, work: null };
 
-const LIST_KEYS = {
-  accounts: 'account',
-  contentTypes: 'type',
-  taskTypes: 'task',
-  statuses: 'status',
-  models: 'model',
-} as const satisfies Record<string, string>;
+/** filter field → URL parameter */
+const VALUE_KEYS = {
+  account: 'account',
+  contentType: 'type',
+  taskType: 'task',
+  phase: 'status',
+  model: 'model',
+} as const;
+type ValueField = keyof typeof VALUE_KEYS;
+const VALUE_FIELDS = Object.keys(VALUE_KEYS) as ValueField[];
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const EXACT_ID = /^\d{1,40}$/;
@@ -66,15 +71,18 @@ function isSort(value: string): value is SortKey {
 /** Reads a hash like `#/gallery?q=cat&type=video&work=123`. Anything unknown falls back to defaults. */
 export function parseRoute(hash: string): Route {
   const body = hash.startsWith('#') ? hash.slice(1) : hash;
-  const [pathPart = '', queryPart = ''] = body.split('?', 2);
+  const queryStart = body.indexOf('?');
+  const pathPart = queryStart < 0 ? body : body.slice(0, queryStart);
+  const queryPart = queryStart < 0 ? '' : body.slice(queryStart + 1);
   const name = pathPart.replace(/^\/+|\/+$/g, '');
   const view: ViewName = isView(name) ? name : 'gallery';
   const params = new URLSearchParams(queryPart);
 
   const filters: GalleryFilters = { ...EMPTY_FILTERS };
   filters.q = params.get('q') ?? '';
-  for (const [field, key] of Object.entries(LIST_KEYS) as [keyof typeof LIST_KEYS, string][]) {
-    filters[field] = unique(params.getAll(key).filter((value) => value.length > 0));
+  for (const field of VALUE_FIELDS) {
+    const value = params.get(VALUE_KEYS[field]);
+    filters[field] = value ? value : null;
   }
   const from = params.get('from');
   const to = params.get('to');
@@ -93,8 +101,9 @@ export function formatRoute(route: Route): string {
   const params = new URLSearchParams();
   const { filters } = route;
   if (filters.q) params.set('q', filters.q);
-  for (const [field, key] of Object.entries(LIST_KEYS) as [keyof typeof LIST_KEYS, string][]) {
-    for (const value of filters[field]) params.append(key, value);
+  for (const field of VALUE_FIELDS) {
+    const value = filters[field];
+    if (value) params.set(VALUE_KEYS[field], value);
   }
   if (filters.from) params.set('from', filters.from);
   if (filters.to) params.set('to', filters.to);
@@ -113,19 +122,11 @@ export function sameFilters(a: GalleryFilters, b: GalleryFilters): boolean {
   );
 }
 
+/** Filters other than the search text, the account and the sort. */
 export function activeFilterCount(filters: GalleryFilters): number {
   return (
-    filters.accounts.length +
-    filters.contentTypes.length +
-    filters.taskTypes.length +
-    filters.statuses.length +
-    filters.models.length +
-    (filters.from ? 1 : 0) +
-    (filters.to ? 1 : 0) +
-    (filters.favorites ? 1 : 0)
+    [filters.contentType, filters.taskType, filters.phase, filters.model, filters.from, filters.to].filter(
+      Boolean,
+    ).length + (filters.favorites ? 1 : 0)
   );
-}
-
-function unique(values: string[]): string[] {
-  return [...new Set(values)];
 }
