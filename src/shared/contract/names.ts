@@ -1,7 +1,49 @@
-// Names of the contract's methods and events, the allow-lists the preload and the servers check.
-// The full contract (schemas per method and event) grows in this folder.
-export const METHOD_NAMES = ['app.info'] as const;
-export const EVENT_NAMES = ['task.changed'] as const;
+// The contract's method and event names as plain strings: the allow-lists of the preload and the
+// adapters. Kept apart from the schemas so the sandboxed preload stays a few kilobytes; index.ts fails
+// to compile if these lists and the contract's maps ever disagree.
+export const METHOD_NAMES = [
+  'app.info',
+  'library.gallery',
+  'library.work',
+  'library.facets',
+  'library.stats',
+  'library.setFavorite',
+  'library.remove',
+  'library.verify',
+  'library.rebuild',
+  'library.openInFolder',
+  'library.startDrag',
+  'tasks.list',
+  'tasks.add',
+  'tasks.retry',
+  'tasks.cancel',
+  'tasks.redownload',
+  'tasks.syncHistory',
+  'accounts.list',
+  'accounts.add',
+  'accounts.update',
+  'accounts.remove',
+  'accounts.switch',
+  'accounts.test',
+  'accounts.import',
+  'settings.get',
+  'settings.update',
+  'settings.moveLibrary',
+] as const;
 
-export type MethodName = (typeof METHOD_NAMES)[number];
-export type EventName = (typeof EVENT_NAMES)[number];
+export const EVENT_NAMES = [
+  'task.changed',
+  'download.progress',
+  'file.archived',
+  'account.paused',
+  'history.progress',
+  'accounts.changed',
+  'settings.changed',
+  'library.moveProgress',
+] as const;
+
+/** Electron IPC channels (preload ↔ main). */
+export const IPC_INVOKE_CHANNEL = 'kling-archive:invoke';
+export const IPC_EVENT_CHANNEL = 'kling-archive:event';
+/** The privileged scheme the desktop app serves library media on: `kling-media://library/<path>`. */
+export const MEDIA_SCHEME = 'kling-media';

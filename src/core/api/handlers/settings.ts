@@ -1,0 +1,31 @@
+import { SettingsSchema } from '../../../shared/contract';
+import type { Settings } from '../../../shared/contract';
+import type { StoredSettings } from '../../settings/schema';
+import type { Handlers } from '../context';
+import { moveLibrary } from '../move-library';
+
+/** The UI's view: the stored settings without accounts (those have their own methods). */
+export function settingsView(stored: StoredSettings): Settings {
+  return SettingsSchema.parse(stored);
+}
+
+export const settingsHandlers: Pick<Handlers, 'settings.get' | 'settings.update' | 'settings.moveLibrary'> = {
+  'settings.get': (_input, ctx) => settingsView(ctx.deps.settings.read()),
+  'settings.update': (patch, ctx) => {
+    const next = ctx.deps.settings.update((current) => ({
+      ...current,
+      ...(patch.apiBase !== undefined ? { apiBase: patch.apiBase } : {}),
+      ...(patch.notifications !== undefined ? { notifications: patch.notifications } : {}),
+      polling: { ...current.polling, ...stripUndefined(patch.polling) },
+      downloads: { ...current.downloads, ...stripUndefined(patch.downloads) },
+    }));
+    ctx.events.emit('settings.changed', {});
+    return settingsView(next);
+  },
+  'settings.moveLibrary': ({ folder }, ctx) => moveLibrary(ctx, folder),
+};
+
+function stripUndefined<T extends object>(value: T | undefined): Partial<T> {
+  if (!value) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,66 @@
+import { ContractError, IdSchema } from '../../../shared/contract';
+import type { AddRejection } from '../../../shared/contract';
+import type { Handlers } from '../context';
+import { accountFilter, findAccount, libraryFilePath, requireEngine } from './shared';
+
+type TaskMethods =
+  'tasks.list' | 'tasks.add' | 'tasks.retry' | 'tasks.cancel' | 'tasks.redownload' | 'tasks.syncHistory';
+
+const REASONS: Record<AddRejection, string> = {
+  invalid_id: 'not a task id (task ids are digits only)',
+  duplicate_in_batch: 'given more than once in this batch',
+  already_tracked: 'already in the library',
+};
+
+export const tasksHandlers: Pick<Handlers, TaskMethods> = {
+  'tasks.list': async (input, ctx) =>
+    (await ctx.library()).tasks({ ...input, account: accountFilter(ctx, input.account) }),
+  'tasks.add': async ({ taskIds, accountId }, ctx) => {
+    const engine = requireEngine(ctx);
+    const account = findAccount(ctx, accountId);
+    const rejected: { taskId: string; reason: AddRejection; message: string }[] = [];
+    const reject = (taskId: string, reason: AddRejection) =>
+      rejected.push({ taskId, reason, message: REASONS[reason] });
+    const seen = new Set<string>();
+    const candidates: string[] = [];
+    for (const raw of taskIds) {
+      const taskId = raw.trim();
+      if (!IdSchema.safeParse(taskId).success) reject(raw, 'invalid_id');
+      else if (seen.has(taskId)) reject(taskId, 'duplicate_in_batch');
+      else {
+        seen.add(taskId);
+        candidates.push(taskId);
+      }
+    }
+    let accepted: string[] = [];
+    if (candidates.length > 0) {
+      const outcome = await engine.addTasks({ accountId: account.id, email: account.email }, candidates);
+      accepted = outcome.accepted;
+      for (const taskId of outcome.alreadyTracked) reject(taskId, 'already_tracked');
+    }
+    return { accountId: account.id, accepted, rejected };
+  },
+  'tasks.retry': async ({ taskId }, ctx) => {
+    await requireEngine(ctx).retryTask(taskId);
+    return { ok: true as const };
+  },
+  'tasks.cancel': async ({ taskId }, ctx) => {
+    await requireEngine(ctx).cancelTask(taskId);
+    return { ok: true as const };
+  },
+  'tasks.redownload': async ({ relativePath }, ctx) => {
+    const engine = requireEngine(ctx);
+    // The file may be missing (that is why it is fetched again), so only the path's shape is checked.
+    await libraryFilePath(ctx, relativePath).catch((error: unknown) => {
+      if (!(error instanceof ContractError && error.code === 'not_found')) throw error;
+    });
+    await engine.redownloadFile(relativePath);
+    return { ok: true as const };
+  },
+  'tasks.syncHistory': async ({ accountId }, ctx) => {
+    const engine = requireEngine(ctx);
+    const account = findAccount(ctx, accountId);
+    await engine.syncHistory({ accountId: account.id, email: account.email });
+    return { ok: true as const };
+  },
+};

@@ -1,0 +1,24 @@
+// Log lines pass through here so that no token ever reaches a terminal or a log file.
+import { redactSecrets } from '../settings/mask-token';
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** `secrets` answers the tokens currently known; each line is scrubbed of them before writing. */
+export function createLogger(
+  write: (line: string) => void,
+  secrets: () => Iterable<string> = () => [],
+): Logger {
+  const line = (level: string, message: string) =>
+    write(`${new Date().toISOString()} ${level} ${redactSecrets(message, secrets())}\n`);
+  return {
+    info: (message) => line('info', message),
+    warn: (message) => line('warn', message),
+    error: (message) => line('error', message),
+  };
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

@@ -1,0 +1,38 @@
+// Headless mode keeps its settings with `conf` (electron-store's base library, plain Node).
+import { existsSync, readFileSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import Conf from 'conf';
+import { createSettingsStore } from './store';
+import type { SettingsStore, SettingsStoreOptions } from './store';
+
+export const SETTINGS_FILE_NAME = 'settings';
+
+/**
+ * Opens `<configDir>/settings.json`. A file that is not JSON at all is set aside as
+ * `settings.broken-<time>.json` (never deleted) and the app starts from defaults.
+ */
+export function openConfSettingsStore(
+  configDir: string,
+  options: SettingsStoreOptions,
+): { store: SettingsStore; setAside: string | null } {
+  const file = path.join(configDir, `${SETTINGS_FILE_NAME}.json`);
+  let setAside: string | null = null;
+  if (existsSync(file)) {
+    try {
+      JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      setAside = path.join(configDir, `${SETTINGS_FILE_NAME}.broken-${Date.now()}.json`);
+      renameSync(file, setAside);
+    }
+  }
+  const conf = new Conf<Record<string, unknown>>({
+    cwd: configDir,
+    configName: SETTINGS_FILE_NAME,
+    projectName: 'kling-archive',
+    projectSuffix: '',
+  });
+  const store = createSettingsStore(conf, options);
+  if (setAside)
+    (store.warnings as string[]).push(`settings: the file was not valid JSON; kept it as ${setAside}`);
+  return { store, setAside };
+}

@@ -1,0 +1,115 @@
+// Headless mode's tokens: one given at launch (USEAPI_TOKEN, --token, or --token-file), never saved,
+// plus those added in the UI, saved in `<configDir>/tokens.json` readable by its owner only.
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { newTokenId, TokenTable } from './secret-store';
+import type { SecretStore, TokenSource } from './secret-store';
+
+export const LAUNCH_TOKEN_ID = 'launch';
+
+export class TokenFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TokenFileError';
+  }
+}
+
+/** Refuses a token file that others can read or write: a token is as good as a password. */
+export function assertOwnerOnly(file: string): void {
+  if (process.platform === 'win32') return;
+  const mode = statSync(file).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    throw new TokenFileError(
+      `The token file ${file} can be read by other users (mode ${mode.toString(8).padStart(3, '0')}). ` +
+        `Run: chmod 600 '${file}'`,
+    );
+  }
+}
+
+/** Reads a file holding one token (its first non-empty line). */
+export function readTokenFile(file: string): string {
+  if (!existsSync(file)) throw new TokenFileError(`The token file ${file} does not exist.`);
+  assertOwnerOnly(file);
+  const token = readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .find((line) => line.length > 0);
+  if (!token) throw new TokenFileError(`The token file ${file} is empty.`);
+  return token;
+}
+
+export interface LaunchTokenSources {
+  env?: NodeJS.ProcessEnv;
+  flagToken?: string | undefined;
+  flagTokenFile?: string | undefined;
+}
+
+/** The launch token, in order of precedence: --token-file, --token, USEAPI_TOKEN. */
+export function launchToken({
+  env = process.env,
+  flagToken,
+  flagTokenFile,
+}: LaunchTokenSources): string | undefined {
+  if (flagTokenFile) return readTokenFile(flagTokenFile);
+  if (flagToken?.trim()) return flagToken.trim();
+  const fromEnv = env['USEAPI_TOKEN']?.trim();
+  return fromEnv || undefined;
+}
+
+export function createHeadlessSecretStore(options: {
+  file: string;
+  launchToken?: string | undefined;
+}): SecretStore {
+  const table = new TokenTable();
+  if (existsSync(options.file)) {
+    assertOwnerOnly(options.file);
+    let saved: unknown;
+    try {
+      saved = JSON.parse(readFileSync(options.file, 'utf8'));
+    } catch {
+      throw new TokenFileError(`The token file ${options.file} is not valid JSON; fix or remove it.`);
+    }
+    const tokens = (saved as { tokens?: unknown }).tokens;
+    if (typeof tokens === 'object' && tokens !== null) {
+      for (const [id, token] of Object.entries(tokens))
+        if (typeof token === 'string') table.set(id, token, 'stored');
+    }
+  }
+  if (options.launchToken) {
+    const known = table.idOf(options.launchToken);
+    if (!known) table.set(LAUNCH_TOKEN_ID, options.launchToken, 'launch');
+  }
+
+  function persist(): void {
+    const tokens = Object.fromEntries(
+      table
+        .entries()
+        .filter(([, e]) => e.source === 'stored')
+        .map(([id, e]) => [id, e.token]),
+    );
+    mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o700 });
+    const temp = `${options.file}.${process.pid}.tmp`;
+    writeFileSync(temp, `${JSON.stringify({ tokens }, null, 2)}\n`, { mode: 0o600 });
+    chmodSync(temp, 0o600);
+    renameSync(temp, options.file);
+  }
+
+  return {
+    list: () => table.entries().map(([tokenId, e]) => ({ tokenId, source: e.source as TokenSource })),
+    get: (tokenId) => table.get(tokenId)?.token,
+    put(token) {
+      const known = table.idOf(token);
+      if (known && table.get(known)?.source === 'stored') return known;
+      // A launch token that the user now adds an account with is saved, under the same id.
+      const id = known ?? newTokenId();
+      table.set(id, token, 'stored');
+      persist();
+      return id;
+    },
+    remove(tokenId) {
+      if (table.get(tokenId)?.source !== 'stored') return;
+      table.delete(tokenId);
+      persist();
+    },
+  };
+}

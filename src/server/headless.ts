@@ -1,0 +1,66 @@
+// Composition root of headless mode: settings in conf, tokens from the launch sources and an
+// owner-only file, the real library and useapi client, all behind the one API the server serves.
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { createApi } from '../core/api';
+import type { Api, CreateAccountsClient, Engine, Logger, OpenLibrary, RebuildLibrary } from '../core/api';
+import { openLibraryPort, rebuildLibraryIndex } from '../core/api/library-adapter';
+import { defaultSettings } from '../core/settings';
+import { openConfSettingsStore } from '../core/settings/conf-store';
+import { createHeadlessSecretStore, launchToken } from '../core/settings/headless-secrets';
+import { createUseapiClient } from '../core/useapi';
+
+export interface HeadlessOptions {
+  configDir: string;
+  env?: NodeJS.ProcessEnv;
+  /** Saved into the settings when given. */
+  libraryFolder?: string | undefined;
+  /** Saved into the settings when given (also read from KLING_ARCHIVE_API_BASE). */
+  apiBase?: string | undefined;
+  token?: string | undefined;
+  tokenFile?: string | undefined;
+  version: string;
+  log?: Logger;
+  engine?: Engine;
+  openLibrary?: OpenLibrary;
+  rebuildLibrary?: RebuildLibrary;
+  accountsClient?: CreateAccountsClient;
+}
+
+export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env['KLING_ARCHIVE_CONFIG_DIR']) return path.resolve(env['KLING_ARCHIVE_CONFIG_DIR']);
+  const base = env['XDG_CONFIG_HOME'] || path.join(homedir(), '.config');
+  return path.join(base, 'kling-archive');
+}
+
+export const useapiAccountsClient: CreateAccountsClient = (options) => createUseapiClient(options);
+
+export function createHeadlessApi(options: HeadlessOptions): { api: Api; warnings: string[] } {
+  const env = options.env ?? process.env;
+  const apiBase = options.apiBase ?? env['KLING_ARCHIVE_API_BASE'];
+  const { store: settings } = openConfSettingsStore(options.configDir, {
+    defaults: defaultSettings({ home: homedir(), apiBase }),
+  });
+  const overrides = {
+    ...(options.libraryFolder ? { libraryFolder: path.resolve(options.libraryFolder) } : {}),
+    ...(apiBase ? { apiBase } : {}),
+  };
+  if (Object.keys(overrides).length > 0) settings.update((current) => ({ ...current, ...overrides }));
+  const secrets = createHeadlessSecretStore({
+    file: path.join(options.configDir, 'tokens.json'),
+    launchToken: launchToken({ env, flagToken: options.token, flagTokenFile: options.tokenFile }),
+  });
+  const api = createApi({
+    mode: 'headless',
+    version: options.version,
+    settings,
+    secrets,
+    openLibrary: options.openLibrary ?? openLibraryPort,
+    rebuildLibrary: options.rebuildLibrary ?? rebuildLibraryIndex,
+    accountsClient: options.accountsClient ?? useapiAccountsClient,
+    engine: options.engine,
+    log: options.log,
+  });
+  for (const warning of settings.warnings) api.log.warn(warning);
+  return { api, warnings: [...settings.warnings] };
+}

@@ -1,0 +1,293 @@
+// The headless adapter: the contract over HTTP on 127.0.0.1 (one POST per method, JSON in and out),
+// events as server-sent events, library media with byte ranges, and the built renderer.
+// Every request must carry the launch secret (first as `?key=`, then a cookie or a header), name our
+// own Host (DNS rebinding) and, when a browser says where it comes from, our own Origin.
+import { createReadStream } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { ErrorCode } from '../shared/contract';
+import type { Api } from '../core/api';
+import { answerFileRequest } from '../core/media/serve-file';
+
+export const LOOPBACK = '127.0.0.1';
+const MAX_BODY_BYTES = 1024 * 1024;
+const HEARTBEAT_MS = 15_000;
+
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  invalid_input: 400,
+  not_found: 404,
+  conflict: 409,
+  unavailable: 503,
+  internal: 500,
+};
+
+export const RENDERER_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "media-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'none'",
+].join('; ');
+
+export interface ServerOptions {
+  api: Api;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** The built renderer (out/renderer); without it `/` explains how to build. */
+  rendererDir?: string | undefined;
+  /** Made fresh for each launch unless given (tests). */
+  secret?: string;
+}
+
+export interface RunningServer {
+  /** The URL to open: origin plus `?key=<secret>`. */
+  url: string;
+  origin: string;
+  port: number;
+  secret: string;
+  /** The cookie name carrying the secret (per port, so two servers never mix). */
+  cookieName: string;
+  close(): Promise<void>;
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+function parseCookies(header: string | undefined): Map<string, string> {
+  const cookies = new Map<string, string>();
+  for (const part of (header ?? '').split(';')) {
+    const index = part.indexOf('=');
+    if (index > 0) cookies.set(part.slice(0, index).trim(), part.slice(index + 1).trim());
+  }
+  return cookies;
+}
+
+const BASE_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { ...BASE_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', ...headers });
+  res.end(`${text}\n`);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...BASE_HEADERS,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'Content-Length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, code: ErrorCode, message: string): void {
+  sendJson(res, HTTP_STATUS[code], { error: { code, message } });
+}
+
+async function readBody(req: IncomingMessage): Promise<string | { tooLarge: true }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return { tooLarge: true };
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { api } = options;
+  const secret = options.secret ?? randomBytes(24).toString('base64url');
+  const secretDigest = digest(secret);
+  const streams = new Set<ServerResponse>();
+  let port = 0;
+  let cookieName = 'kling_archive_key';
+
+  const allowedHosts = () => new Set([`${LOOPBACK}:${port}`, `localhost:${port}`]);
+  const allowedOrigins = () => new Set([`http://${LOOPBACK}:${port}`, `http://localhost:${port}`]);
+  const keyMatches = (candidate: string | undefined | null) =>
+    typeof candidate === 'string' && candidate.length > 0 && timingSafeEqual(digest(candidate), secretDigest);
+
+  /** Refuses what must never be served; answers true when it answered. */
+  function refuse(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+    if (!allowedHosts().has(req.headers.host ?? '')) {
+      sendText(res, 421, 'Refused: this server answers only to its own address (Host header).');
+      return true;
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins().has(origin)) {
+      sendText(res, 403, 'Refused: requests from other sites are not accepted (Origin header).');
+      return true;
+    }
+    const site = req.headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+      sendText(res, 403, 'Refused: requests from other sites are not accepted.');
+      return true;
+    }
+    const cookies = parseCookies(req.headers.cookie);
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const header = req.headers['x-kling-archive-key'];
+    const given = [
+      url.searchParams.get('key'),
+      cookies.get(cookieName),
+      bearer,
+      Array.isArray(header) ? header[0] : header,
+    ];
+    if (!given.some(keyMatches)) {
+      sendText(
+        res,
+        401,
+        'Refused: open the URL that `kling-archive serve` printed (it carries the access key).',
+      );
+      return true;
+    }
+    return false;
+  }
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+    if (req.method !== 'POST') return sendText(res, 405, 'Use POST for contract methods.', { Allow: 'POST' });
+    const type = req.headers['content-type'] ?? '';
+    if (!/^application\/json\b/i.test(type)) {
+      return sendError(res, 'invalid_input', 'Send the input as JSON (Content-Type: application/json).');
+    }
+    const body = await readBody(req);
+    if (typeof body !== 'string')
+      return sendError(res, 'invalid_input', 'The request body is larger than 1 MB.');
+    let input: unknown = {};
+    if (body.trim().length > 0) {
+      try {
+        input = JSON.parse(body);
+      } catch {
+        return sendError(res, 'invalid_input', `${method}: the request body is not valid JSON.`);
+      }
+    }
+    const result = await api.dispatch(method, input);
+    if (result.ok) sendJson(res, 200, result.value);
+    else sendError(res, result.error.code, result.error.message);
+  }
+
+  function handleEvents(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, {
+      ...BASE_HEADERS,
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.write('retry: 3000\n: connected\n\n');
+    streams.add(res);
+    const unsubscribe = api.events.subscribe((event) => {
+      res.write(`event: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`);
+    });
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      streams.delete(res);
+    });
+  }
+
+  async function handleFile(
+    req: IncomingMessage,
+    res: ServerResponse,
+    root: string,
+    requestPath: string,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendText(res, 405, 'Method not allowed.', { Allow: 'GET, HEAD' });
+    const answer = await answerFileRequest(root, requestPath, req.headers.range);
+    if (!('absolutePath' in answer))
+      return sendText(res, answer.status, `Not served: ${answer.message}.`, answer.headers);
+    res.writeHead(answer.status, { ...BASE_HEADERS, ...answer.headers, ...extraHeaders });
+    if (req.method === 'HEAD' || answer.end < answer.start) return void res.end();
+    const stream = createReadStream(answer.absolutePath, { start: answer.start, end: answer.end });
+    stream.on('error', () => res.destroy());
+    res.on('close', () => stream.destroy());
+    stream.pipe(res);
+  }
+
+  async function handleRenderer(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+    const dir = options.rendererDir;
+    if (!dir) return sendText(res, 404, 'The renderer is not built. Run `npm run build` and start again.');
+    const headers = { 'Content-Security-Policy': RENDERER_CSP };
+    const requested = pathname === '/' ? 'index.html' : pathname.slice(1);
+    // Client-side routes (no file extension) get the app's page.
+    const target = /\.[A-Za-z0-9]+$/.test(requested) ? requested : 'index.html';
+    await handleFile(req, res, dir, target, headers);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rawUrl = req.url ?? '/';
+    let url: URL;
+    try {
+      url = new URL(rawUrl, `http://${LOOPBACK}:${port}`);
+    } catch {
+      return sendText(res, 400, 'Malformed URL.');
+    }
+    if (refuse(req, res, url)) return;
+    // The raw path, not URL's normalised one: `..` and encodings must reach the containment check.
+    const rawPath = rawUrl.split('?')[0] ?? '/';
+    if (url.searchParams.has('key') && !keyMatches(parseCookies(req.headers.cookie).get(cookieName))) {
+      res.setHeader('Set-Cookie', `${cookieName}=${secret}; HttpOnly; SameSite=Strict; Path=/`);
+      if (req.method === 'GET' && !rawPath.startsWith('/api/') && !rawPath.startsWith('/media/')) {
+        // Drop the key from the address bar (and from history) once the cookie holds it.
+        res.writeHead(303, { ...BASE_HEADERS, Location: rawPath });
+        return void res.end();
+      }
+    }
+    if (rawPath === '/api/events') return handleEvents(req, res);
+    if (rawPath.startsWith('/api/'))
+      return handleApi(req, res, decodeURIComponent(rawPath.slice('/api/'.length)));
+    if (rawPath.startsWith('/media/'))
+      return handleFile(req, res, api.libraryFolder(), rawPath.slice('/media/'.length));
+    return handleRenderer(req, res, url.pathname);
+  }
+
+  const server: Server = createHttpServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) sendError(res, 'internal', 'The server failed to answer this request.');
+      else res.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, LOOPBACK, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  cookieName = `kling_archive_key_${port}`;
+  const origin = `http://${LOOPBACK}:${port}`;
+
+  return {
+    url: `${origin}/?key=${secret}`,
+    origin,
+    port,
+    secret,
+    cookieName,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const stream of streams) stream.end();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,27 @@
+// Small schemas several contract domains share.
+import { z } from 'zod';
+import { IdSchema } from '../useapi/model';
+
+export { IdSchema };
+
+/** A method without input still takes a value: `{}` (or nothing, which the adapters turn into `{}`). */
+export const NoInputSchema = z.object({}).strict();
+export const OkSchema = z.object({ ok: z.literal(true) });
+
+/** A path inside the library folder, as the library stores it (forward slashes, no `..`). */
+export const LibraryPathSchema = z.string().min(1).max(1024);
+
+/** Our own ids (accounts, stored tokens): opaque, short, URL-safe. */
+export const LocalIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'expected a local id (letters, digits, - and _)');
+
+export const EmailSchema = z
+  .string()
+  .trim()
+  .max(320)
+  .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'expected an email address');
+
+export type MethodSpec = { input: z.ZodType; output: z.ZodType };

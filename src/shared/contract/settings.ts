@@ -1,0 +1,73 @@
+// The settings the UI shows and edits. Accounts and tokens have their own methods (accounts.ts); the
+// library folder changes only through `settings.moveLibrary`, which moves the files with it.
+import { z } from 'zod';
+import { NoInputSchema } from './common';
+
+export const ApiBaseSchema = z
+  .string()
+  .trim()
+  .max(500)
+  .url('expected a URL such as https://api.useapi.net/v1/kling')
+  .refine((url) => /^https?:\/\//i.test(url), 'the API base must be an http(s) URL');
+
+export const PollingSettingsSchema = z.object({
+  /** Seconds between two looks at a task that is still running. */
+  intervalSeconds: z.number().int().min(5).max(3600),
+  /** Requests per minute per account, all tasks together. */
+  maxRequestsPerMinute: z.number().int().min(1).max(600),
+  /** After this many hours a task that never finishes is given up (it can be retried). */
+  giveUpAfterHours: z
+    .number()
+    .min(1)
+    .max(24 * 30),
+});
+
+export const DownloadSettingsSchema = z.object({
+  concurrency: z.number().int().min(1).max(8),
+  /** Ask useapi.net for the watermark-free copy (paid Kling plans). */
+  watermarkFree: z.boolean(),
+  /** When the watermark-free copy is refused, keep the watermarked one instead of nothing. */
+  fallbackToWatermarked: z.boolean(),
+  /** Also keep the task's input images. */
+  keepInputs: z.boolean(),
+});
+
+export const SettingsSchema = z.object({
+  /** Absolute path of the library folder. */
+  libraryFolder: z.string().min(1).max(4096),
+  apiBase: ApiBaseSchema,
+  polling: PollingSettingsSchema,
+  downloads: DownloadSettingsSchema,
+  /** OS notifications when a task finishes or fails (desktop app). */
+  notifications: z.boolean(),
+});
+
+export const SettingsPatchSchema = z
+  .object({
+    apiBase: ApiBaseSchema,
+    polling: PollingSettingsSchema.partial(),
+    downloads: DownloadSettingsSchema.partial(),
+    notifications: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+export const MoveLibraryInputSchema = z.object({
+  /** Absolute path of the new folder: missing or empty. */
+  folder: z.string().trim().min(1).max(4096),
+});
+
+export const MoveLibraryOutputSchema = z.object({
+  libraryFolder: z.string(),
+  movedFiles: z.number().int(),
+  movedBytes: z.number(),
+});
+
+export const settingsMethods = {
+  'settings.get': { input: NoInputSchema, output: SettingsSchema },
+  'settings.update': { input: SettingsPatchSchema, output: SettingsSchema },
+  'settings.moveLibrary': { input: MoveLibraryInputSchema, output: MoveLibraryOutputSchema },
+} as const;
+
+export type Settings = z.infer<typeof SettingsSchema>;
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;

@@ -1,0 +1,40 @@
+// The task queue: listing, adding task ids in a batch, retry, cancel, re-download, history sync.
+// Everything but the list is the sync engine's work.
+import { z } from 'zod';
+import { TaskListPageSchema, TaskListQuerySchema } from '../domain/library';
+import { IdSchema, LibraryPathSchema, LocalIdSchema, OkSchema } from './common';
+import { AccountFilterSchema } from './library';
+
+/** Why a task id was not accepted. */
+export const AddRejectionSchema = z.enum(['invalid_id', 'duplicate_in_batch', 'already_tracked']);
+
+/** Ids arrive as the user pasted them; each one is judged on its own, never dropped silently. */
+export const AddTasksInputSchema = z.object({
+  taskIds: z
+    .array(z.string().max(100))
+    .min(1, 'give at least one task id')
+    .max(1000, 'at most 1000 ids at once'),
+  /** The account to add them under; omitted: the active account. */
+  accountId: LocalIdSchema.optional(),
+});
+
+export const AddTasksOutputSchema = z.object({
+  accountId: LocalIdSchema,
+  accepted: z.array(IdSchema),
+  rejected: z.array(z.object({ taskId: z.string(), reason: AddRejectionSchema, message: z.string() })),
+});
+
+export const TasksListInputSchema = TaskListQuerySchema.extend({ account: AccountFilterSchema.optional() });
+
+export const tasksMethods = {
+  'tasks.list': { input: TasksListInputSchema, output: TaskListPageSchema },
+  'tasks.add': { input: AddTasksInputSchema, output: AddTasksOutputSchema },
+  'tasks.retry': { input: z.object({ taskId: IdSchema }), output: OkSchema },
+  'tasks.cancel': { input: z.object({ taskId: IdSchema }), output: OkSchema },
+  /** Fetches one file of the library again (missing or corrupt). */
+  'tasks.redownload': { input: z.object({ relativePath: LibraryPathSchema }), output: OkSchema },
+  /** Walks the account's generation history and adds every task found; progress comes as events. */
+  'tasks.syncHistory': { input: z.object({ accountId: LocalIdSchema.optional() }), output: OkSchema },
+} as const;
+
+export type AddRejection = z.infer<typeof AddRejectionSchema>;
