@@ -2,6 +2,7 @@
 // need to count that no request was made. Each test hands it a handler.
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 export interface LocalServer {
@@ -40,4 +41,13 @@ export function sendJson(
 ) {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(body);
+}
+
+/** A 127.0.0.1 URL on which nothing listens: bind port 0, note it, close it. */
+export async function closedPortUrl(): Promise<string> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
 }
