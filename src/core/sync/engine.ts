@@ -1,0 +1,865 @@
+// The sync engine: follows tasks until they are final (scheduler), archives every file of every
+// succeeded work (download queue), walks accounts' histories, and reports through typed events.
+// Every decision is persisted in the library's database, so a restart resumes where it stopped.
+import type { Library } from '../library';
+import type { FileRow } from '../library';
+import { createUseapiClient, describeResult } from '../useapi';
+import type { UseapiClient, UseapiFailure } from '../useapi';
+import { interpretStatus } from '../../shared/useapi';
+import type { TaskResponse } from '../../shared/useapi';
+import { DownloadError, downloadFile, DEFAULT_MAX_BYTES } from './download';
+import { SyncEvents } from './events';
+import { acquireLibraryLock, type LibraryLock } from './lock';
+import {
+  DEFAULT_POLL_POLICY,
+  KeyedLimiter,
+  TokenBucket,
+  backoffDelay,
+  isStale,
+  nextPollDelay,
+  notFoundRetryDelay,
+  rateLimitDelay,
+  type PollPolicy,
+} from './schedule';
+import { SyncStore, tokenFingerprint } from './sync-store';
+
+export interface EngineAccountConfig {
+  /** The local account id (settings), used in events. */
+  accountId: string;
+  /** The Kling account's email: the library files tasks under it. */
+  email: string;
+  /** The useapi.net token for this account. Never logged, never in events. */
+  token: string;
+}
+
+export interface SyncEngineOptions {
+  library: Library;
+  accounts: readonly EngineAccountConfig[];
+  /** Default https://api.useapi.net. */
+  apiBase?: string;
+  /** Global cap on API requests per second (default 2). */
+  requestsPerSecond?: number;
+  /** API requests in flight per account (default 2). */
+  perAccountInFlight?: number;
+  /** Files downloaded at once (default 3). */
+  downloadConcurrency?: number;
+  /** Attempts per file before it is marked failed (default 5). */
+  downloadAttempts?: number;
+  /** First wait before a failed download is tried again, doubling up to a minute (default 1 s). */
+  downloadRetryBaseMs?: number;
+  /** Ask /assets/download for a watermark-free copy first, falling back to the result URL. */
+  watermarkFree?: boolean;
+  maxFileBytes?: number;
+  downloadIdleTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  pollPolicy?: Partial<PollPolicy>;
+  /** Take the one-engine-per-library lock (default true; tests of two engines turn it off). */
+  lock?: boolean;
+  now?: () => number;
+  fetch?: typeof fetch;
+}
+
+export interface AddTasksOutcome {
+  accepted: string[];
+  alreadyTracked: string[];
+}
+
+export interface HistoryOptions {
+  /** Stop at tasks created before this time (ms). */
+  since?: number;
+  pageSize?: number;
+}
+
+export interface HistoryOutcome {
+  taskIds: string[];
+  pages: number;
+  error: string | null;
+}
+
+/** Where one task stands, for the CLI's report and for waiting. */
+export interface TaskReport {
+  id: string;
+  email: string | null;
+  status: number | null;
+  statusName: string | null;
+  phase: string | null;
+  final: boolean;
+  error: string | null;
+  /** Final (or given up, or its account paused) and no file still to fetch. */
+  settled: boolean;
+  works: Array<{
+    id: string;
+    files: Array<{ kind: string; path: string; bytes: number; sha256: string }>;
+  }>;
+  /** Files that are not archived (failed, missing, pending), with the reason. */
+  problems: Array<{ kind: string; path: string; state: string; error: string | null }>;
+}
+
+const MAX_TIMER_MS = 2_147_483_647;
+const MAX_OUTSTANDING_POLLS = 32;
+
+export class SyncEngine {
+  readonly events = new SyncEvents();
+  readonly library: Library;
+  private readonly store: SyncStore;
+  private readonly policy: PollPolicy;
+  private readonly now: () => number;
+  private readonly options: SyncEngineOptions;
+  private readonly bucket: TokenBucket;
+  private readonly inFlight: KeyedLimiter;
+  private accounts = new Map<string, EngineAccountConfig>();
+  private clients = new Map<string, UseapiClient>();
+  private readonly polling = new Set<string>();
+  private readonly downloads = new Map<number, { taskId: string; controller: AbortController }>();
+  private readonly retryTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  private readonly holdUntil = new Map<string, number>();
+  private wakeTimer: ReturnType<typeof setTimeout> | null = null;
+  private wakeAt: number | null = null;
+  private controller = new AbortController();
+  private lock: LibraryLock | null = null;
+  private running = false;
+  private downloadsPaused: string | null = null;
+
+  constructor(options: SyncEngineOptions) {
+    this.options = options;
+    this.library = options.library;
+    this.store = new SyncStore(options.library.db);
+    this.policy = { ...DEFAULT_POLL_POLICY, ...options.pollPolicy };
+    this.now = options.now ?? Date.now;
+    this.bucket = new TokenBucket(options.requestsPerSecond ?? 2, 1);
+    this.inFlight = new KeyedLimiter(options.perAccountInFlight ?? 2);
+    this.setAccounts(options.accounts);
+  }
+
+  // ── lifecycle ─────────────────────────────────────────────────────────────────────────────
+
+  /** Takes the library lock, resumes interrupted downloads and starts polling. */
+  start(): void {
+    if (this.running) return;
+    if (this.options.lock !== false) this.lock = acquireLibraryLock(this.library.root);
+    this.running = true;
+    this.controller = new AbortController();
+    const now = this.now();
+    this.library.files.resetInterrupted(now);
+    // A new run retries what failed before (bounded again by the per-file attempts).
+    this.library.files.retryFailed(now);
+    this.pumpPolls();
+    this.pumpDownloads();
+  }
+
+  /** Aborts in-flight requests and downloads (their .part files stay for a resume) and frees the lock. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.controller.abort();
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
+    for (const timer of this.retryTimers.values()) clearTimeout(timer);
+    this.retryTimers.clear();
+    for (const job of this.downloads.values()) job.controller.abort();
+    const deadline = Date.now() + 10_000;
+    while ((this.downloads.size > 0 || this.polling.size > 0) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    this.library.files.resetInterrupted(this.now());
+    this.lock?.release();
+    this.lock = null;
+  }
+
+  /** Same as stop(); the name the app shell's Engine interface uses. */
+  close(): Promise<void> {
+    return this.stop();
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  get downloadsPausedReason(): string | null {
+    return this.downloadsPaused;
+  }
+
+  // ── accounts ──────────────────────────────────────────────────────────────────────────────
+
+  /** Replaces the accounts (settings changed). A paused account resumes when its token changed. */
+  setAccounts(accounts: readonly EngineAccountConfig[]): void {
+    this.accounts = new Map(accounts.map((account) => [account.email, account]));
+    this.clients = new Map(
+      accounts.map((account) => [
+        account.email,
+        createUseapiClient({
+          token: account.token,
+          ...(this.options.apiBase ? { baseUrl: this.options.apiBase } : {}),
+          ...(this.options.requestTimeoutMs ? { timeoutMs: this.options.requestTimeoutMs } : {}),
+          ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+        }),
+      ]),
+    );
+    for (const account of accounts) {
+      this.library.upsertAccount(account.email);
+      const pause = this.store.pause(account.email);
+      if (pause && pause.tokenHash !== tokenFingerprint(account.token)) {
+        this.store.clearPaused(account.email);
+        this.events.emit('account.resumed', { accountId: account.accountId, email: account.email });
+      }
+    }
+    if (this.running) this.pumpPolls();
+  }
+
+  /** Emails the engine may poll for: configured and not paused. */
+  activeAccounts(): string[] {
+    return [...this.accounts.keys()].filter((email) => !this.store.pause(email));
+  }
+
+  accountPause(email: string): string | null {
+    return this.store.pause(email)?.reason ?? null;
+  }
+
+  // ── commands ──────────────────────────────────────────────────────────────────────────────
+
+  /** Starts following these task ids (exact numeric strings) for the account. */
+  addTasks(email: string, taskIds: readonly string[]): AddTasksOutcome {
+    const outcome: AddTasksOutcome = { accepted: [], alreadyTracked: [] };
+    const now = this.now();
+    for (const taskId of taskIds) {
+      const added = this.library.addPendingTask(email, taskId);
+      this.store.firstSeen(taskId, now);
+      if (added) {
+        outcome.accepted.push(taskId);
+        this.library.updatePolling(taskId, { nextPollAt: now, attempts: 0 });
+        this.emitTaskChanged(taskId, null, true);
+      } else {
+        outcome.alreadyTracked.push(taskId);
+        this.reviveIfIdle(taskId, now);
+      }
+    }
+    this.pumpPolls();
+    return outcome;
+  }
+
+  /** Polls a given-up task again and re-queues its failed files. */
+  retryTask(taskId: string): boolean {
+    const row = this.library.task(taskId);
+    if (!row) return false;
+    const now = this.now();
+    this.store.setGiveUp(taskId, null, now);
+    this.store.setNotFoundCount(taskId, 0, now);
+    this.store.retryTaskFiles(taskId, now);
+    if (row.final !== 1)
+      this.library.updatePolling(taskId, { nextPollAt: now, attempts: 0, lastError: null });
+    else if (row.phase === 'succeeded') this.library.createFileRows(taskId);
+    this.pumpPolls();
+    this.pumpDownloads();
+    return true;
+  }
+
+  /** Stops following a task; the files archived so far stay. */
+  cancelTask(taskId: string): boolean {
+    const row = this.library.task(taskId);
+    if (!row) return false;
+    const now = this.now();
+    this.store.setGiveUp(taskId, 'cancelled', now);
+    if (row.final !== 1) this.library.updatePolling(taskId, { nextPollAt: null, lastError: 'cancelled' });
+    this.store.cancelTaskFiles(taskId, now);
+    for (const job of this.downloads.values()) if (job.taskId === taskId) job.controller.abort();
+    this.emitTaskChanged(taskId, 'cancelled');
+    return true;
+  }
+
+  /** Fetches one library file again (the user asked: the only way an archived file is downloaded twice). */
+  redownloadFile(relativePath: string): boolean {
+    const queued = this.store.redownload(relativePath, this.now());
+    this.pumpDownloads();
+    return queued;
+  }
+
+  /** Resumes the download queue after a disk-full pause. */
+  resumeDownloads(): void {
+    if (this.downloadsPaused === null) return;
+    this.downloadsPaused = null;
+    this.library.files.retryFailed(this.now());
+    this.events.emit('downloads.paused', { reason: null });
+    this.pumpDownloads();
+  }
+
+  // ── polling ───────────────────────────────────────────────────────────────────────────────
+
+  private reviveIfIdle(taskId: string, now: number): void {
+    const row = this.library.task(taskId);
+    if (!row) return;
+    if (row.final === 1) {
+      if (row.phase === 'succeeded') {
+        this.library.createFileRows(taskId);
+        this.pumpDownloads();
+      }
+    } else if (row.next_poll_at === null && !this.store.givenUp(taskId)) {
+      this.library.updatePolling(taskId, { nextPollAt: now });
+    }
+  }
+
+  /** Launches due polls (bounded), then sleeps on one timer until the next one is due. */
+  private pumpPolls(): void {
+    if (!this.running) return;
+    const now = this.now();
+    const active = this.activeAccounts();
+    const room = MAX_OUTSTANDING_POLLS - this.polling.size;
+    if (room > 0) {
+      for (const due of this.store.due(active, now, room, this.polling)) {
+        const hold = this.holdUntil.get(due.account) ?? 0;
+        if (hold > now) {
+          this.library.updatePolling(due.taskId, { nextPollAt: hold });
+          continue;
+        }
+        this.polling.add(due.taskId);
+        void this.pollOne(due.taskId, due.account, due.attempts, due.createdAt).finally(() => {
+          this.polling.delete(due.taskId);
+          this.pumpPolls();
+        });
+      }
+    }
+    this.scheduleWake(active);
+  }
+
+  private scheduleWake(active: readonly string[]): void {
+    if (!this.running) return;
+    const next = this.store.nextWake(active);
+    if (next === null) {
+      if (this.wakeTimer) clearTimeout(this.wakeTimer);
+      this.wakeTimer = null;
+      this.wakeAt = null;
+      return;
+    }
+    if (this.wakeTimer && this.wakeAt !== null && this.wakeAt <= next) return;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeAt = next;
+    this.wakeTimer = setTimeout(
+      () => {
+        this.wakeTimer = null;
+        this.wakeAt = null;
+        this.pumpPolls();
+      },
+      Math.min(MAX_TIMER_MS, Math.max(0, next - this.now())),
+    );
+  }
+
+  private async pollOne(
+    taskId: string,
+    email: string,
+    attempts: number,
+    createdAt: number | null,
+  ): Promise<void> {
+    const client = this.clients.get(email);
+    if (!client) return;
+    const signal = this.controller.signal;
+    let release: (() => void) | null = null;
+    try {
+      await this.bucket.take(signal);
+      release = await this.inFlight.acquire(email);
+      if (!this.running) return;
+      const result = await client.getTask(taskId, email, { signal });
+      if (!this.running || result.kind === 'aborted') return;
+      if (result.kind === 'ok') this.onTaskAnswer(taskId, email, result.value, result.raw, createdAt);
+      else this.onTaskFailure(taskId, email, result, attempts);
+    } catch {
+      // Only the wait can throw (aborted on stop): the task stays due and resumes on the next start.
+    } finally {
+      release?.();
+    }
+  }
+
+  private onTaskAnswer(
+    taskId: string,
+    email: string,
+    snapshot: TaskResponse,
+    raw: string,
+    createdAt: number | null,
+  ): void {
+    const now = this.now();
+    const ingest = this.library.ingest({ account: email, snapshot, raw });
+    if (ingest.outcome === 'rejected') {
+      this.library.updatePolling(taskId, {
+        nextPollAt: now + backoffDelay(1, this.policy),
+        lastError: `the answer could not be stored: ${ingest.problem ?? 'rejected'}`,
+      });
+      return;
+    }
+    this.store.setNotFoundCount(taskId, 0, now);
+    const status = interpretStatus(snapshot);
+    const row = this.library.task(taskId);
+    if (status.final || row?.final === 1) {
+      this.library.updatePolling(taskId, { nextPollAt: null, attempts: 0, lastError: null });
+      if ((row?.phase ?? status.phase) === 'succeeded') {
+        this.library.createFileRows(taskId);
+        this.pumpDownloads();
+      }
+      this.emitTaskChanged(taskId, status.reason);
+      return;
+    }
+    const started = row?.created_at ?? createdAt ?? this.store.firstSeen(taskId, now);
+    if (isStale(started, now, this.policy)) {
+      this.giveUpStale(taskId, now);
+      return;
+    }
+    const delay = nextPollDelay(
+      {
+        ageMs: Math.max(0, now - started),
+        eta: {
+          etaTime: snapshot.etaTime,
+          queuingEtaTime: snapshot.queuingEtaTime,
+          currentTimestamp: snapshot.currentTimestamp,
+        },
+      },
+      this.policy,
+    );
+    this.library.updatePolling(taskId, { nextPollAt: now + delay, attempts: 0, lastError: null });
+    this.emitTaskChanged(taskId, null);
+  }
+
+  private giveUpStale(taskId: string, now: number): void {
+    const hours = Math.round((this.policy.staleAfterMs / 3_600_000) * 10) / 10;
+    this.store.setGiveUp(taskId, 'stale', now);
+    this.library.updatePolling(taskId, {
+      nextPollAt: null,
+      lastError: `still not final after ${hours} h: polling stopped (retry to poll again)`,
+    });
+    this.emitTaskChanged(taskId, 'timed out');
+  }
+
+  private onTaskFailure(taskId: string, email: string, result: UseapiFailure, attempts: number): void {
+    const now = this.now();
+    const message = describeResult(result);
+    switch (result.kind) {
+      case 'invalid_id':
+      case 'invalid_input':
+        this.finishFailed(taskId, 'invalid task id');
+        return;
+      case 'unauthorized':
+      case 'payment_required': {
+        const account = this.accounts.get(email);
+        if (account) {
+          this.store.setPaused(email, result.kind, tokenFingerprint(account.token));
+          this.events.emit('account.paused', {
+            accountId: account.accountId,
+            email,
+            reason: result.kind,
+            message: result.kind === 'unauthorized' ? 'token rejected' : message,
+          });
+        }
+        this.library.updatePolling(taskId, { nextPollAt: now, lastError: message });
+        return;
+      }
+      case 'not_found': {
+        const count = this.store.notFoundCount(taskId) + 1;
+        this.store.setNotFoundCount(taskId, count, now);
+        const delay = notFoundRetryDelay(count, this.policy);
+        if (delay === null) {
+          this.finishFailed(taskId, 'not found');
+        } else {
+          this.library.updatePolling(taskId, {
+            nextPollAt: now + delay,
+            attempts: attempts + 1,
+            lastError: message,
+          });
+        }
+        return;
+      }
+      case 'rate_limited': {
+        const delay = rateLimitDelay(result.retryAfterMs, attempts + 1, this.policy);
+        this.holdUntil.set(email, now + delay); // the whole account waits, not just this task
+        this.library.updatePolling(taskId, {
+          nextPollAt: now + delay,
+          attempts: attempts + 1,
+          lastError: message,
+        });
+        return;
+      }
+      default: {
+        // 5xx, network, timeout, malformed, unexpected: back off, recorded on the task.
+        const retryAfter = result.kind === 'server_error' ? result.retryAfterMs : undefined;
+        const delay =
+          retryAfter !== undefined
+            ? rateLimitDelay(retryAfter, attempts + 1, this.policy)
+            : backoffDelay(attempts + 1, this.policy);
+        this.library.updatePolling(taskId, {
+          nextPollAt: now + delay,
+          attempts: attempts + 1,
+          lastError: message,
+        });
+      }
+    }
+  }
+
+  private finishFailed(taskId: string, reason: string): void {
+    this.library.updateTaskState(taskId, { phase: 'failed', final: true, reason });
+    this.library.updatePolling(taskId, { nextPollAt: null, lastError: reason });
+    this.emitTaskChanged(taskId, reason);
+  }
+
+  private emitTaskChanged(taskId: string, message: string | null, added = false): void {
+    const row = this.library.task(taskId);
+    if (!row) return;
+    this.events.emit('task.changed', {
+      taskId,
+      account: row.email,
+      phase: row.phase,
+      final: row.final === 1,
+      message: message ?? row.reason ?? row.last_error,
+      ...(added ? { added } : {}),
+    });
+  }
+
+  // ── downloads ─────────────────────────────────────────────────────────────────────────────
+
+  private pumpDownloads(): void {
+    if (!this.running || this.downloadsPaused !== null) return;
+    const room = (this.options.downloadConcurrency ?? 3) - this.downloads.size;
+    if (room <= 0) return;
+    for (const file of this.library.claimFiles(room)) {
+      const controller = new AbortController();
+      this.downloads.set(file.id, { taskId: file.taskId, controller });
+      void this.downloadOne(file, controller).finally(() => {
+        this.downloads.delete(file.id);
+        this.pumpDownloads();
+      });
+    }
+  }
+
+  private async sourceFor(file: FileRow, email: string | null, signal: AbortSignal): Promise<string | null> {
+    if (
+      !this.options.watermarkFree ||
+      !email ||
+      !file.workId ||
+      (file.kind !== 'video' && file.kind !== 'image')
+    ) {
+      return file.sourceUrl;
+    }
+    const client = this.clients.get(email);
+    if (!client) return file.sourceUrl;
+    try {
+      await this.bucket.take(signal);
+    } catch {
+      return file.sourceUrl;
+    }
+    const answer = await client.getDownloadUrl(email, [file.workId], file.kind === 'video' ? 'MP4' : 'PNG', {
+      signal,
+    });
+    // Never stored: the watermark-free URL is used once, right now.
+    return answer.kind === 'ok' ? answer.value.cdnUrl : file.sourceUrl;
+  }
+
+  private async downloadOne(file: FileRow, controller: AbortController): Promise<void> {
+    const now = this.now();
+    const task = this.library.task(file.taskId);
+    let destination: string;
+    try {
+      destination = this.library.absolutePath(file.relativePath);
+    } catch (error) {
+      this.library.recordFileFailed(file.id, error instanceof Error ? error.message : String(error));
+      this.emitFileFailed(file, 'refused: the path would leave the library', false);
+      return;
+    }
+    const signal = AbortSignal.any([controller.signal, this.controller.signal]);
+    let lastProgressWrite = 0;
+    try {
+      const url = (await this.sourceFor(file, task?.email ?? null, signal)) ?? file.sourceUrl;
+      if (!url) throw new DownloadError('unsafe_url', 'The file has no source URL');
+      const result = await downloadFile({
+        url,
+        destination,
+        signal,
+        maxBytes: this.options.maxFileBytes ?? DEFAULT_MAX_BYTES,
+        ...(this.options.downloadIdleTimeoutMs ? { idleTimeoutMs: this.options.downloadIdleTimeoutMs } : {}),
+        progressIntervalMs: 250,
+        onProgress: (progress) => {
+          const at = Date.now();
+          if (at - lastProgressWrite > 1000) {
+            lastProgressWrite = at;
+            this.library.recordFileProgress(file.id, progress.bytesDone, progress.bytesTotal);
+          }
+          this.events.emit('download.progress', {
+            taskId: file.taskId,
+            relativePath: file.relativePath,
+            kind: file.kind,
+            bytesDone: progress.bytesDone,
+            bytesTotal: progress.bytesTotal,
+            bytesPerSecond: progress.bytesPerSecond,
+          });
+        },
+      });
+      this.library.recordFileDone(file.id, result.bytes, result.sha256);
+      this.events.emit('file.archived', {
+        taskId: file.taskId,
+        workId: file.workId,
+        relativePath: file.relativePath,
+        kind: file.kind,
+        bytes: result.bytes,
+        sha256: result.sha256,
+      });
+    } catch (error) {
+      const failure =
+        error instanceof DownloadError
+          ? error
+          : new DownloadError('file_system', error instanceof Error ? error.message : String(error));
+      if (failure.code === 'aborted') {
+        this.store.filePending(file.id, now); // stopped, not failed: the .part resumes later
+        return;
+      }
+      const willRetry = failure.retryable && file.attempts < (this.options.downloadAttempts ?? 5);
+      this.library.recordFileFailed(file.id, failure.message);
+      // The retry timer exists before anyone hears of the failure, so that waiters see it as open.
+      if (failure.code === 'disk_full') {
+        this.downloadsPaused = failure.message;
+      } else if (willRetry) {
+        const timer = setTimeout(
+          () => {
+            this.retryTimers.delete(file.id);
+            this.store.filePending(file.id, this.now());
+            this.pumpDownloads();
+          },
+          backoffDelay(file.attempts, {
+            ...this.policy,
+            backoffBaseMs: this.options.downloadRetryBaseMs ?? 1_000,
+            backoffCapMs: 60_000,
+          }),
+        );
+        this.retryTimers.set(file.id, timer);
+      }
+      this.emitFileFailed(file, failure.message, willRetry);
+      if (failure.code === 'disk_full') this.events.emit('downloads.paused', { reason: failure.message });
+    }
+  }
+
+  private emitFileFailed(file: FileRow, message: string, willRetry: boolean): void {
+    this.events.emit('file.failed', {
+      taskId: file.taskId,
+      relativePath: file.relativePath,
+      kind: file.kind,
+      message,
+      willRetry,
+    });
+  }
+
+  // ── history ───────────────────────────────────────────────────────────────────────────────
+
+  /** Pages backwards through the account's history until known tasks (or `since`), ingesting everything. */
+  async syncHistory(email: string, options: HistoryOptions = {}): Promise<HistoryOutcome> {
+    const client = this.clients.get(email);
+    const account = this.accounts.get(email);
+    if (!client || !account) return { taskIds: [], pages: 0, error: `no token for the account ${email}` };
+    const signal = this.controller.signal;
+    const seen = new Set<string>();
+    let pages = 0;
+    let added = 0;
+    let createdBefore: number | undefined;
+    const progress = (done: boolean, error: string | null) =>
+      this.events.emit('history.progress', {
+        accountId: account.accountId,
+        pages,
+        tasksFound: seen.size,
+        tasksAdded: added,
+        done,
+        error,
+      });
+    for (;;) {
+      try {
+        await this.bucket.take(signal);
+      } catch {
+        progress(true, 'stopped');
+        return { taskIds: [...seen], pages, error: 'stopped' };
+      }
+      const result = await client.listTasks(
+        email,
+        {
+          pageSize: options.pageSize ?? 50,
+          ...(createdBefore !== undefined ? { createdBefore } : {}),
+        },
+        { signal },
+      );
+      if (result.kind !== 'ok') {
+        if (result.kind === 'unauthorized') {
+          this.store.setPaused(email, 'unauthorized', tokenFingerprint(account.token));
+          this.events.emit('account.paused', {
+            accountId: account.accountId,
+            email,
+            reason: 'unauthorized',
+            message: 'token rejected',
+          });
+        }
+        const error = describeResult(result);
+        progress(true, error);
+        return { taskIds: [...seen], pages, error };
+      }
+      pages += 1;
+      const entries = result.value.history;
+      if (entries.length === 0) break;
+      const rawEntries = extractRawEntries(result.raw);
+      let oldest: number | null = null;
+      let newOnPage = 0;
+      let reachedSince = false;
+      const inputs = entries.flatMap((snapshot, index) => {
+        const created = snapshot.task?.createTime ?? minCreateTime(snapshot);
+        if (created !== null && (oldest === null || created < oldest)) oldest = created;
+        if (options.since !== undefined && created !== null && created < options.since) {
+          reachedSince = true;
+          return [];
+        }
+        return [{ account: email, snapshot, raw: rawEntries?.[index] ?? JSON.stringify(snapshot) }];
+      });
+      const results = this.library.ingestMany(inputs);
+      const now = this.now();
+      results.forEach((ingested) => {
+        if (!ingested.taskId) return;
+        seen.add(ingested.taskId);
+        this.store.firstSeen(ingested.taskId, now);
+        if (ingested.outcome === 'inserted') {
+          newOnPage += 1;
+          added += 1;
+        }
+        if (ingested.outcome === 'inserted' || ingested.outcome === 'updated') {
+          this.emitTaskChanged(ingested.taskId, null, ingested.outcome === 'inserted');
+        }
+        const row = this.library.task(ingested.taskId);
+        if (row?.final === 1 && row.phase === 'succeeded') this.library.createFileRows(ingested.taskId);
+        else if (row && row.final !== 1 && row.next_poll_at === null && !this.store.givenUp(row.task_id)) {
+          this.library.updatePolling(row.task_id, { nextPollAt: now });
+        }
+      });
+      this.pumpDownloads();
+      this.pumpPolls();
+      progress(false, null);
+      // Known ground (a page with nothing new), the date limit, or the end of the history.
+      if (reachedSince || newOnPage === 0 || oldest === null || oldest === createdBefore) break;
+      createdBefore = oldest;
+    }
+    progress(true, null);
+    return { taskIds: [...seen], pages, error: null };
+  }
+
+  // ── reports ───────────────────────────────────────────────────────────────────────────────
+
+  /** Where a task stands: its status, archived files and problems; `settled` when nothing is left to do. */
+  taskReport(taskId: string): TaskReport {
+    const row = this.library.task(taskId);
+    if (!row) {
+      return {
+        id: taskId,
+        email: null,
+        status: null,
+        statusName: null,
+        phase: null,
+        final: false,
+        error: 'not tracked',
+        settled: true,
+        works: [],
+        problems: [],
+      };
+    }
+    const files = this.library.files.forTask(taskId);
+    const works = new Map<string, TaskReport['works'][number]>();
+    for (const work of this.library.db
+      .prepare<[number], { work_id: string }>('SELECT work_id FROM works WHERE task_id = ? ORDER BY id')
+      .all(row.id)) {
+      works.set(work.work_id, { id: work.work_id, files: [] });
+    }
+    const problems: TaskReport['problems'] = [];
+    let open = false;
+    const inputs: TaskReport['works'][number]['files'] = [];
+    for (const file of files) {
+      if (file.state === 'done' && file.sha256 !== null && file.bytes !== null) {
+        const entry = { kind: file.kind, path: file.relativePath, bytes: file.bytes, sha256: file.sha256 };
+        if (file.workId && works.has(file.workId)) works.get(file.workId)?.files.push(entry);
+        else inputs.push(entry);
+      } else {
+        problems.push({ kind: file.kind, path: file.relativePath, state: file.state, error: file.error });
+        if (file.state !== 'failed' || this.retryTimers.has(file.id)) open = true;
+      }
+    }
+    // Input images belong to the task; the report lists them with its first work.
+    const first = works.values().next().value;
+    if (first) first.files.push(...inputs);
+    const pause = this.store.pause(row.email);
+    const givenUp = this.store.givenUp(taskId);
+    const final = row.final === 1;
+    let error: string | null = null;
+    if (final && row.phase === 'failed') error = row.reason ?? 'failed';
+    else if (!final && pause) error = pause.reason === 'unauthorized' ? 'token rejected' : pause.reason;
+    else if (!final && givenUp === 'stale') error = 'timed out';
+    else if (!final && givenUp === 'cancelled') error = 'cancelled';
+    else if (!final && !this.accounts.has(row.email)) error = 'no token for this account';
+    else if (final && !open && problems.length > 0)
+      error = `${problems.length} file(s) could not be archived`;
+    const waiting = !final && error === null;
+    return {
+      id: taskId,
+      email: row.email,
+      status: row.status,
+      statusName: row.status_name,
+      phase: row.phase,
+      final,
+      error,
+      settled: !waiting && !(final && row.phase === 'succeeded' && open && this.downloadsPaused === null),
+      works: [...works.values()],
+      problems,
+    };
+  }
+
+  /** Resolves when every one of these tasks is settled (see taskReport), or the signal fires. */
+  waitForTasks(taskIds: readonly string[], signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (signal?.aborted || taskIds.every((id) => this.taskReport(id).settled)) {
+          unsubscribe();
+          clearInterval(safety);
+          resolve();
+        }
+      };
+      const unsubscribe = this.events.subscribe((event) => {
+        if (event.name !== 'download.progress') check();
+      });
+      // Some transitions (a retry timer firing into 'pending') emit nothing: look again now and then.
+      const safety = setInterval(check, 1000);
+      signal?.addEventListener('abort', check, { once: true });
+      check();
+    });
+  }
+}
+
+function minCreateTime(snapshot: TaskResponse): number | null {
+  let min: number | null = null;
+  for (const work of snapshot.works ?? []) {
+    if (typeof work.createTime === 'number' && (min === null || work.createTime < min)) min = work.createTime;
+  }
+  return min;
+}
+
+/**
+ * The exact text of each entry of a history page's `history` array, so that task.json keeps the
+ * service's own bytes (exact ids). Null when the page does not have the expected shape.
+ */
+export function extractRawEntries(raw: string): string[] | null {
+  const start = raw.search(/"history"\s*:\s*\[/);
+  if (start < 0) return null;
+  let i = raw.indexOf('[', start) + 1;
+  const entries: string[] = [];
+  let depth = 0;
+  let inString = false;
+  let entryStart = -1;
+  for (; i < raw.length; i++) {
+    const char = raw[i];
+    if (inString) {
+      if (char === '\\') i++;
+      else if (char === '"') inString = false;
+      continue;
+    }
+    if (char === '"') inString = true;
+    else if (char === '{' || char === '[') {
+      if (depth === 0) entryStart = i;
+      depth++;
+    } else if (char === '}' || char === ']') {
+      if (depth === 0) return entries; // the end of the history array
+      depth--;
+      if (depth === 0) entries.push(raw.slice(entryStart, i + 1));
+    }
+  }
+  return null;
+}

@@ -1,0 +1,18 @@
+// The sync engine (Node only): scheduler, downloader, history sync, events, lifecycle.
+export { SyncEngine, extractRawEntries } from './engine';
+export type {
+  AddTasksOutcome,
+  EngineAccountConfig,
+  HistoryOptions,
+  HistoryOutcome,
+  SyncEngineOptions,
+  TaskReport,
+} from './engine';
+export { SyncEvents, CONTRACT_EVENT_NAMES } from './events';
+export type { SyncEvent, SyncEventListener, SyncEventMap, SyncEventName } from './events';
+export { LibraryLockedError, acquireLibraryLock, LOCK_FILE } from './lock';
+export type { LibraryLock } from './lock';
+export { DownloadError, downloadFile, checkDownloadUrl } from './download';
+export type { DownloadErrorCode, DownloadOptions, DownloadProgress, DownloadResult } from './download';
+export { DEFAULT_POLL_POLICY } from './schedule';
+export type { PollPolicy } from './schedule';

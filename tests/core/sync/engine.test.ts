@@ -1,0 +1,276 @@
+// The engine end to end against the simulator over real HTTP, a real library in a temp folder.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openLibrary, type Library } from '../../../src/core/library';
+import {
+  LibraryLockedError,
+  SyncEngine,
+  type SyncEngineOptions,
+  type SyncEvent,
+} from '../../../src/core/sync';
+import { startSimulator, TOKENS, type RunningSimulator } from '../../../src/sim';
+
+const EMAIL = 'creator@example.com';
+const FAST = {
+  firstPollMs: 10,
+  minIntervalMs: 30,
+  maxIntervalMs: 60,
+  jitter: 0,
+  backoffBaseMs: 30,
+  backoffCapMs: 200,
+  notFoundRetries: 3,
+  notFoundWindowMs: 150,
+};
+
+let sim: RunningSimulator;
+let dir: string;
+let library: Library;
+let engines: SyncEngine[];
+let events: SyncEvent[];
+
+function engineFor(options: Partial<SyncEngineOptions> = {}): SyncEngine {
+  const engine = new SyncEngine({
+    library,
+    accounts: [{ accountId: 'main', email: EMAIL, token: TOKENS.basic }],
+    apiBase: sim.baseUrl,
+    requestsPerSecond: 200,
+    pollPolicy: FAST,
+    downloadIdleTimeoutMs: 2_000,
+    downloadRetryBaseMs: 50,
+    requestTimeoutMs: 2_000,
+    ...options,
+  });
+  engine.events.subscribe((event) => events.push(event));
+  engines.push(engine);
+  return engine;
+}
+
+/** Every file under the library folder except the index, as relative paths. */
+function filesOnDisk(root: string): string[] {
+  const out: string[] = [];
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== '.kling-archive') walk(full);
+      } else out.push(path.relative(root, full));
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+
+const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+beforeEach(async () => {
+  sim = await startSimulator({ scenario: 'basic' });
+  dir = await mkdtemp(path.join(tmpdir(), 'ka-engine-'));
+  library = openLibrary(dir);
+  engines = [];
+  events = [];
+});
+
+afterEach(async () => {
+  for (const engine of engines) await engine.stop();
+  library.close();
+  await sim.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('SyncEngine', () => {
+  it('follows a task through submitted → processing → succeed and archives every file byte-exact', async () => {
+    const id = sim.addTask({ kind: 'img2video', outcome: 'succeed', mediaBytes: 200_000 });
+    const engine = engineFor();
+    engine.start();
+    engine.addTasks(EMAIL, [id]);
+    await engine.waitForTasks([id]);
+    const report = engine.taskReport(id);
+    expect(report).toMatchObject({ id, final: true, phase: 'succeeded', error: null, settled: true });
+    const files = report.works.flatMap((work) => work.files);
+    expect(files.map((f) => f.kind).sort()).toEqual(['cover', 'input', 'video']);
+    for (const file of files) {
+      const absolute = path.join(dir, file.path);
+      expect(statSync(absolute).size).toBe(file.bytes);
+      expect(sha(absolute)).toBe(file.sha256);
+    }
+    expect(filesOnDisk(dir).filter((f) => /\.part|\.tmp/.test(f))).toEqual([]);
+    const phases = events.filter((e) => e.name === 'task.changed').map((e) => e.payload);
+    expect(phases.at(-1)).toMatchObject({ taskId: id, phase: 'succeeded', final: true });
+    expect(events.filter((e) => e.name === 'file.archived')).toHaveLength(3);
+    // Polled more than once: it went through its steps.
+    expect(sim.requests().filter((r) => r.path.endsWith(`/tasks/${id}`)).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('records failure codes as final failures with their reason', async () => {
+    const failed = sim.addTask({ outcome: { failStatus: 7 } });
+    const other = sim.addTask({ outcome: { failStatus: 54, message: 'Something odd' } });
+    const engine = engineFor();
+    engine.start();
+    engine.addTasks(EMAIL, [failed, other]);
+    await engine.waitForTasks([failed, other]);
+    expect(engine.taskReport(failed)).toMatchObject({ final: true, phase: 'failed', status: 7 });
+    expect(engine.taskReport(failed).error).toMatch(/sensitive/);
+    expect(engine.taskReport(other)).toMatchObject({ final: true, phase: 'failed', status: 54 });
+  });
+
+  it('retries a 404 a few times, then calls the task not found; a late task is found', async () => {
+    const gone = sim.addTask({ outcome: 'not-found' });
+    const late = sim.addTask({ outcome: { notFoundPolls: 2 }, mediaBytes: 10_000 });
+    const engine = engineFor();
+    engine.start();
+    engine.addTasks(EMAIL, [gone, late]);
+    await engine.waitForTasks([gone, late]);
+    expect(engine.taskReport(gone)).toMatchObject({ final: true, phase: 'failed', error: 'not found' });
+    expect(sim.requests().filter((r) => r.path.endsWith(`/tasks/${gone}`))).toHaveLength(4);
+    expect(engine.taskReport(late)).toMatchObject({ final: true, phase: 'succeeded', error: null });
+  });
+
+  it('calls a malformed task id invalid after a 400 without polling again', async () => {
+    const engine = engineFor();
+    engine.start();
+    // A valid-looking id the simulator answers 400 for is hard to come by; an id of 40 digits is accepted
+    // locally and refused by the service.
+    const id = '1'.repeat(40);
+    engine.addTasks(EMAIL, [id]);
+    await engine.waitForTasks([id]);
+    const report = engine.taskReport(id);
+    expect(report.final).toBe(true);
+    expect(report.error).toMatch(/invalid task id|not found/);
+  });
+
+  it('pauses an account on 401 and resumes it when its token changes', async () => {
+    const id = sim.addTask({ outcome: 'succeed', mediaBytes: 5_000 });
+    const engine = engineFor({ accounts: [{ accountId: 'main', email: EMAIL, token: 'user:1-WrongToken' }] });
+    engine.start();
+    engine.addTasks(EMAIL, [id]);
+    await engine.waitForTasks([id]);
+    expect(engine.taskReport(id)).toMatchObject({ final: false, error: 'token rejected', settled: true });
+    expect(engine.accountPause(EMAIL)).toBe('unauthorized');
+    const paused = events.find((e) => e.name === 'account.paused');
+    expect(paused?.payload).toMatchObject({
+      email: EMAIL,
+      reason: 'unauthorized',
+      message: 'token rejected',
+    });
+    expect(JSON.stringify(events)).not.toContain('WrongToken');
+    const before = sim.requests().length;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sim.requests().length).toBe(before); // nothing asked while paused
+
+    engine.setAccounts([{ accountId: 'main', email: EMAIL, token: TOKENS.basic }]);
+    expect(events.some((e) => e.name === 'account.resumed')).toBe(true);
+    await engine.waitForTasks([id]);
+    expect(engine.taskReport(id)).toMatchObject({ final: true, phase: 'succeeded', error: null });
+  });
+
+  it('recovers from every injected fault with byte-exact files', async () => {
+    const id = sim.addTask({ kind: 'txt2video', outcome: 'succeed', mediaBytes: 400_000 });
+    sim.injectFault({ path: '/v1/kling/tasks/', kind: 'rate-limit', retryAfterSeconds: 0 });
+    sim.injectFault({ path: '/v1/kling/tasks/', kind: 'server-error', status: 503 });
+    sim.injectFault({ path: '/v1/kling/tasks/', kind: 'malformed-json' });
+    sim.injectFault({ path: '/v1/kling/tasks/', kind: 'stall', stallMs: 3_000 });
+    sim.injectFault({ path: '/media/*.mp4', kind: 'reset-mid-body' });
+    sim.injectFault({ path: '/media/*.mp4', kind: 'truncate-body' });
+    sim.injectFault({ path: '/media/*.mp4', kind: 'stall', afterBytes: 1000, stallMs: 5_000 });
+    sim.injectFault({ path: '/media/*.mp4', kind: 'ignore-range' });
+    const engine = engineFor();
+    engine.start();
+    engine.addTasks(EMAIL, [id]);
+    await engine.waitForTasks([id]);
+    const report = engine.taskReport(id);
+    expect(report).toMatchObject({ final: true, phase: 'succeeded', error: null });
+    const video = report.works[0]?.files.find((f) => f.kind === 'video');
+    expect(video?.bytes).toBe(400_000);
+    expect(sha(path.join(dir, video?.path ?? 'x'))).toBe(video?.sha256);
+    const faults = sim
+      .requests()
+      .map((r) => r.fault)
+      .filter(Boolean);
+    expect(new Set(faults)).toEqual(
+      new Set([
+        'rate-limit',
+        'server-error',
+        'malformed-json',
+        'stall',
+        'reset-mid-body',
+        'truncate-body',
+        'ignore-range',
+      ]),
+    );
+    expect(sim.requests().some((r) => r.path.endsWith('.mp4') && r.range !== null)).toBe(true);
+    expect(filesOnDisk(dir).filter((f) => f.includes('.part'))).toEqual([]);
+  });
+
+  it('never downloads an archived file again, unless asked', async () => {
+    const id = sim.addTask({ outcome: 'succeed', mediaBytes: 20_000 });
+    const engine = engineFor();
+    engine.start();
+    engine.addTasks(EMAIL, [id]);
+    await engine.waitForTasks([id]);
+    const mediaRequests = () => sim.requests().filter((r) => r.path.startsWith('/media/')).length;
+    const first = mediaRequests();
+    engine.addTasks(EMAIL, [id]);
+    await engine.waitForTasks([id]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(mediaRequests()).toBe(first);
+    const video = engine.taskReport(id).works[0]?.files.find((f) => f.kind === 'video');
+    expect(engine.redownloadFile(video?.path ?? '')).toBe(true);
+    await engine.waitForTasks([id]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(mediaRequests()).toBe(first + 1);
+  });
+
+  it('walks the account history backwards and archives the finished tasks', async () => {
+    const engine = engineFor();
+    engine.start();
+    const outcome = await engine.syncHistory(EMAIL, { pageSize: 2 });
+    expect(outcome.error).toBeNull();
+    expect(outcome.pages).toBeGreaterThan(1);
+    expect(outcome.taskIds.length).toBeGreaterThanOrEqual(sim.scenario.taskIds.length - 1);
+    await engine.waitForTasks(outcome.taskIds);
+    const progress = events.filter((e) => e.name === 'history.progress');
+    expect(progress.at(-1)?.payload).toMatchObject({ done: true, error: null });
+    const exact = engine.taskReport('9007199254740993');
+    expect(exact.id).toBe('9007199254740993');
+    expect(exact.works[0]?.files.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a second engine on the same library with a clear message', () => {
+    const first = engineFor();
+    first.start();
+    const second = engineFor();
+    expect(() => second.start()).toThrow(LibraryLockedError);
+    expect(() => second.start()).toThrow(/in use by another Kling Archive process \(pid \d+/);
+  });
+
+  it('keeps the .part on stop and resumes it with a Range request', async () => {
+    const id = sim.addTask({ outcome: 'succeed', mediaBytes: 3_000_000, kind: 'txt2video' });
+    sim.injectFault({ path: '/media/*.mp4', kind: 'stall', afterBytes: 1_000_000, stallMs: 10_000 });
+    const engine = engineFor({ downloadIdleTimeoutMs: 30_000 });
+    engine.start();
+    engine.addTasks(EMAIL, [id]);
+    for (let i = 0; i < 200 && !filesOnDisk(dir).some((f) => f.endsWith('.mp4.part')); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await engine.stop();
+    const part = filesOnDisk(dir).find((f) => f.endsWith('.mp4.part'));
+    expect(part).toBeDefined();
+    expect(statSync(path.join(dir, part ?? '')).size).toBeGreaterThan(0);
+
+    const again = engineFor();
+    again.start();
+    await again.waitForTasks([id]);
+    const video = again.taskReport(id).works[0]?.files.find((f) => f.kind === 'video');
+    expect(video?.bytes).toBe(3_000_000);
+    expect(sha(path.join(dir, video?.path ?? ''))).toBe(video?.sha256);
+    expect(
+      sim.requests().some((r) => r.path.endsWith('.mp4') && /^bytes=[1-9]\d*-$/.test(r.range ?? '')),
+    ).toBe(true);
+    expect(existsSync(path.join(dir, part ?? ''))).toBe(false);
+  });
+});
