@@ -1,5 +1,5 @@
 // Turns whatever a person types into a safe FTS5 query. Nothing the user types is passed through as
-// FTS syntax: words become quoted prefix terms ("dog"*), "quoted phrases" stay exact phrases, and
+// FTS syntax: words become quoted terms, the last one a prefix ("dog"*), "quoted phrases" stay exact phrases, and
 // operators (AND, OR, NOT, NEAR), stars, colons, parentheses and stray quotes are just text.
 const WORD = /[\p{L}\p{N}]+/gu;
 const MAX_TERMS = 16;
@@ -12,14 +12,22 @@ export function buildFtsQuery(input: string): string | null {
   const text = input.normalize('NFC');
   // Split on double quotes: odd pieces were inside quotes (an unbalanced last quote still counts).
   const pieces = text.split('"');
+  let lastBareWord = -1;
   pieces.forEach((piece, index) => {
     const words = piece.match(WORD) ?? [];
     if (words.length === 0) return;
     const quoted = index % 2 === 1 && index < pieces.length - 1;
     if (quoted) terms.push(quote(words.join(' ')));
-    else for (const word of words) terms.push(`${quote(word)}*`);
+    else
+      for (const word of words) {
+        terms.push(quote(word));
+        lastBareWord = terms.length - 1;
+      }
   });
   if (terms.length === 0) return null;
+  // Only the word being typed (the last bare word, unless a space follows it) matches as a prefix:
+  // prefix terms make FTS5 merge every matching doclist, so whole words stay whole words.
+  if (lastBareWord === terms.length - 1 && !/\s$/.test(text)) terms[lastBareWord] += '*';
   // Prompt and task type; the negative prompt is indexed but matching it would surprise people.
   return `{prompt type} : (${terms.slice(0, MAX_TERMS).join(' ')})`;
 }

@@ -86,7 +86,7 @@ export class TaskStore {
   private readonly setState: Statement<Record<string, unknown>>;
   private readonly syncWorkPhase: Statement<{ phase: string; task: number }>;
   private readonly countsByTask: Statement<
-    [number],
+    { task: number },
     { works: number; files_done: number; files_total: number }
   >;
   private readonly listStatements = new Map<string, Statement<unknown[], TaskRow>>();

@@ -9,7 +9,7 @@ import { makeSnapshot, parseSnapshot } from './fixtures/snapshots';
 let dir: string;
 let cleanup: () => void;
 let library: Library;
-let clock = 1_800_000_000_000;
+const clock = 1_800_000_000_000;
 beforeEach(() => {
   ({ dir, cleanup } = tempFolder());
   library = openLibrary(dir, { now: () => clock });

@@ -16,6 +16,7 @@ export const migration002: Migration = {
         prompt, negative_prompt, type,
         content = 'work_search_source', content_rowid = 'rowid',
         tokenize = 'unicode61 remove_diacritics 2',
+        -- Prefix indexes for 2- and 3-letter prefixes: search-as-you-type stays fast on short words.
         prefix = '2 3'
       );
 

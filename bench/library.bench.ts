@@ -1,0 +1,248 @@
+// Library benchmarks: ingest rate with FTS, gallery page latency (first page and a deep cursor,
+// with and without filters and text) at 100k and 1,000,000 works, and database size per 100k works.
+// Prints figures; asserts nothing. `npx tsx bench/library.bench.ts [--skip-1m]`
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openLibrary } from '../src/core/library';
+import type { Library } from '../src/core/library';
+import type { SnapshotInput } from '../src/core/library';
+import { encodeCursor } from '../src/core/library/cursor';
+import { indexPath } from '../src/core/library/paths';
+import { KEY_SLOTS } from '../src/core/library/work-key';
+import type { GalleryQuery } from '../src/shared/domain/library';
+import { makeSnapshot, promptFor, random } from '../tests/core/library/fixtures/snapshots';
+
+const ACCOUNTS = ['alice@example.com', 'bob@example.com', 'carol@example.com'];
+const START = Date.UTC(2024, 0, 1);
+const skip1m = process.argv.includes('--skip-1m');
+
+const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+const fmt = (n: number, digits = 2) => n.toFixed(digits);
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+function snapshotsFor(from: number, count: number, seed: number): SnapshotInput[] {
+  const rand = random(seed);
+  const out: SnapshotInput[] = [];
+  for (let i = from; i < from + count; i += 1) {
+    const image = i % 8 === 0;
+    out.push(
+      makeSnapshot(ACCOUNTS[i % 3] as string, {
+        taskId: String(900_000_000_000 + i * 10),
+        workIds: [String(900_000_000_000 + i * 10 + 1)],
+        createTime: START + i * 30_000,
+        contentType: image ? 'image' : 'video',
+        durationMs: 5000 + Math.floor(rand() * 5000),
+        modelVersion: ['1.6', '2.0', '2.1'][i % 3] as string,
+        prompt: promptFor(rand),
+        favored: rand() < 0.03,
+      }),
+    );
+  }
+  return out;
+}
+
+function measureQueries(library: Library, label: string, works: number) {
+  const maxKey = (library.db.prepare('SELECT max(id) AS k FROM works').get() as { k: number }).k;
+  const minKey = (library.db.prepare('SELECT min(id) AS k FROM works').get() as { k: number }).k;
+  const deepKey = minKey + Math.floor((maxKey - minKey) * 0.1); // ~90% of the way down "newest"
+  const deepNewest = encodeCursor('newest', [deepKey]);
+  const deepLongest = encodeCursor('longest', [5200, deepKey]);
+  const mid = Math.floor((minKey + maxKey) / 2 / KEY_SLOTS);
+  const cases: Array<[string, GalleryQuery]> = [
+    ['newest, page 1', {}],
+    ['newest, deep cursor', { cursor: deepNewest }],
+    ['oldest, page 1', { sort: 'oldest' }],
+    ['longest, page 1', { sort: 'longest' }],
+    ['longest, deep cursor', { sort: 'longest', cursor: deepLongest }],
+    ['account, page 1', { account: 'bob@example.com' }],
+    ['account, deep cursor', { account: 'bob@example.com', cursor: deepNewest }],
+    [
+      'account+image+model, page 1',
+      { account: 'bob@example.com', contentType: 'image', modelVersion: '2.0' },
+    ],
+    ['favorites, page 1', { favoritesOnly: true }],
+    ['favorites, deep cursor', { favoritesOnly: true, cursor: deepNewest }],
+    ['date range (1 week)', { createdFrom: mid, createdTo: mid + 7 * 86_400_000 }],
+    ['text common "fox", page 1', { text: 'fox' }],
+    ['text common "fox", deep cursor', { text: 'fox', cursor: deepNewest }],
+    ['text prefix "lig", page 1', { text: 'lig' }],
+    ['text 2 words "glass whale"', { text: 'glass whale' }],
+    ['text phrase "\\"red fox\\""', { text: '"red fox"' }],
+    ['text + account + video', { text: 'dragon', account: 'carol@example.com', contentType: 'video' }],
+    ['text rare (no match)', { text: 'zebra' }],
+    ['text + longest (sorts matches)', { text: 'fox', sort: 'longest' }],
+  ];
+  console.log(`\n## gallery page (60 items) at ${label} (${works.toLocaleString('en')} works): ms`);
+  console.log('query'.padEnd(34), 'p50'.padStart(8), 'p95'.padStart(8), 'items'.padStart(6));
+  for (const [name, query] of cases) {
+    const times: number[] = [];
+    let items = 0;
+    for (let run = 0; run < 60; run += 1) {
+      const start = process.hrtime.bigint();
+      items = library.gallery(query).items.length;
+      times.push(ms(start));
+    }
+    console.log(
+      name.padEnd(34),
+      fmt(percentile(times, 50)).padStart(8),
+      fmt(percentile(times, 95)).padStart(8),
+      String(items).padStart(6),
+    );
+  }
+  for (const [name, run] of [
+    ['facets', () => library.facets()],
+    ['stats', () => library.stats()],
+    ['task list page 1', () => library.taskList({ limit: 100 })],
+    ['work detail', () => library.workDetail(String(900_000_000_000 + 5 * 10 + 1))],
+  ] as const) {
+    const times: number[] = [];
+    for (let i = 0; i < 20; i += 1) {
+      const start = process.hrtime.bigint();
+      run();
+      times.push(ms(start));
+    }
+    console.log(
+      name.padEnd(34),
+      fmt(percentile(times, 50)).padStart(8),
+      fmt(percentile(times, 95)).padStart(8),
+    );
+  }
+}
+
+function fileSize(folder: string): number {
+  const file = indexPath(folder);
+  let total = 0;
+  for (const suffix of ['', '-wal', '-shm']) {
+    try {
+      total += statSync(file + suffix).size;
+    } catch {
+      // absent
+    }
+  }
+  return total;
+}
+
+// ── 100k: real ingest ────────────────────────────────────────────────────────────────────────
+const folder100k = mkdtempSync(path.join(tmpdir(), 'kling-bench-100k-'));
+const folder1m = mkdtempSync(path.join(tmpdir(), 'kling-bench-1m-'));
+try {
+  const N = 100_000;
+  let start = process.hrtime.bigint();
+  const inputs = snapshotsFor(0, N, 1);
+  const parseMs = ms(start);
+  const rawBytes = inputs.reduce((sum, input) => sum + input.raw.length, 0);
+  console.log(
+    `## ingest (${N.toLocaleString('en')} snapshots, ~${Math.round(rawBytes / N)} bytes raw each, FTS + facet triggers)`,
+  );
+  console.log(
+    `generating + parsing (zod, exact ids; the client's cost, not the library's): ${fmt(parseMs / 1000)} s = ${Math.round(N / (parseMs / 1000))}/s`,
+  );
+
+  const library = openLibrary(folder100k, { sidecars: false });
+  start = process.hrtime.bigint();
+  for (let i = 0; i < N; i += 2000) library.ingestMany(inputs.slice(i, i + 2000));
+  const ingestMs = ms(start);
+  console.log(
+    `ingest, batches of 2000, no sidecars: ${fmt(ingestMs / 1000)} s = ${Math.round(N / (ingestMs / 1000)).toLocaleString('en')} snapshots/s (goal >= 20,000/s)`,
+  );
+  start = process.hrtime.bigint();
+  library.ingestMany(inputs.slice(0, 20_000));
+  console.log(
+    `re-ingest of 20,000 unchanged snapshots: ${Math.round(20_000 / (ms(start) / 1000)).toLocaleString('en')}/s`,
+  );
+  const sidecarFolder = mkdtempSync(path.join(tmpdir(), 'kling-bench-sidecar-'));
+  const withSidecars = openLibrary(sidecarFolder);
+  start = process.hrtime.bigint();
+  for (let i = 0; i < 5000; i += 1000) withSidecars.ingestMany(inputs.slice(i, i + 1000));
+  console.log(
+    `ingest with task.json sidecars written (5,000): ${Math.round(5000 / (ms(start) / 1000)).toLocaleString('en')} snapshots/s`,
+  );
+  withSidecars.close();
+  rmSync(sidecarFolder, { recursive: true, force: true });
+
+  library.db.pragma('wal_checkpoint(TRUNCATE)');
+  const size = fileSize(folder100k);
+  const rawSize = (
+    library.db.prepare('SELECT sum(length(raw)) AS n FROM task_snapshots').get() as { n: number }
+  ).n;
+  console.log(
+    `\n## database size per 100k works: ${fmt(size / 1e6, 1)} MB (of which raw responses ${fmt(rawSize / 1e6, 1)} MB; ${Math.round((size - rawSize) / N)} bytes/work without them)`,
+  );
+  measureQueries(library, '100k', N);
+  library.close();
+
+  // ── 1M: direct batched inserts (same tables, triggers on) ───────────────────────────────────
+  if (!skip1m) {
+    const big = openLibrary(folder1m, { sidecars: false });
+    const M = 1_000_000;
+    const db = big.db;
+    for (const email of ACCOUNTS) big.upsertAccount(email);
+    const rand = random(2);
+    const insertTask =
+      db.prepare(`INSERT INTO tasks (id, task_id, account_id, type, status, status_name, final,
+      phase, prompt, negative_prompt, duration, model_version, arguments, input_urls, created_at, updated_at, snapshot_at)
+      VALUES (?, ?, ?, ?, 99, 'succeed', 1, 'succeeded', ?, NULL, '5', ?, '[]', '[]', ?, ?, ?)`);
+    const insertRaw = db.prepare('INSERT INTO task_snapshots(task_id, raw) VALUES (?, ?)');
+    const insertWork =
+      db.prepare(`INSERT INTO works (id, work_id, task_id, content_type, width, height, duration_ms,
+      result_url, cover_url, favorite, created_at, account_id, task_type, model_version, phase)
+      VALUES (?, ?, ?, ?, 724, 1268, ?, ?, ?, ?, ?, ?, ?, ?, 'succeeded')`);
+    const sampleRaw = inputs[0]?.raw ?? '{}';
+    start = process.hrtime.bigint();
+    const CHUNK = 50_000;
+    for (let from = 0; from < M; from += CHUNK) {
+      db.transaction(() => {
+        for (let i = from; i < from + CHUNK; i += 1) {
+          const created = START + i * 30_000;
+          const image = i % 8 === 0;
+          const account = (i % 3) + 1;
+          const model = ['1.6', '2.0', '2.1'][i % 3] as string;
+          const type = image ? 'mmu_txt2img_aiweb' : 'm2v_img2video_hq';
+          const taskId = String(900_000_000_000 + i * 10);
+          insertTask.run(
+            i + 1,
+            taskId,
+            account,
+            type,
+            promptFor(rand),
+            model,
+            created,
+            created + 300_000,
+            created,
+          );
+          // The raw response of the 100k run, so the file size stays realistic.
+          insertRaw.run(i + 1, sampleRaw);
+          insertWork.run(
+            created * KEY_SLOTS,
+            String(900_000_000_000 + i * 10 + 1),
+            i + 1,
+            image ? 'image' : 'video',
+            image ? 0 : 5000 + Math.floor(rand() * 5000),
+            `https://cdn/${i}.mp4`,
+            `https://cdn/${i}.jpg`,
+            rand() < 0.03 ? 1 : 0,
+            created,
+            account,
+            type,
+            model,
+          );
+        }
+      })();
+    }
+    const buildMs = ms(start);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    console.log(
+      `\n## 1,000,000 works built by direct batched inserts in ${fmt(buildMs / 1000, 1)} s (${Math.round(M / (buildMs / 1000)).toLocaleString('en')}/s with FTS + facet triggers); file ${fmt(fileSize(folder1m) / 1e9, 2)} GB`,
+    );
+    measureQueries(big, '1M', M);
+    big.close();
+  }
+} finally {
+  rmSync(folder100k, { recursive: true, force: true });
+  rmSync(folder1m, { recursive: true, force: true });
+}
