@@ -187,7 +187,8 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
 
     async getTask(id, email, requestOptions) {
       const refused =
-        checkTaskId('getTask', id) ?? (email === undefined ? null : checkEmail('getTask', email));
+        checkTaskId({ operation: 'getTask', token }, id) ??
+        (email === undefined ? null : checkEmail({ operation: 'getTask', token }, email));
       if (refused) return refused;
       return get('getTask', `/tasks/${id}`, { email }, parseTaskResponse, requestOptions);
     },
@@ -197,7 +198,7 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
     },
 
     async getAccount(email, requestOptions) {
-      const refused = checkEmail('getAccount', email);
+      const refused = checkEmail({ operation: 'getAccount', token }, email);
       if (refused) return refused;
       return get(
         'getAccount',
@@ -209,7 +210,9 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
     },
 
     async listTasks(email, query = {}, requestOptions) {
-      const refused = checkEmail('listTasks', email) ?? checkListTasksQuery('listTasks', query);
+      const refused =
+        checkEmail({ operation: 'listTasks', token }, email) ??
+        checkListTasksQuery({ operation: 'listTasks', token }, query);
       if (refused) return refused;
       return get(
         'listTasks',
@@ -228,9 +231,9 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
 
     async getDownloadUrl(email, workIds, fileType, requestOptions) {
       const refused =
-        checkEmail('getDownloadUrl', email) ??
-        checkWorkIds('getDownloadUrl', workIds) ??
-        checkFileType('getDownloadUrl', fileType);
+        checkEmail({ operation: 'getDownloadUrl', token }, email) ??
+        checkWorkIds({ operation: 'getDownloadUrl', token }, workIds) ??
+        checkFileType({ operation: 'getDownloadUrl', token }, fileType);
       if (refused) return refused;
       return get(
         'getDownloadUrl',

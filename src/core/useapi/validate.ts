@@ -1,6 +1,13 @@
 // Inputs are checked before any request so a typo costs nothing and never reaches the service.
 // Ids stay strings end to end: a JS number would silently change any id above 2^53.
+import { redactToken } from './mask-token';
 import type { InvalidIdResult, InvalidInputResult, UseapiOperation } from './result';
+
+/** Which call is checking, and the token to scrub from quoted input (it may have been pasted in the wrong field). */
+export interface CheckContext {
+  operation: UseapiOperation;
+  token: string;
+}
 
 const ID_PATTERN = /^\d{1,40}$/;
 // Deliberately simple: one @, no spaces or control characters, a dot in the domain.
@@ -10,9 +17,10 @@ export const DOWNLOAD_FILE_TYPES = ['MP4', 'PNG', 'MP3', 'WAV'] as const;
 export type DownloadFileType = (typeof DOWNLOAD_FILE_TYPES)[number];
 
 /** A short, safe rendering of a bad value for an error message (it may be anything a user typed). */
-function show(value: unknown): string {
+function show(value: unknown, token: string): string {
   if (typeof value === 'string') {
-    const clean = value.replace(/\p{Cc}/gu, '?');
+    // Redact before shortening, or a cut-off token would no longer be recognised.
+    const clean = redactToken(value, token).replace(/\p{Cc}/gu, '?');
     return JSON.stringify(clean.length > 60 ? `${clean.slice(0, 60)}…` : clean);
   }
   if (typeof value === 'number') return String(value);
@@ -26,22 +34,22 @@ export function isTaskId(value: unknown): value is string {
   return typeof value === 'string' && ID_PATTERN.test(value);
 }
 
-export function checkTaskId(operation: UseapiOperation, id: unknown): InvalidIdResult | null {
+export function checkTaskId(ctx: CheckContext, id: unknown): InvalidIdResult | null {
   if (isTaskId(id)) return null;
   return {
     kind: 'invalid_id',
-    operation,
+    operation: ctx.operation,
     status: null,
     sent: false,
-    message: `The task id ${show(id)} is not valid: a task id is a string of 1 to 40 digits.${numberHint(id)}`,
+    message: `The task id ${show(id, ctx.token)} is not valid: a task id is a string of 1 to 40 digits.${numberHint(id)}`,
   };
 }
 
-export function checkWorkIds(operation: UseapiOperation, ids: unknown): InvalidIdResult | null {
+export function checkWorkIds(ctx: CheckContext, ids: unknown): InvalidIdResult | null {
   if (!Array.isArray(ids) || ids.length === 0) {
     return {
       kind: 'invalid_id',
-      operation,
+      operation: ctx.operation,
       status: null,
       sent: false,
       message: 'At least one work id is needed.',
@@ -51,28 +59,28 @@ export function checkWorkIds(operation: UseapiOperation, ids: unknown): InvalidI
   if (bad === undefined) return null;
   return {
     kind: 'invalid_id',
-    operation,
+    operation: ctx.operation,
     status: null,
     sent: false,
-    message: `The work id ${show(bad)} is not valid: a work id is a string of 1 to 40 digits.${numberHint(bad)}`,
+    message: `The work id ${show(bad, ctx.token)} is not valid: a work id is a string of 1 to 40 digits.${numberHint(bad)}`,
   };
 }
 
-function invalidInput(operation: UseapiOperation, field: string, message: string): InvalidInputResult {
-  return { kind: 'invalid_input', operation, status: null, field, message };
+function invalidInput(ctx: CheckContext, field: string, message: string): InvalidInputResult {
+  return { kind: 'invalid_input', operation: ctx.operation, status: null, field, message };
 }
 
-export function checkEmail(operation: UseapiOperation, email: unknown): InvalidInputResult | null {
+export function checkEmail(ctx: CheckContext, email: unknown): InvalidInputResult | null {
   if (typeof email === 'string' && email.length <= 254 && EMAIL_PATTERN.test(email)) return null;
-  return invalidInput(operation, 'email', `The account email ${show(email)} is not an email address.`);
+  return invalidInput(ctx, 'email', `The account email ${show(email, ctx.token)} is not an email address.`);
 }
 
-export function checkFileType(operation: UseapiOperation, fileType: unknown): InvalidInputResult | null {
+export function checkFileType(ctx: CheckContext, fileType: unknown): InvalidInputResult | null {
   if ((DOWNLOAD_FILE_TYPES as readonly unknown[]).includes(fileType)) return null;
   return invalidInput(
-    operation,
+    ctx,
     'fileType',
-    `The file type ${show(fileType)} is not one of ${DOWNLOAD_FILE_TYPES.join(', ')}.`,
+    `The file type ${show(fileType, ctx.token)} is not one of ${DOWNLOAD_FILE_TYPES.join(', ')}.`,
   );
 }
 
@@ -90,13 +98,10 @@ export interface ListTasksQuery {
 const isTimestamp = (value: unknown) =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
-export function checkListTasksQuery(
-  operation: UseapiOperation,
-  query: ListTasksQuery,
-): InvalidInputResult | null {
+export function checkListTasksQuery(ctx: CheckContext, query: ListTasksQuery): InvalidInputResult | null {
   if (query.createdBefore !== undefined && query.createdAfter !== undefined) {
     return invalidInput(
-      operation,
+      ctx,
       'createdBefore',
       'createdBefore and createdAfter cannot be combined: useapi.net accepts only one of them.',
     );
@@ -106,26 +111,26 @@ export function checkListTasksQuery(
     !(Number.isSafeInteger(query.pageSize) && query.pageSize >= 1 && query.pageSize <= 1000)
   ) {
     return invalidInput(
-      operation,
+      ctx,
       'pageSize',
-      `The page size ${show(query.pageSize)} is not an integer from 1 to 1000.`,
+      `The page size ${show(query.pageSize, ctx.token)} is not an integer from 1 to 1000.`,
     );
   }
   for (const field of ['createdBefore', 'createdAfter'] as const) {
     const value = query[field];
     if (value !== undefined && !isTimestamp(value)) {
       return invalidInput(
-        operation,
+        ctx,
         field,
-        `${field} must be a time in milliseconds since 1970 (got ${show(value)}).`,
+        `${field} must be a time in milliseconds since 1970 (got ${show(value, ctx.token)}).`,
       );
     }
   }
   if (query.contentType !== undefined && !/^[a-z_]{1,32}$/i.test(query.contentType)) {
     return invalidInput(
-      operation,
+      ctx,
       'contentType',
-      `The content type ${show(query.contentType)} is not valid.`,
+      `The content type ${show(query.contentType, ctx.token)} is not valid.`,
     );
   }
   return null;
