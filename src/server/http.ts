@@ -259,7 +259,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return handleApi(req, res, decodeURIComponent(rawPath.slice('/api/'.length)));
     if (rawPath.startsWith('/media/'))
       return handleFile(req, res, api.libraryFolder(), rawPath.slice('/media/'.length));
-    return handleRenderer(req, res, url.pathname);
+    return handleRenderer(req, res, rawPath);
   }
 
   const server: Server = createHttpServer((req, res) => {

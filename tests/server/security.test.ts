@@ -1,0 +1,212 @@
+// The headless server refuses what it must: requests without the launch secret, foreign Host and
+// Origin headers (DNS rebinding, other sites), and any media path that leads outside the library.
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness } from './harness';
+
+let h: Awaited<ReturnType<typeof startHarness>>;
+let key: Record<string, string>;
+const VIDEO = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 256));
+
+beforeAll(async () => {
+  h = await startHarness({ seed: false });
+  key = { 'x-kling-archive-key': h.server.secret };
+  mkdirSync(path.join(h.libraryDir, 'acct', 'task 1'), { recursive: true });
+  writeFileSync(path.join(h.libraryDir, 'acct', 'task 1', 'video.mp4'), VIDEO);
+  writeFileSync(path.join(h.dir, 'secret.txt'), 'outside the library');
+  symlinkSync(path.join(h.dir, 'secret.txt'), path.join(h.libraryDir, 'acct', 'escape.txt'));
+  symlinkSync(path.join(h.dir, 'config'), path.join(h.libraryDir, 'acct', 'escape-dir'));
+  symlinkSync(
+    path.join(h.libraryDir, 'acct', 'task 1', 'video.mp4'),
+    path.join(h.libraryDir, 'acct', 'inside.mp4'),
+  );
+});
+afterAll(() => h.close());
+
+describe('the launch secret', () => {
+  it('is required everywhere', async () => {
+    for (const p of ['/', '/api/events', '/media/acct/task%201/video.mp4', '/assets/app.js']) {
+      expect((await h.raw({ path: p })).status, p).toBe(401);
+    }
+    const post = await h.raw({
+      path: '/api/app.info',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(post.status).toBe(401);
+    expect(post.body.toString()).not.toContain(h.server.secret);
+  });
+
+  it('a wrong secret is refused, in any carrier', async () => {
+    expect((await h.raw({ path: '/?key=nope' })).status).toBe(401);
+    expect((await h.raw({ path: '/', headers: { cookie: `${h.server.cookieName}=nope` } })).status).toBe(401);
+    expect((await h.raw({ path: '/', headers: { authorization: 'Bearer nope' } })).status).toBe(401);
+    expect(
+      (await h.raw({ path: '/', headers: { 'x-kling-archive-key': `${h.server.secret}x` } })).status,
+    ).toBe(401);
+  });
+
+  it('the printed URL sets an HttpOnly SameSite=Strict cookie and drops the key from the address', async () => {
+    const first = await h.raw({ path: `/?key=${h.server.secret}` });
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe('/');
+    const cookie = String(first.headers['set-cookie']);
+    expect(cookie).toContain(`${h.server.cookieName}=${h.server.secret}`);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Strict');
+    const page = await h.raw({ path: '/', headers: { cookie: `${h.server.cookieName}=${h.server.secret}` } });
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    expect(page.body.toString()).toContain('Kling Archive');
+    const route = await h.raw({ path: '/gallery/123', headers: key });
+    expect(route.body.toString()).toContain('Kling Archive');
+    const asset = await h.raw({ path: '/assets/app.js', headers: key });
+    expect(asset.headers['content-type']).toMatch(/javascript/);
+  });
+
+  it('is made fresh at each launch', async () => {
+    const other = await startHarness({ seed: false });
+    try {
+      expect(other.server.secret).not.toBe(h.server.secret);
+      expect(other.server.secret.length).toBeGreaterThanOrEqual(32);
+      expect(other.server.url).toBe(`http://127.0.0.1:${other.server.port}/?key=${other.server.secret}`);
+      expect((await other.raw({ path: '/', headers: key })).status).toBe(401);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('Host and Origin', () => {
+  it('refuses a foreign Host (DNS rebinding) even with the secret', async () => {
+    for (const host of [
+      'evil.example',
+      `evil.example:${h.server.port}`,
+      `127.0.0.1:${h.server.port + 1}`,
+      '127.0.0.1',
+    ]) {
+      const res = await h.raw({
+        path: '/api/app.info',
+        method: 'POST',
+        headers: { ...key, host, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(res.status, host).toBe(421);
+    }
+    const ok = await h.raw({ path: '/', headers: { ...key, host: `localhost:${h.server.port}` } });
+    expect(ok.status).toBe(200);
+  });
+
+  it('refuses a foreign Origin and cross-site fetches even with the secret', async () => {
+    for (const origin of [
+      'http://evil.example',
+      `http://127.0.0.1:${h.server.port + 1}`,
+      'null',
+      `https://127.0.0.1:${h.server.port}`,
+    ]) {
+      const res = await h.raw({
+        path: '/api/app.info',
+        method: 'POST',
+        headers: { ...key, origin, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(res.status, origin).toBe(403);
+    }
+    const site = await h.raw({
+      path: '/media/acct/task%201/video.mp4',
+      headers: { ...key, 'sec-fetch-site': 'same-site' },
+    });
+    expect(site.status).toBe(403);
+    const same = await h.raw({
+      path: '/api/app.info',
+      method: 'POST',
+      headers: {
+        ...key,
+        origin: h.server.origin,
+        'sec-fetch-site': 'same-origin',
+        'content-type': 'application/json',
+      },
+      body: '{}',
+    });
+    expect(same.status).toBe(200);
+  });
+
+  it('listens on 127.0.0.1 only', () => {
+    expect(h.server.origin).toBe(`http://127.0.0.1:${h.server.port}`);
+  });
+});
+
+describe('media', () => {
+  it('serves a library file, whole and by range', async () => {
+    const whole = await h.raw({ path: '/media/acct/task%201/video.mp4', headers: key });
+    expect(whole.status).toBe(200);
+    expect(whole.headers['content-type']).toBe('video/mp4');
+    expect(whole.headers['accept-ranges']).toBe('bytes');
+    expect(Buffer.compare(whole.body, VIDEO)).toBe(0);
+    const part = await h.raw({
+      path: '/media/acct/task%201/video.mp4',
+      headers: { ...key, range: 'bytes=100-199' },
+    });
+    expect(part.status).toBe(206);
+    expect(part.headers['content-range']).toBe('bytes 100-199/1000');
+    expect(Buffer.compare(part.body, VIDEO.subarray(100, 200))).toBe(0);
+    const tail = await h.raw({
+      path: '/media/acct/task%201/video.mp4',
+      headers: { ...key, range: 'bytes=-10' },
+    });
+    expect(Buffer.compare(tail.body, VIDEO.subarray(990))).toBe(0);
+    const open = await h.raw({
+      path: '/media/acct/task%201/video.mp4',
+      headers: { ...key, range: 'bytes=995-' },
+    });
+    expect(open.body.length).toBe(5);
+    const beyond = await h.raw({
+      path: '/media/acct/task%201/video.mp4',
+      headers: { ...key, range: 'bytes=1000-' },
+    });
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers['content-range']).toBe('bytes */1000');
+    const head = await h.raw({ path: '/media/acct/task%201/video.mp4', method: 'HEAD', headers: key });
+    expect(head.headers['content-length']).toBe('1000');
+    expect(head.body.length).toBe(0);
+    const inside = await h.raw({ path: '/media/acct/inside.mp4', headers: key });
+    expect(inside.status).toBe(200);
+  });
+
+  it('never serves a path outside the library', async () => {
+    const attempts: [string, number][] = [
+      ['/media/../secret.txt', 400],
+      ['/media/acct/../../secret.txt', 400],
+      ['/media/%2e%2e/secret.txt', 400],
+      ['/media/acct/%2E%2E/%2E%2E/secret.txt', 400],
+      ['/media/..%2fsecret.txt', 400],
+      ['/media/acct%2f..%2f..%2fsecret.txt', 400],
+      ['/media/%2e%2e%5csecret.txt', 400],
+      ['/media/%252e%252e/secret.txt', 404],
+      ['/media//etc/passwd', 400],
+      ['/media/%2fetc%2fpasswd', 400],
+      [`/media/${encodeURIComponent(path.join(h.dir, 'secret.txt'))}`, 400],
+      ['/media/acct/video.mp4%00.txt', 400],
+      ['/media/%zz', 400],
+      ['/media/acct/escape.txt', 403],
+      ['/media/acct/escape-dir/settings.json', 403],
+      ['/media/acct/missing.mp4', 404],
+      ['/media/acct', 404],
+    ];
+    for (const [p, status] of attempts) {
+      const res = await h.raw({ path: p, headers: key });
+      expect(res.status, p).toBe(status);
+      expect(res.body.toString(), p).not.toContain('outside the library');
+    }
+  });
+
+  it('the renderer route cannot reach outside its folder either', async () => {
+    for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt']) {
+      const res = await h.raw({ path: p, headers: key });
+      expect(res.body.toString(), p).not.toContain('outside the library');
+    }
+  });
+});
