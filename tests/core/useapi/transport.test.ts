@@ -1,7 +1,7 @@
 // Edge cases of the exchange itself, each produced exactly by a tiny local server: what headers go out,
 // redirects, odd statuses, oversized or non-UTF-8 bodies, and the caller's AbortSignal mid-body.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createUseapiClient, describeResult, MAX_BODY_BYTES } from '../../../src/core/useapi';
+import { createUseapiClient, describeResult, maskToken, MAX_BODY_BYTES } from '../../../src/core/useapi';
 import { sendJson, startLocalServer } from './local-server';
 import type { LocalServer } from './local-server';
 
@@ -110,7 +110,7 @@ describe('answers outside the happy path', () => {
     const result = await client.getTask('1');
     expect(result.kind).toBe('unauthorized');
     expect(JSON.stringify(result)).not.toContain('TransportToken');
-    expect(result.kind === 'unauthorized' && result.message).toBe('Bad token user…oken');
+    expect(result.kind === 'unauthorized' && result.message).toBe(`Bad token ${maskToken(TOKEN)}`);
   });
 
   it('refuses a body larger than the cap without buffering it', async () => {
