@@ -1,6 +1,7 @@
 import { ContractError, IdSchema } from '../../../shared/contract';
 import type { AddRejection } from '../../../shared/contract';
-import type { Handlers } from '../context';
+import { redactSecrets } from '../../settings/mask-token';
+import type { HandlerContext, Handlers } from '../context';
 import { accountFilter, findAccount, libraryFilePath, requireEngine } from './shared';
 
 type TaskMethods =
@@ -11,6 +12,14 @@ const REASONS: Record<AddRejection, string> = {
   duplicate_in_batch: 'given more than once in this batch',
   already_tracked: 'already in the library',
 };
+
+function knownTokens(ctx: HandlerContext): string[] {
+  const { secrets } = ctx.deps;
+  return secrets
+    .list()
+    .map(({ tokenId }) => secrets.get(tokenId))
+    .filter((t): t is string => t !== undefined);
+}
 
 export const tasksHandlers: Pick<Handlers, TaskMethods> = {
   'tasks.list': async (input, ctx) =>
@@ -25,7 +34,8 @@ export const tasksHandlers: Pick<Handlers, TaskMethods> = {
     const candidates: string[] = [];
     for (const raw of taskIds) {
       const taskId = raw.trim();
-      if (!IdSchema.safeParse(taskId).success) reject(raw, 'invalid_id');
+      // What was pasted is echoed back so the user can see it, unless it looks like a token.
+      if (!IdSchema.safeParse(taskId).success) reject(redactSecrets(raw, knownTokens(ctx)), 'invalid_id');
       else if (seen.has(taskId)) reject(taskId, 'duplicate_in_batch');
       else {
         seen.add(taskId);

@@ -1,0 +1,117 @@
+// Headless tokens: from the environment, a flag, or a file only its owner can read; saved tokens in
+// an owner-only file; masked everywhere else.
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createHeadlessSecretStore,
+  LAUNCH_TOKEN_ID,
+  launchToken,
+  readTokenFile,
+  TokenFileError,
+} from '../../../src/core/settings/headless-secrets';
+import { maskToken, redactSecrets } from '../../../src/core/settings';
+
+const TOKEN = 'user:1234-abcdefghijklmnopWXYZ';
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'kling-secrets-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the launch token', () => {
+  it('comes from --token-file, then --token, then USEAPI_TOKEN', () => {
+    const file = path.join(dir, 'token');
+    writeFileSync(file, `\n  ${TOKEN}  \n`, { mode: 0o600 });
+    expect(
+      launchToken({ env: { USEAPI_TOKEN: 'user:1-env' }, flagToken: 'user:2-flag', flagTokenFile: file }),
+    ).toBe(TOKEN);
+    expect(launchToken({ env: { USEAPI_TOKEN: 'user:1-env' }, flagToken: 'user:2-flag' })).toBe(
+      'user:2-flag',
+    );
+    expect(launchToken({ env: { USEAPI_TOKEN: ' user:1-env ' } })).toBe('user:1-env');
+    expect(launchToken({ env: {} })).toBeUndefined();
+  });
+
+  it('a token file others can read is refused with the fix', () => {
+    const file = path.join(dir, 'token');
+    writeFileSync(file, TOKEN);
+    chmodSync(file, 0o644);
+    expect(() => readTokenFile(file)).toThrow(TokenFileError);
+    expect(() => readTokenFile(file)).toThrow(/chmod 600/);
+    try {
+      readTokenFile(file);
+    } catch (error) {
+      expect(String(error)).not.toContain(TOKEN);
+    }
+    chmodSync(file, 0o600);
+    expect(readTokenFile(file)).toBe(TOKEN);
+  });
+
+  it('a missing or empty token file is a clear error', () => {
+    expect(() => readTokenFile(path.join(dir, 'nope'))).toThrow(/does not exist/);
+    writeFileSync(path.join(dir, 'empty'), '\n\n', { mode: 0o600 });
+    expect(() => readTokenFile(path.join(dir, 'empty'))).toThrow(/is empty/);
+  });
+});
+
+describe('the headless secret store', () => {
+  it('keeps the launch token in memory only, under a fixed id', () => {
+    const file = path.join(dir, 'tokens.json');
+    const store = createHeadlessSecretStore({ file, launchToken: TOKEN });
+    expect(store.list()).toEqual([{ tokenId: LAUNCH_TOKEN_ID, source: 'launch' }]);
+    expect(store.get(LAUNCH_TOKEN_ID)).toBe(TOKEN);
+    expect(existsSync(file)).toBe(false);
+    store.remove(LAUNCH_TOKEN_ID);
+    expect(store.get(LAUNCH_TOKEN_ID)).toBe(TOKEN);
+  });
+
+  it('saves added tokens in an owner-only file, one id per token, and reads them back', () => {
+    const file = path.join(dir, 'conf', 'tokens.json');
+    const store = createHeadlessSecretStore({ file });
+    const id = store.put(TOKEN);
+    expect(store.put(TOKEN)).toBe(id);
+    const other = store.put('user:99-otherTokenValue1');
+    expect(other).not.toBe(id);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const again = createHeadlessSecretStore({ file });
+    expect(again.get(id)).toBe(TOKEN);
+    again.remove(id);
+    expect(createHeadlessSecretStore({ file }).get(id)).toBeUndefined();
+    expect(readFileSync(file, 'utf8')).not.toContain(TOKEN);
+  });
+
+  it('a launch token the user adds an account with is saved under the same id', () => {
+    const file = path.join(dir, 'tokens.json');
+    const store = createHeadlessSecretStore({ file, launchToken: TOKEN });
+    expect(store.put(TOKEN)).toBe(LAUNCH_TOKEN_ID);
+    expect(store.list()).toEqual([{ tokenId: LAUNCH_TOKEN_ID, source: 'stored' }]);
+    expect(createHeadlessSecretStore({ file }).get(LAUNCH_TOKEN_ID)).toBe(TOKEN);
+  });
+
+  it('refuses a tokens file others can read', () => {
+    const file = path.join(dir, 'tokens.json');
+    writeFileSync(file, JSON.stringify({ tokens: { t1: TOKEN } }), { mode: 0o640 });
+    chmodSync(file, 0o640);
+    expect(() => createHeadlessSecretStore({ file })).toThrow(/chmod 600/);
+  });
+});
+
+describe('masking', () => {
+  it('shows enough to recognise a token, never enough to use it', () => {
+    expect(maskToken(TOKEN)).toBe('user:1234…WXYZ');
+    expect(maskToken('short')).toBe('…rt');
+    expect(maskToken('abcdefghijklmnopqrstuvwxyz')).toBe('abcd…wxyz');
+  });
+
+  it('redacts known secrets, token-shaped strings and bearer headers from text', () => {
+    const text = `failed with ${TOKEN} and user:77-zzzzzzzz and Authorization: Bearer sekrit123 and mytoken-value-123456`;
+    const out = redactSecrets(text, ['mytoken-value-123456']);
+    expect(out).not.toContain(TOKEN);
+    expect(out).not.toContain('user:77-zzzzzzzz');
+    expect(out).not.toContain('sekrit123');
+    expect(out).not.toContain('mytoken-value-123456');
+    expect(out).toContain('user:1234…WXYZ');
+  });
+});

@@ -1,0 +1,214 @@
+// The `kling-archive` archive commands end to end: the simulator over real HTTP, a real library
+// folder, the real entry point (in-process through main(), and as a child process for SIGKILL).
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/server/cli';
+import { startSimulator, TOKENS, type RunningSimulator } from '../../src/sim';
+
+interface JsonDoc {
+  tasks: Array<{
+    id: string;
+    email: string | null;
+    status: number | null;
+    statusName: string | null;
+    final: boolean;
+    error: string | null;
+    works: Array<{ id: string; files: Array<{ kind: string; path: string; bytes: number; sha256: string }> }>;
+  }>;
+}
+
+let sim: RunningSimulator;
+let dir: string;
+let library: string;
+
+async function cli(args: string[], env: Record<string, string | undefined> = {}) {
+  let out = '';
+  let err = '';
+  const saved = { ...process.env };
+  Object.assign(
+    process.env,
+    { KLING_ARCHIVE_LIBRARY: library, KLING_ARCHIVE_API_BASE: sim.baseUrl, USEAPI_TOKEN: TOKENS.basic },
+    env,
+  );
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete process.env[key];
+  try {
+    const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t) });
+    return { code, out, err };
+  } finally {
+    process.env = saved;
+  }
+}
+
+function walk(root: string): string[] {
+  if (!existsSync(root)) return [];
+  const out: string[] = [];
+  for (const entry of readdirSync(root, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) out.push(path.relative(root, path.join(entry.parentPath, entry.name)));
+  }
+  return out;
+}
+
+const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+beforeEach(async () => {
+  sim = await startSimulator({ scenario: 'basic' });
+  dir = await mkdtemp(path.join(tmpdir(), 'ka-cli-'));
+  library = path.join(dir, 'library');
+});
+afterEach(async () => {
+  await sim.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('kling-archive sync', () => {
+  it('archives a finished task: exit 0, one JSON document, byte-exact files, no .part left', async () => {
+    const id = sim.addTask({ kind: 'img2video', initialState: 'final', mediaBytes: 150_000 });
+    const result = await cli(['sync', '--json', id]);
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.out) as JsonDoc;
+    expect(result.out.trim().split('\n')).toHaveLength(1);
+    expect(doc.tasks).toHaveLength(1);
+    const task = doc.tasks[0]!;
+    expect(task).toMatchObject({
+      id,
+      email: 'creator@example.com',
+      status: 99,
+      statusName: 'succeed',
+      final: true,
+      error: null,
+    });
+    const files = task.works.flatMap((w) => w.files);
+    expect(files.map((f) => f.kind).sort()).toEqual(['cover', 'input', 'video']);
+    for (const file of files) {
+      expect(path.isAbsolute(file.path)).toBe(false);
+      expect(statSync(path.join(library, file.path)).size).toBe(file.bytes);
+      expect(sha(path.join(library, file.path))).toBe(file.sha256);
+    }
+    expect(walk(library).filter((f) => f.includes('.part') || f.endsWith('.tmp'))).toEqual([]);
+    expect(result.err).toMatch(/archived/);
+    expect(result.out + result.err).not.toContain(TOKENS.basic);
+
+    // Again: nothing downloaded twice.
+    const media = sim.requests().filter((r) => r.path.startsWith('/media/')).length;
+    const again = await cli(['sync', '--json', id]);
+    expect(again.code).toBe(0);
+    expect(sim.requests().filter((r) => r.path.startsWith('/media/')).length).toBe(media);
+  });
+
+  it('exits 1 when a task fails or is not found, still archiving the others', async () => {
+    const good = sim.addTask({ initialState: 'final', mediaBytes: 10_000 });
+    const bad = sim.addTask({ initialState: 'final', outcome: { failStatus: 7 } });
+    const result = await cli(['sync', '--json', good, bad]);
+    expect(result.code).toBe(1);
+    const doc = JSON.parse(result.out) as JsonDoc;
+    expect(doc.tasks.map((t) => t.id)).toEqual([good, bad]);
+    expect(doc.tasks[0]).toMatchObject({ final: true, error: null });
+    expect(doc.tasks[1]).toMatchObject({ final: true, status: 7 });
+    expect(doc.tasks[1]?.error).toMatch(/sensitive/);
+  });
+
+  it('exits 1 with "timed out" when a task does not finish within --timeout', async () => {
+    const slow = sim.addTask({ outcome: 'succeed' }); // needs several polls, minutes apart by default
+    const result = await cli(['sync', '--json', '--timeout', '1', slow]);
+    expect(result.code).toBe(1);
+    expect((JSON.parse(result.out) as JsonDoc).tasks[0]).toMatchObject({
+      id: slow,
+      final: false,
+      error: 'timed out',
+    });
+  });
+
+  it('exits 2 on usage and configuration errors, writing nothing', async () => {
+    expect((await cli(['sync', '12a4'])).code).toBe(2);
+    expect((await cli(['sync', '1.5e3'])).err).toMatch(/not a task id/);
+    expect((await cli(['sync'])).code).toBe(2);
+    expect((await cli(['sync', '--bogus', '1'])).code).toBe(2);
+    const noToken = await cli(['sync', '123'], { USEAPI_TOKEN: undefined });
+    expect(noToken.code).toBe(2);
+    expect(noToken.err).toMatch(/no useapi.net token/);
+    const badToken = await cli(['sync', '123'], { USEAPI_TOKEN: 'user:9-Nope' });
+    expect(badToken.code).toBe(2);
+    expect(badToken.err).not.toContain('user:9-Nope');
+    expect(existsSync(library)).toBe(false);
+    writeFileSync(path.join(dir, 'a-file'), 'x');
+    const notAFolder = await cli(['sync', '123', '--library', path.join(dir, 'a-file')]);
+    expect(notAFolder.code).toBe(2);
+    expect(notAFolder.err).toMatch(/not a folder/);
+    expect((await cli(['history', '--since', 'yesterday-ish'])).code).toBe(2);
+    expect(existsSync(library)).toBe(false);
+  });
+
+  it('survives SIGKILL mid-download: the next run resumes with a Range request and ends byte-exact', async () => {
+    const size = 6_000_000;
+    const id = sim.addTask({ kind: 'txt2video', initialState: 'final', mediaBytes: size });
+    sim.injectFault({ path: '/media/*.mp4', kind: 'stall', afterBytes: 2_000_000, stallMs: 60_000 });
+    const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+    const entry = fileURLToPath(new URL('../../src/server/cli.ts', import.meta.url));
+    const child = spawn(tsx, [entry, 'sync', '--json', id], {
+      env: {
+        ...process.env,
+        KLING_ARCHIVE_LIBRARY: library,
+        KLING_ARCHIVE_API_BASE: sim.baseUrl,
+        USEAPI_TOKEN: TOKENS.basic,
+      },
+      stdio: 'ignore',
+    });
+    const partSize = () => {
+      const part = walk(library).find((f) => f.endsWith('.mp4.part'));
+      return part ? statSync(path.join(library, part)).size : 0;
+    };
+    for (let i = 0; i < 600 && partSize() < 2_000_000; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(partSize()).toBe(2_000_000);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(existsSync(path.join(library, '.kling-archive', 'engine.lock'))).toBe(true); // left by the dead process
+
+    const result = await cli(['sync', '--json', id]);
+    expect(result.code).toBe(0);
+    const video = (JSON.parse(result.out) as JsonDoc).tasks[0]?.works[0]?.files.find(
+      (f) => f.kind === 'video',
+    );
+    expect(video?.bytes).toBe(size);
+    expect(sha(path.join(library, video!.path))).toBe(video?.sha256);
+    const ranged = sim.requests().filter((r) => r.path.endsWith('.mp4') && r.range !== null);
+    expect(ranged.map((r) => r.range)).toContain('bytes=2000000-');
+    expect(walk(library).filter((f) => f.includes('.part'))).toEqual([]);
+  });
+});
+
+describe('kling-archive history, verify, rebuild-index', () => {
+  it('archives the account history, verifies it, reports corruption, and rebuilds the index', async () => {
+    const history = await cli(['history', '--json']);
+    expect(history.code).toBe(1 * 0 + history.code); // the basic scenario may hold failed tasks: checked below
+    const doc = JSON.parse(history.out) as JsonDoc;
+    expect(doc.tasks.length).toBeGreaterThan(1);
+    expect(doc.tasks.find((t) => t.id === '9007199254740993')).toMatchObject({ final: true, error: null });
+    expect(history.code).toBe(doc.tasks.every((t) => t.final && t.error === null) ? 0 : 1);
+
+    const clean = await cli(['verify', '--json']);
+    expect(clean.code).toBe(0);
+    const checked = JSON.parse(clean.out) as { checked: number; corrupt: string[]; missing: string[] };
+    expect(checked.checked).toBeGreaterThan(0);
+
+    const victim = doc.tasks.flatMap((t) => t.works.flatMap((w) => w.files))[0]!;
+    writeFileSync(path.join(library, victim.path), 'not the video');
+    const dirty = await cli(['verify', '--json']);
+    expect(dirty.code).toBe(1);
+    expect((JSON.parse(dirty.out) as { corrupt: string[] }).corrupt).toEqual([victim.path]);
+
+    const rebuilt = await cli(['rebuild-index']);
+    expect(rebuilt.code).toBe(0);
+    expect(rebuilt.err).toMatch(/rebuilt: \d+ task/);
+  });
+
+  it('verify and rebuild-index refuse a missing library folder with exit 2', async () => {
+    expect((await cli(['verify'])).code).toBe(2);
+    expect((await cli(['rebuild-index'])).code).toBe(2);
+  });
+});
