@@ -12,7 +12,12 @@ afterEach(async () => {
 
 const basic = TOKENS.basic;
 
-async function statusOf(s: RunningSimulator, id: string, token: string = basic, email?: string): Promise<number> {
+async function statusOf(
+  s: RunningSimulator,
+  id: string,
+  token: string = basic,
+  email?: string,
+): Promise<number> {
   const { status, json } = await getJson(s, `/v1/kling/tasks/${id}${email ? `?email=${email}` : ''}`, token);
   expect(status).toBe(200);
   return json.status as number;
