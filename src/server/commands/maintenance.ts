@@ -1,0 +1,77 @@
+// `kling-archive verify` and `kling-archive rebuild-index`: the library's own checks, under the
+// engine lock so that they never race a running sync.
+import { openLibrary, rebuildIndex, verifyLibrary } from '../../core/library';
+import { LibraryLockedError, acquireLibraryLock } from '../../core/sync';
+import { UsageError, checkLibraryFolder, libraryFolder, parseArgs, type Io } from './options';
+
+export async function runVerify(
+  argv: readonly string[],
+  io: Io,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  try {
+    const args = parseArgs(argv, ['library'], ['json']);
+    if (args.positional.length > 0) throw new UsageError('verify takes no arguments');
+    const folder = libraryFolder(args, env);
+    checkLibraryFolder(folder, true);
+    const lock = acquireLibraryLock(folder);
+    const library = openLibrary(folder);
+    try {
+      let last = 0;
+      const report = await verifyLibrary(library, (checked, total) => {
+        if (Date.now() - last > 1000 || checked === total) {
+          last = Date.now();
+          io.err(`verified ${checked}/${total}\n`);
+        }
+      });
+      if (args.switches.has('json')) io.out(`${JSON.stringify(report)}\n`);
+      else {
+        for (const file of report.missing) io.out(`missing  ${file}\n`);
+        for (const file of report.corrupt) io.out(`corrupt  ${file}\n`);
+      }
+      io.err(
+        `${report.checked} file(s) checked: ${report.ok} ok, ${report.missing.length} missing, ${report.corrupt.length} corrupt\n`,
+      );
+      return report.missing.length + report.corrupt.length > 0 ? 1 : 0;
+    } finally {
+      library.close();
+      lock.release();
+    }
+  } catch (error) {
+    return fail('verify', error, io);
+  }
+}
+
+export async function runRebuildIndex(
+  argv: readonly string[],
+  io: Io,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  try {
+    const args = parseArgs(argv, ['library'], ['json']);
+    if (args.positional.length > 0) throw new UsageError('rebuild-index takes no arguments');
+    const folder = libraryFolder(args, env);
+    checkLibraryFolder(folder, true);
+    const lock = acquireLibraryLock(folder);
+    try {
+      const report = await rebuildIndex(folder);
+      if (args.switches.has('json')) io.out(`${JSON.stringify(report)}\n`);
+      for (const problem of report.problems) io.err(`skipped ${problem.path}: ${problem.problem}\n`);
+      io.err(
+        `rebuilt: ${report.tasks} task(s), ${report.works} work(s), ${report.filesPresent} file(s) present, ` +
+          `${report.filesAbsent} absent${report.previousIndex ? `; the old index is at ${report.previousIndex}` : ''}\n`,
+      );
+      return report.problems.length > 0 ? 1 : 0;
+    } finally {
+      lock.release();
+    }
+  } catch (error) {
+    return fail('rebuild-index', error, io);
+  }
+}
+
+function fail(command: string, error: unknown, io: Io): number {
+  const message = error instanceof Error ? error.message : String(error);
+  io.err(`kling-archive ${command}: ${message}\n`);
+  return error instanceof UsageError || error instanceof LibraryLockedError ? 2 : 1;
+}
