@@ -9,17 +9,16 @@ import { TokenFileError } from '../core/settings/headless-secrets';
 import { SettingsVersionError } from '../core/settings';
 import { createHeadlessApi, defaultConfigDir } from './headless';
 import { startServer } from './http';
+import { runArchiveCommand } from './commands/archive';
+import { runRebuildIndex, runVerify } from './commands/maintenance';
 import type { RunningServer } from './http';
 
 const NOT_YET: Record<string, string> = {
-  sync: 'the sync engine (issue: sync engine and command line)',
-  history: 'the sync engine (issue: sync engine and command line)',
-  verify: 'the library (issue: local library)',
-  'rebuild-index': 'the library (issue: local library)',
   demo: 'demo mode (issue: renderer and demo mode)',
 };
 
-const COMMANDS = ['serve', ...Object.keys(NOT_YET)];
+const ARCHIVE_COMMANDS = ['sync', 'history', 'verify', 'rebuild-index'];
+const COMMANDS = ['serve', ...ARCHIVE_COMMANDS, ...Object.keys(NOT_YET)];
 
 const SERVE_HELP = `Usage: kling-archive serve [options]
 Serves the app on http://127.0.0.1 for a browser on this machine (use an SSH tunnel from elsewhere).
@@ -152,6 +151,11 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     });
     return 0;
   }
+  if (command === 'sync' || command === 'history') {
+    return runArchiveCommand(command, rest, { ...io, isTty: process.stderr.isTTY === true });
+  }
+  if (command === 'verify') return runVerify(rest, io);
+  if (command === 'rebuild-index') return runRebuildIndex(rest, io);
   const pending = NOT_YET[command];
   if (pending) {
     io.err(`kling-archive ${command}: not available yet; it arrives with ${pending}.\n`);
