@@ -1,0 +1,142 @@
+// The gallery's data: route filters → the library's gallery query, a keyset-paged provider for the
+// grid, the item count for the scrollbar, and the tile each item shows.
+import type { GalleryItem, Facets } from '../../../shared/domain/library';
+import type { MethodInput } from '../../../shared/contract';
+import type { Call, MediaUrl } from './backend';
+import type { GalleryFilters } from './router';
+import type { ItemsPage, ItemsProvider, PageRequest } from './virtual/page-cache';
+import type { TileData } from './tile';
+
+type GalleryInput = MethodInput<'library.gallery'>;
+
+const DAY_MS = 86_400_000;
+
+/** Local midnight of an ISO date, in ms. */
+function localDay(iso: string): number {
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Date(y ?? 1970, (m ?? 1) - 1, d ?? 1).getTime();
+}
+
+export function galleryQuery(filters: GalleryFilters): Omit<GalleryInput, 'cursor' | 'limit'> {
+  const query: Omit<GalleryInput, 'cursor' | 'limit'> = { sort: filters.sort };
+  const text = filters.q.trim();
+  if (text) query.text = text;
+  if (filters.account) query.account = filters.account;
+  if (filters.contentType) query.contentType = filters.contentType;
+  if (filters.taskType) query.taskType = filters.taskType;
+  if (filters.model) query.modelVersion = filters.model;
+  if (
+    filters.phase === 'queued' ||
+    filters.phase === 'running' ||
+    filters.phase === 'succeeded' ||
+    filters.phase === 'failed'
+  )
+    query.phase = filters.phase;
+  if (filters.from) query.createdFrom = localDay(filters.from);
+  // `createdTo` is exclusive: the end of the chosen day.
+  if (filters.to) query.createdTo = localDay(filters.to) + DAY_MS;
+  if (filters.favorites) query.favoritesOnly = true;
+  return query;
+}
+
+/**
+ * How many items the filters match, from the library's facet counts (which cover the whole library):
+ * exact when at most one constraint is set — the account (the active one unless 'all' is chosen), a
+ * content type, task type, model, status or favorites — and unknown otherwise (text, dates, or two
+ * constraints); the grid then grows as pages arrive.
+ */
+export function countFromFacets(
+  facets: Facets,
+  filters: GalleryFilters,
+  activeEmail: string | null,
+): number | null {
+  if (filters.q.trim() || filters.from || filters.to) return null;
+  const pick = (list: { value: string; count: number }[], value: string) =>
+    list.find((entry) => entry.value === value)?.count ?? 0;
+  const counts: number[] = [];
+  const account = filters.account ?? activeEmail;
+  if (account && account !== 'all') counts.push(pick(facets.accounts, account));
+  if (filters.contentType) counts.push(pick(facets.contentTypes, filters.contentType));
+  if (filters.taskType) counts.push(pick(facets.taskTypes, filters.taskType));
+  if (filters.model) counts.push(pick(facets.modelVersions, filters.model));
+  if (filters.phase) counts.push(pick(facets.phases, filters.phase));
+  if (filters.favorites) counts.push(facets.favorites);
+  if (counts.length === 0) return facets.total;
+  if (counts.length === 1) return counts[0] ?? 0;
+  return null;
+}
+
+/** The biggest page the gallery query allows; used to walk quickly to a place with no known cursor. */
+const WALK_STEP = 400;
+
+/**
+ * Keyset pages for the grid. The library pages by cursor only; a jump (scrollbar drag, End) to a
+ * place whose cursor is not known yet walks there from the nearest known place in big pages of
+ * keys, remembering a cursor every WALK_STEP items so later jumps nearby are cheap.
+ */
+export class GalleryProvider implements ItemsProvider<GalleryItem> {
+  /** item offset → cursor that starts there */
+  private readonly checkpoints = new Map<number, string | null>([[0, null]]);
+  private readonly call: Call;
+  private readonly query: Omit<GalleryInput, 'cursor' | 'limit'>;
+
+  constructor(call: Call, query: Omit<GalleryInput, 'cursor' | 'limit'>) {
+    this.call = call;
+    this.query = query;
+  }
+
+  async loadPage({ cursor, offset, limit, signal }: PageRequest): Promise<ItemsPage<GalleryItem>> {
+    const known = cursor ?? this.checkpoints.get(offset);
+    if (known !== undefined) return this.fetch(offset, known, limit);
+
+    let at = 0;
+    for (const checkpoint of this.checkpoints.keys())
+      if (checkpoint <= offset && checkpoint > at) at = checkpoint;
+    let start = this.checkpoints.get(at) ?? null;
+    while (offset - at >= WALK_STEP) {
+      if (signal.aborted) throw new DOMException('aborted', 'AbortError');
+      const page = await this.fetch(at, start, WALK_STEP);
+      if (page.nextCursor === null) return { items: [], nextCursor: null };
+      at += WALK_STEP;
+      start = page.nextCursor;
+    }
+    if (signal.aborted) throw new DOMException('aborted', 'AbortError');
+    const skip = offset - at;
+    const page = await this.fetch(at, start, skip + limit);
+    return { items: page.items.slice(skip), nextCursor: page.nextCursor };
+  }
+
+  private async fetch(offset: number, cursor: string | null, limit: number): Promise<ItemsPage<GalleryItem>> {
+    const page = await this.call('library.gallery', { ...this.query, cursor, limit });
+    if (page.nextCursor !== null) {
+      const end = offset + page.items.length;
+      if (end % WALK_STEP === 0 || !this.checkpoints.has(end)) this.checkpoints.set(end, page.nextCursor);
+    }
+    return page;
+  }
+}
+
+export function toTile(item: GalleryItem, mediaUrl: MediaUrl): TileData {
+  const snippet = item.snippet
+    ? item.snippet.map((part) => (part.match ? `\u0002${part.text}\u0003` : part.text)).join('')
+    : null;
+  const isVideo = item.contentType === 'video';
+  return {
+    id: item.workId,
+    title: item.prompt ?? '',
+    contentType: item.contentType ?? 'unknown',
+    coverUrl: item.coverPath
+      ? mediaUrl(item.coverPath)
+      : !isVideo && item.mediaPath
+        ? mediaUrl(item.mediaPath)
+        : null,
+    previewUrl: isVideo && item.mediaPath ? mediaUrl(item.mediaPath) : null,
+    durationMs: item.durationMs,
+    width: item.width,
+    height: item.height,
+    account: item.account,
+    favorite: item.favorite,
+    watermark: null,
+    snippet,
+  };
+}
