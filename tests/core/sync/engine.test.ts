@@ -274,3 +274,62 @@ describe('SyncEngine', () => {
     expect(existsSync(path.join(dir, part ?? ''))).toBe(false);
   });
 });
+
+describe('SyncEngine and hostile result URLs', () => {
+  it('refuses file:, javascript:, remote http, control characters and climbing names, writing nothing outside', async () => {
+    const port = new URL(sim.baseUrl).port;
+    const hostile = [
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'http://example.com/video.mp4',
+      `http://127.0.0.1:${port}/media/%2e%2e%2f%2e%2e%2f%2e%2e%2fescape.mp4`,
+      `https://cdn.example.com/a\u0000b\u001b[31m.mp4`,
+      `http://127.0.0.1:${port}/media/${'x'.repeat(5000)}.${'m'.repeat(300)}`,
+    ];
+    const works = hostile.map((url, index) => ({
+      workId: String(880000 + index),
+      taskId: '770001',
+      status: 99,
+      status_name: 'succeed',
+      status_final: true,
+      contentType: 'video',
+      resource: { resource: url },
+      cover: { resource: 'javascript:void(0)' },
+      createTime: 1_700_000_000_000,
+    }));
+    const snapshot = {
+      status: 99,
+      status_name: 'succeed',
+      status_final: true,
+      task: {
+        id: '770001',
+        status: 99,
+        status_final: true,
+        createTime: 1_700_000_000_000,
+        taskInfo: { inputs: [{ name: 'input', url: 'file:///etc/shadow' }] },
+      },
+      works,
+    };
+    library.ingest({ account: EMAIL, snapshot, raw: JSON.stringify(snapshot) });
+    library.createFileRows('770001');
+    const engine = engineFor({ downloadAttempts: 1 });
+    engine.start();
+    await engine.waitForTasks(['770001']);
+    const report = engine.taskReport('770001');
+    expect(report.works.flatMap((w) => w.files)).toEqual([]);
+    expect(report.problems.length).toBe(hostile.length * 2 + 1);
+    expect(report.problems.every((p) => p.state === 'failed')).toBe(true);
+    // All but the two loopback URLs are refused by the URL policy (no connection made); those two are
+    // fetched (404 here), and neither the encoded ../ nor the enormous name reaches a file name.
+    expect(report.problems.filter((p) => /Refusing/.test(p.error ?? '')).length).toBe(hostile.length * 2 - 1);
+    expect(report.problems.filter((p) => /HTTP 404/.test(p.error ?? '')).length).toBe(2);
+    // Every path the library chose stays inside, with safe names.
+    for (const problem of report.problems) {
+      expect(problem.path.startsWith(`${EMAIL}/`)).toBe(true);
+      expect(problem.path).not.toMatch(/\.\.|[\u0000-\u001f]/);
+      expect(Buffer.byteLength(path.basename(problem.path))).toBeLessThanOrEqual(255);
+    }
+    expect(readdirSync(path.dirname(dir)).filter((name) => name === 'escape.mp4')).toEqual([]);
+    expect(filesOnDisk(dir).filter((f) => !f.endsWith('.json'))).toEqual([]);
+  });
+});

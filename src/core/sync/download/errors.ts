@@ -51,7 +51,8 @@ export class DownloadError extends Error {
 export function describeUrl(url: URL | string): string {
   try {
     const parsed = typeof url === 'string' ? new URL(url) : url;
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+    const text = `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
   } catch {
     return '(unparseable URL)';
   }

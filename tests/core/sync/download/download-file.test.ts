@@ -180,7 +180,8 @@ describe('downloadFile', () => {
     handler = (req, res) => {
       if (seen.length === 1) {
         res.writeHead(200, { etag: '"v1"', 'content-length': BODY.length });
-        res.write(BODY.subarray(0, 100_000), () => res.destroy());
+        // Give the client time to read the first bytes before the connection dies.
+        res.write(BODY.subarray(0, 100_000), () => setTimeout(() => res.destroy(), 150));
       } else serveBody()(req, res);
     };
     const destination = path.join(dir, 'v.mp4');
