@@ -326,6 +326,7 @@ describe('SyncEngine and hostile result URLs', () => {
     // Every path the library chose stays inside, with safe names.
     for (const problem of report.problems) {
       expect(problem.path.startsWith(`${EMAIL}/`)).toBe(true);
+      // eslint-disable-next-line no-control-regex -- the point is to find control characters
       expect(problem.path).not.toMatch(/\.\.|[\u0000-\u001f]/);
       expect(Buffer.byteLength(path.basename(problem.path))).toBeLessThanOrEqual(255);
     }
