@@ -1,49 +1,109 @@
-// Electron adapter: app lifecycle and the window. Everything else lives in src/core.
-import { app, BrowserWindow, session } from 'electron';
+// Electron adapter: app lifecycle and composition. The handlers, settings, library and media rules
+// all live in src/core; this file wires them to windows, IPC, the media protocol and the OS.
+import type { BrowserWindow } from 'electron';
+import { app, dialog, nativeTheme, session, shell, Notification } from 'electron';
 import { join } from 'node:path';
+import { createApi, createLogger } from '../core/api';
+import type { Api } from '../core/api';
+import type { SecretStore } from '../core/settings';
+import { checkBetterSqlite3 } from '../core/native/better-sqlite3-check';
+import { openLibraryPort, rebuildLibraryIndex } from '../core/api/library-adapter';
+import { createUseapiClient } from '../core/useapi';
+import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
+import { registerIpc } from './ipc';
+import { installMenu } from './menu';
+import { notifyOnTaskEnd } from './notifications';
+import { openAppSecrets } from './secrets';
+import { openAppSettings, openWindowStateStore } from './settings-store';
+import { createMainWindow, CSP, isOwnPage } from './window';
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: kling-media:",
-  "media-src 'self' kling-media:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+const ICON = join(import.meta.dirname, '../../resources/icon.png');
+let mainWindow: BrowserWindow | null = null;
+let api: Api | null = null;
 
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    show: false,
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
+function hardenSessions(): void {
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
-  win.once('ready-to-show', () => win.show());
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
-  void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
-  return win;
 }
 
+// Every web contents, now or later: no navigation away, no new windows, no <webview>.
+app.on('web-contents-created', (_event, contents) => {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (event, url) => {
+    if (!isOwnPage(url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+});
+
+async function start(): Promise<void> {
+  const native = checkBetterSqlite3('electron');
+  if (!native.ok) {
+    dialog.showErrorBox('Kling Archive cannot start', native.message);
+    app.quit();
+    return;
+  }
+  nativeTheme.themeSource = 'system';
+  // The logger scrubs the known tokens, and the token store logs while opening: a late-bound holder.
+  const held: { secrets?: SecretStore } = {};
+  const secretValues = () => {
+    const store = held.secrets;
+    return (store?.list() ?? [])
+      .map(({ tokenId }) => store?.get(tokenId))
+      .filter((t): t is string => t !== undefined);
+  };
+  const log = createLogger((line) => process.stderr.write(line), secretValues);
+  const settings = openAppSettings();
+  const secrets = openAppSecrets(log);
+  held.secrets = secrets;
+  for (const warning of settings.warnings) log.warn(warning);
+
+  api = createApi({
+    mode: 'desktop',
+    version: app.getVersion(),
+    settings,
+    secrets,
+    openLibrary: openLibraryPort,
+    rebuildLibrary: rebuildLibraryIndex,
+    accountsClient: (options) => createUseapiClient(options),
+    shell: {
+      openInFolder: (file) => shell.showItemInFolder(file),
+      notifications: Notification.isSupported(),
+    },
+    log,
+  });
+  const current = api;
+  hardenSessions();
+  handleMediaProtocol(() => current.libraryFolder());
+  registerIpc(current, { isOwnPage, dragIcon: ICON });
+  notifyOnTaskEnd(current, settings);
+  installMenu(() => current.libraryFolder());
+  const windowState = openWindowStateStore();
+  mainWindow = createMainWindow(windowState.read(), windowState.write);
+  mainWindow.on('closed', () => (mainWindow = null));
+}
+
+registerMediaScheme();
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  void app.whenReady().then(() => {
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
-    });
-    createWindow();
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
   });
-  app.on('window-all-closed', () => app.quit());
+  void app.whenReady().then(start);
+  app.on('activate', () => {
+    if (!mainWindow && api) {
+      const windowState = openWindowStateStore();
+      mainWindow = createMainWindow(windowState.read(), windowState.write);
+    }
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('before-quit', () => void api?.close());
 }
