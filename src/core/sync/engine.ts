@@ -1,6 +1,7 @@
 // The sync engine: follows tasks until they are final (scheduler), archives every file of every
 // succeeded work (download queue), walks accounts' histories, and reports through typed events.
 // Every decision is persisted in the library's database, so a restart resumes where it stopped.
+import { setMaxListeners } from 'node:events';
 import type { Library } from '../library';
 import type { FileRow } from '../library';
 import { createUseapiClient, describeResult } from '../useapi';
@@ -139,6 +140,8 @@ export class SyncEngine {
     if (this.options.lock !== false) this.lock = acquireLibraryLock(this.library.root);
     this.running = true;
     this.controller = new AbortController();
+    // Every waiting request listens on this one signal: dozens of listeners are expected.
+    setMaxListeners(0, this.controller.signal);
     const now = this.now();
     this.library.files.resetInterrupted(now);
     // A new run retries what failed before (bounded again by the per-file attempts).
