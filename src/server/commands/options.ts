@@ -60,7 +60,7 @@ export const DEFAULT_API_BASE = 'https://api.useapi.net';
 /** The library folder: --library, $KLING_ARCHIVE_LIBRARY, or the desktop app's default. */
 export function libraryFolder(args: ParsedArgs, env: NodeJS.ProcessEnv): string {
   const chosen =
-    args.flags.get('library') ?? env.KLING_ARCHIVE_LIBRARY ?? path.join(homedir(), 'Kling Archive');
+    args.flags.get('library') ?? (env.KLING_ARCHIVE_LIBRARY || path.join(homedir(), 'Kling Archive'));
   return path.resolve(chosen);
 }
 
@@ -90,7 +90,7 @@ export function checkLibraryFolder(folder: string, mustExist: boolean): void {
 }
 
 export function apiBase(args: ParsedArgs, env: NodeJS.ProcessEnv): string {
-  const base = args.flags.get('api-base') ?? env.KLING_ARCHIVE_API_BASE ?? DEFAULT_API_BASE;
+  const base = args.flags.get('api-base') ?? (env.KLING_ARCHIVE_API_BASE || DEFAULT_API_BASE);
   try {
     const url = new URL(base);
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error();
