@@ -103,6 +103,7 @@ export async function serve(
       tokenFile: flags.get('token-file'),
       version: packageVersion(),
       log: createLogger((line) => io.err(line)),
+      syncEngine: true,
     });
   } catch (error) {
     if (error instanceof TokenFileError || error instanceof SettingsVersionError) {
@@ -111,13 +112,20 @@ export async function serve(
     }
     throw error;
   }
-  const { api } = handle;
+  const { api, engine } = handle;
+  try {
+    engine?.start();
+  } catch (error) {
+    // A library another process syncs can still be browsed: say so and serve without syncing.
+    io.err(`kling-archive serve: not syncing: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
   let server: RunningServer;
   try {
     server = await startServer({ api, port, rendererDir: findRendererDir() });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     io.err(`kling-archive serve: cannot listen on 127.0.0.1:${port} (${code ?? String(error)}).\n`);
+    await engine?.close();
     await api.close();
     return 1;
   }
@@ -126,6 +134,7 @@ export async function serve(
     server,
     async close() {
       await server.close();
+      await engine?.close();
       await api.close();
     },
   };

@@ -4,6 +4,8 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { createApi } from '../core/api';
 import type { Api, CreateAccountsClient, Engine, Logger, OpenLibrary, RebuildLibrary } from '../core/api';
+import { createEngineAdapter } from '../core/api/engine-adapter';
+import type { EngineAdapter, EngineAdapterOptions } from '../core/api/engine-adapter';
 import { openLibraryPort, rebuildLibraryIndex } from '../core/api/library-adapter';
 import { defaultSettings } from '../core/settings';
 import { openConfSettingsStore } from '../core/settings/conf-store';
@@ -22,6 +24,8 @@ export interface HeadlessOptions {
   version: string;
   log?: Logger;
   engine?: Engine;
+  /** Runs the real sync engine (ignored when `engine` is given); true or the engine's extra options. */
+  syncEngine?: boolean | EngineAdapterOptions['engineOptions'];
   openLibrary?: OpenLibrary;
   rebuildLibrary?: RebuildLibrary;
   accountsClient?: CreateAccountsClient;
@@ -35,7 +39,14 @@ export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env): string {
 
 export const useapiAccountsClient: CreateAccountsClient = (options) => createUseapiClient(options);
 
-export function createHeadlessApi(options: HeadlessOptions): { api: Api; warnings: string[] } {
+export interface HeadlessApi {
+  api: Api;
+  warnings: string[];
+  /** The sync engine, when asked for: the caller starts it and closes it after the server. */
+  engine?: EngineAdapter | undefined;
+}
+
+export function createHeadlessApi(options: HeadlessOptions): HeadlessApi {
   const env = options.env ?? process.env;
   const apiBase = options.apiBase ?? env['KLING_ARCHIVE_API_BASE'];
   const { store: settings } = openConfSettingsStore(options.configDir, {
@@ -50,6 +61,15 @@ export function createHeadlessApi(options: HeadlessOptions): { api: Api; warning
     file: path.join(options.configDir, 'tokens.json'),
     launchToken: launchToken({ env, flagToken: options.token, flagTokenFile: options.tokenFile }),
   });
+  const engine =
+    options.engine === undefined && options.syncEngine
+      ? createEngineAdapter({
+          settings,
+          secrets,
+          log: options.log,
+          ...(typeof options.syncEngine === 'object' ? { engineOptions: options.syncEngine } : {}),
+        })
+      : undefined;
   const api = createApi({
     mode: 'headless',
     version: options.version,
@@ -58,9 +78,9 @@ export function createHeadlessApi(options: HeadlessOptions): { api: Api; warning
     openLibrary: options.openLibrary ?? openLibraryPort,
     rebuildLibrary: options.rebuildLibrary ?? rebuildLibraryIndex,
     accountsClient: options.accountsClient ?? useapiAccountsClient,
-    engine: options.engine,
+    engine: options.engine ?? engine,
     log: options.log,
   });
   for (const warning of settings.warnings) api.log.warn(warning);
-  return { api, warnings: [...settings.warnings] };
+  return { api, warnings: [...settings.warnings], engine };
 }

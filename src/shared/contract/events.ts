@@ -18,6 +18,8 @@ export const EVENTS = {
     kind: FileKindSchema,
     bytesDone: z.number(),
     bytesTotal: z.number().nullable(),
+    /** Recent download speed, for the UI's speed display (the sync engine always sends it). */
+    bytesPerSecond: z.number().optional(),
   }),
   /** A file reached the library (written, checked and renamed into place). */
   'file.archived': z.object({

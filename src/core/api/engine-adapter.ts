@@ -1,0 +1,186 @@
+// The app shell's `Engine` over the real sync engine (src/core/sync). Kept out of index.ts: importing
+// it loads better-sqlite3, which the composition roots do after the ABI check.
+// The adapter owns the engine's own connection to the library (the handlers keep theirs: SQLite in
+// WAL mode serves both), reads accounts from the settings and tokens from the secret store, turns
+// the engine's answers into ContractErrors and forwards only the contract's events.
+import { ContractError } from '../../shared/contract';
+import { openLibrary as openLibraryModule } from '../library';
+import type { Library } from '../library';
+import { CONTRACT_EVENT_NAMES, LibraryLockedError, SyncEngine } from '../sync';
+import type { EngineAccountConfig, SyncEngineOptions, SyncEvent } from '../sync';
+import type { SecretStore } from '../settings/secret-store';
+import type { SettingsStore } from '../settings/store';
+import { createEventBus } from './event-bus';
+import type { Engine, EngineAccount } from './engine';
+import { silentLogger } from './logger';
+import type { Logger } from './logger';
+
+export interface EngineAdapterOptions {
+  settings: SettingsStore;
+  secrets: SecretStore;
+  log?: Logger | undefined;
+  /** Opens the engine's connection to the library (default: the library module). */
+  openLibrary?: (folder: string) => Library;
+  /** Extra engine options (tests: faster polling, no lock). */
+  engineOptions?: Partial<Omit<SyncEngineOptions, 'library' | 'accounts'>>;
+}
+
+export interface EngineAdapter extends Engine {
+  /** Opens the library from the settings and starts polling and downloading. */
+  start(): void;
+  readonly running: boolean;
+}
+
+const FORWARDED = new Set<string>(CONTRACT_EVENT_NAMES);
+
+/** The configured accounts with their tokens; an account whose token is missing is left out. */
+export function engineAccounts(
+  settings: SettingsStore,
+  secrets: SecretStore,
+  log: Logger = silentLogger,
+): EngineAccountConfig[] {
+  const accounts: EngineAccountConfig[] = [];
+  for (const account of settings.read().accounts) {
+    const token = secrets.get(account.tokenId);
+    if (token === undefined) {
+      log.warn(`account ${account.label} has no stored token; it is not synced`);
+      continue;
+    }
+    accounts.push({ accountId: account.id, email: account.email, token });
+  }
+  return accounts;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapter {
+  const log = options.log ?? silentLogger;
+  const open = options.openLibrary ?? openLibraryModule;
+  const bus = createEventBus((message) => log.warn(message));
+  let engine: SyncEngine | null = null;
+  let library: Library | null = null;
+  let unsubscribe: (() => void) | null = null;
+  // Moving or rebuilding the library: calls wait for it instead of touching a closed database.
+  let closedWhile: Promise<unknown> | null = null;
+
+  const forward = (event: SyncEvent) => {
+    if (!FORWARDED.has(event.name)) return;
+    bus.emit(event.name as never, event.payload as never);
+  };
+
+  function start(): void {
+    if (engine) return;
+    const folder = options.settings.read().libraryFolder;
+    const settings = options.settings.read();
+    let opened: Library;
+    try {
+      opened = open(folder);
+    } catch (error) {
+      throw new ContractError('unavailable', `The library in ${folder} cannot be opened: ${describe(error)}`);
+    }
+    const created = new SyncEngine({
+      library: opened,
+      accounts: engineAccounts(options.settings, options.secrets, log),
+      apiBase: settings.apiBase,
+      requestsPerSecond: Math.max(0.1, settings.polling.maxRequestsPerMinute / 60),
+      downloadConcurrency: settings.downloads.concurrency,
+      watermarkFree: settings.downloads.watermarkFree,
+      ...options.engineOptions,
+    });
+    try {
+      created.start();
+    } catch (error) {
+      opened.close();
+      if (error instanceof LibraryLockedError) throw new ContractError('conflict', error.message);
+      throw new ContractError('unavailable', `The sync engine cannot start: ${describe(error)}`);
+    }
+    unsubscribe = created.events.subscribe(forward);
+    engine = created;
+    library = opened;
+  }
+
+  async function stop(): Promise<void> {
+    const current = engine;
+    engine = null;
+    unsubscribe?.();
+    unsubscribe = null;
+    await current?.stop();
+    library?.close();
+    library = null;
+  }
+
+  /** The running engine, started on first use. */
+  async function running(): Promise<SyncEngine> {
+    while (closedWhile) await closedWhile.catch(() => undefined);
+    start();
+    return engine as SyncEngine;
+  }
+
+  return {
+    events: bus,
+    start,
+    get running() {
+      return engine !== null;
+    },
+    async addTasks(account: EngineAccount, taskIds: string[]) {
+      const current = await running();
+      if (!current.activeAccounts().includes(account.email) && current.accountPause(account.email) === null) {
+        // The account may have been added since the engine last read the settings.
+        current.setAccounts(engineAccounts(options.settings, options.secrets, log));
+      }
+      return current.addTasks(account.email, taskIds);
+    },
+    async retryTask(taskId) {
+      if (!(await running()).retryTask(taskId))
+        throw new ContractError('not_found', `No task ${taskId} in the library.`);
+    },
+    async cancelTask(taskId) {
+      if (!(await running()).cancelTask(taskId))
+        throw new ContractError('not_found', `No task ${taskId} in the library.`);
+    },
+    async redownloadFile(relativePath) {
+      if (!(await running()).redownloadFile(relativePath))
+        throw new ContractError('not_found', `No library file ${relativePath} to download again.`);
+    },
+    async syncHistory(account) {
+      const current = await running();
+      // The walk takes a while: the call answers at once and progress arrives as events.
+      void current.syncHistory(account.email).then(
+        (outcome) => {
+          if (outcome.error) log.warn(`history of ${account.email}: ${outcome.error}`);
+        },
+        (error: unknown) => log.error(`history of ${account.email} failed: ${describe(error)}`),
+      );
+    },
+    async whileLibraryClosed<T>(work: () => Promise<T>): Promise<T> {
+      while (closedWhile) await closedWhile.catch(() => undefined);
+      const wasRunning = engine !== null;
+      const done = (async () => {
+        await stop();
+        try {
+          return await work();
+        } finally {
+          if (wasRunning) {
+            try {
+              start();
+            } catch (error) {
+              log.error(`the sync engine did not restart: ${describe(error)}`);
+            }
+          }
+        }
+      })();
+      closedWhile = done;
+      try {
+        return await done;
+      } finally {
+        closedWhile = null;
+      }
+    },
+    accountsChanged() {
+      engine?.setAccounts(engineAccounts(options.settings, options.secrets, log));
+    },
+    close: stop,
+  };
+}
