@@ -10,15 +10,14 @@ import { SettingsVersionError } from '../core/settings';
 import { createHeadlessApi, defaultConfigDir } from './headless';
 import { startServer } from './http';
 import { runArchiveCommand } from './commands/archive';
+import { DEMO_HELP, startDemo } from './commands/demo';
 import { runRebuildIndex, runVerify } from './commands/maintenance';
 import type { RunningServer } from './http';
 
-const NOT_YET: Record<string, string> = {
-  demo: 'demo mode (issue: renderer and demo mode)',
-};
+const NOT_YET: Record<string, string> = {};
 
 const ARCHIVE_COMMANDS = ['sync', 'history', 'verify', 'rebuild-index'];
-const COMMANDS = ['serve', ...ARCHIVE_COMMANDS, ...Object.keys(NOT_YET)];
+const COMMANDS = ['serve', 'demo', ...ARCHIVE_COMMANDS, ...Object.keys(NOT_YET)];
 
 const SERVE_HELP = `Usage: kling-archive serve [options]
 Serves the app on http://127.0.0.1 for a browser on this machine (use an SSH tunnel from elsewhere).
@@ -140,6 +139,45 @@ export async function serve(
   };
 }
 
+/** Stops on SIGINT/SIGTERM, after closing what `close` closes. */
+function untilSignal(close: () => Promise<void>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void close().then(resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+async function runDemo(args: string[], io: Io): Promise<number> {
+  const flags = parseFlags(args, ['port', 'help']);
+  if (typeof flags === 'string') {
+    io.err(`kling-archive demo: ${flags}\n${DEMO_HELP}`);
+    return 2;
+  }
+  if (flags.has('help')) {
+    io.out(DEMO_HELP);
+    return 0;
+  }
+  const port = Number(flags.get('port') ?? '0');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.err(`kling-archive demo: --port must be a number from 0 to 65535.\n`);
+    return 2;
+  }
+  const native = checkBetterSqlite3('node');
+  if (!native.ok) {
+    io.err(`kling-archive demo: ${native.message}\n`);
+    return 1;
+  }
+  const demo = await startDemo({ port, version: packageVersion(), rendererDir: findRendererDir(), io });
+  io.out(`Kling Archive demo is running. Open ${demo.url}\n`);
+  await untilSignal(demo.close);
+  return 0;
+}
+
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h') {
@@ -153,13 +191,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     }
     const handle = await serve(rest, io);
     if (typeof handle === 'number') return handle;
-    await new Promise<void>((resolve) => {
-      const stop = () => void handle.close().then(resolve);
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    await untilSignal(handle.close);
     return 0;
   }
+  if (command === 'demo') return runDemo(rest, io);
   if (command === 'sync' || command === 'history') {
     return runArchiveCommand(command, rest, { ...io, isTty: process.stderr.isTTY === true });
   }

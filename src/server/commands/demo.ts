@@ -1,0 +1,109 @@
+// `kling-archive demo`: the app with nothing real behind it. The simulator's demo scenario runs on
+// 127.0.0.1 with its clock, a fresh config and library live in a new folder under the OS temp dir
+// (never the user's own library), the demo accounts and tasks are added through the contract, and
+// the headless server prints the one URL to open. Ctrl+C stops everything and deletes the folder.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createLogger } from '../../core/api';
+import type { Api } from '../../core/api';
+import { startSimulator, TOKENS } from '../../sim';
+import type { RunningSimulator } from '../../sim';
+import { createHeadlessApi } from '../headless';
+import { startServer } from '../http';
+import type { RunningServer } from '../http';
+
+export const DEMO_HELP = `Usage: kling-archive demo [--port N]
+Runs the app on made-up data: a local simulator of useapi.net, two demo accounts and tasks that
+finish and download while you watch. Everything lives in a new folder under the temp dir, deleted
+when you stop it with Ctrl+C. Your own library and settings are not touched.
+  --port N    port for the app (default: any free port)
+`;
+
+export interface DemoIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+export interface DemoOptions {
+  port: number;
+  version: string;
+  rendererDir: string | undefined;
+  io: DemoIo;
+}
+
+export interface DemoHandle {
+  url: string;
+  /** The temp folder holding the demo's config and library. */
+  folder: string;
+  close(): Promise<void>;
+}
+
+function expect<T>(result: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value;
+}
+
+/** Adds each demo account with the simulator's token, then its tasks, through the contract. */
+async function seed(api: Api, simulator: RunningSimulator): Promise<number> {
+  let added = 0;
+  for (const account of simulator.scenario.accounts) {
+    const view = expect(
+      await api.call('accounts.add', { email: account.email, credentials: { token: TOKENS.demo } }),
+    );
+    const taskIds = simulator.scenario.tasks
+      .filter((task) => task.email === account.email)
+      .map((task) => task.id);
+    if (taskIds.length === 0) continue;
+    const outcome = expect(await api.call('tasks.add', { taskIds, accountId: view.id }));
+    added += outcome.accepted.length;
+  }
+  return added;
+}
+
+export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
+  const folder = mkdtempSync(path.join(tmpdir(), 'kling-archive-demo-'));
+  const closers: Array<() => Promise<void> | void> = [() => rmSync(folder, { recursive: true, force: true })];
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse()) {
+      try {
+        await closer();
+      } catch (error) {
+        options.io.err(`demo: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
+    }
+  };
+  try {
+    const simulator = await startSimulator({ scenario: 'demo', progression: 'clock' });
+    closers.push(() => simulator.close());
+    const { api, engine } = createHeadlessApi({
+      configDir: path.join(folder, 'config'),
+      libraryFolder: path.join(folder, 'library'),
+      apiBase: simulator.baseUrl,
+      env: {},
+      version: options.version,
+      log: createLogger((line) => options.io.err(line)),
+      // The simulator is on this machine: no need to spare it like the real API.
+      syncEngine: { requestsPerSecond: 10 },
+    });
+    closers.push(() => api.close());
+    if (engine) {
+      closers.push(() => engine.close());
+      engine.start();
+    }
+    const tasks = await seed(api, simulator);
+    const server: RunningServer = await startServer({
+      api,
+      port: options.port,
+      rendererDir: options.rendererDir,
+    });
+    closers.push(() => server.close());
+    options.io.err(
+      `demo: ${simulator.scenario.accounts.length} accounts, ${tasks} tasks; data in ${folder} (deleted on exit)\n`,
+    );
+    return { url: server.url, folder, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
