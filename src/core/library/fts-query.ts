@@ -6,13 +6,33 @@ const MAX_TERMS = 16;
 
 const quote = (text: string) => `"${text.replace(/"/g, '""')}"`;
 
-/** The MATCH expression for `input`, or null when it holds nothing searchable. */
-export function buildFtsQuery(input: string): string | null {
+/**
+ * Whole indexed words that start with `prefix` (already folded like the index: lower case, no
+ * diacritics), or null when there are too many to list. Lets a long prefix become an OR of words.
+ */
+export type PrefixExpander = (prefix: string) => readonly string[] | null;
+
+/** Prefixes up to this long are served by the index's own prefix indexes (prefix = '2 3'). */
+export const INDEXED_PREFIX_CHARS = 3;
+
+/** Lower case without diacritics, as the unicode61 tokenizer (remove_diacritics 2) stores words. */
+export function foldLikeIndex(word: string): string {
+  return word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().normalize('NFC');
+}
+
+/**
+ * The MATCH expression for `input`, or null when it holds nothing searchable. With `expand`, a
+ * trailing prefix longer than the indexed prefixes becomes an OR of the whole words it starts:
+ * FTS5 must merge every matching doclist up front for a prefix term (and again on every rowid probe),
+ * while an OR of plain terms is walked lazily, newest first, and stops at the page's LIMIT.
+ */
+export function buildFtsQuery(input: string, expand?: PrefixExpander): string | null {
   const terms: string[] = [];
   const text = input.normalize('NFC');
   // Split on double quotes: odd pieces were inside quotes (an unbalanced last quote still counts).
   const pieces = text.split('"');
   let lastBareWord = -1;
+  let lastWord = '';
   pieces.forEach((piece, index) => {
     const words = piece.match(WORD) ?? [];
     if (words.length === 0) return;
@@ -22,14 +42,22 @@ export function buildFtsQuery(input: string): string | null {
       for (const word of words) {
         terms.push(quote(word));
         lastBareWord = terms.length - 1;
+        lastWord = word;
       }
   });
   if (terms.length === 0) return null;
   // Only the word being typed (the last bare word, unless a space follows it) matches as a prefix:
   // prefix terms make FTS5 merge every matching doclist, so whole words stay whole words.
-  if (lastBareWord === terms.length - 1 && !/\s$/.test(text)) terms[lastBareWord] += '*';
+  if (lastBareWord === terms.length - 1 && !/\s$/.test(text)) {
+    const prefix = foldLikeIndex(lastWord);
+    const words = expand && [...prefix].length > INDEXED_PREFIX_CHARS ? expand(prefix) : null;
+    // No word found may mean the folding differs from the tokenizer's: keep the true prefix term.
+    terms[lastBareWord] =
+      words && words.length > 0 ? `(${words.map(quote).join(' OR ')})` : `${terms[lastBareWord]}*`;
+  }
   // Prompt and task type; the negative prompt is indexed but matching it would surprise people.
-  return `{prompt type} : (${terms.slice(0, MAX_TERMS).join(' ')})`;
+  // Explicit AND: FTS5 only allows the implicit one between phrases, not before a parenthesis.
+  return `{prompt type} : (${terms.slice(0, MAX_TERMS).join(' AND ')})`;
 }
 
 export const SNIPPET_OPEN = '\u0001';

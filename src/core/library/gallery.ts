@@ -18,6 +18,12 @@ import { KEY_SLOTS } from './work-key';
 
 export const DEFAULT_PAGE_SIZE = 60;
 
+/** A trailing prefix that starts more words than this stays a prefix term (correct, slower). */
+export const MAX_PREFIX_WORDS = 50;
+
+/** Above every UTF-8 sequence, so `term < prefix + END` bounds the terms that start with `prefix`. */
+const TERM_RANGE_END = '\u{10FFFF}';
+
 interface KeyRow {
   id: number;
   duration_ms: number;
@@ -75,6 +81,7 @@ export class GalleryQueries {
   private readonly itemById: Statement<[number], ItemRow>;
   private readonly itemByWorkId: Statement<[string], ItemRow>;
   private readonly accountByEmail: Statement<[string], { id: number }>;
+  private readonly wordsStartingWith: Statement<[string, string, number], { term: string }>;
   private readonly keyStatements = new Map<string, Statement<unknown[], KeyRow>>();
   private readonly snippetStatements = new Map<
     number,
@@ -85,7 +92,20 @@ export class GalleryQueries {
     this.itemById = db.prepare(`${ITEM_SQL} WHERE w.id = ?`);
     this.itemByWorkId = db.prepare(`${ITEM_SQL} WHERE w.work_id = ?`);
     this.accountByEmail = db.prepare('SELECT id FROM accounts WHERE email = ?');
+    // The index's term list, per connection (temp): nothing stored, nothing to migrate.
+    db.exec(
+      'CREATE VIRTUAL TABLE IF NOT EXISTS temp.work_search_terms USING fts5vocab(main, work_search, row)',
+    );
+    this.wordsStartingWith = db.prepare(
+      'SELECT term FROM temp.work_search_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?',
+    );
   }
+
+  /** The whole indexed words starting with `prefix`, or null when there are too many to list. */
+  private expandPrefix = (prefix: string): string[] | null => {
+    const rows = this.wordsStartingWith.all(prefix, prefix + TERM_RANGE_END, MAX_PREFIX_WORDS + 1);
+    return rows.length > MAX_PREFIX_WORDS ? null : rows.map((row) => row.term);
+  };
 
   item(workId: string): GalleryItem | null {
     const row = this.itemByWorkId.get(workId);
@@ -95,7 +115,7 @@ export class GalleryQueries {
   page(query: GalleryQuery): GalleryPage {
     const sort: GallerySort = query.sort ?? 'newest';
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const match = query.text ? buildFtsQuery(query.text) : null;
+    const match = query.text ? buildFtsQuery(query.text, this.expandPrefix) : null;
     const cursor = query.cursor ? decodeCursor(query.cursor, sort, sort === 'longest' ? 2 : 1) : null;
 
     const where: string[] = [];

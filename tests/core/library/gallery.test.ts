@@ -10,6 +10,7 @@ import {
   WorkDetailSchema,
 } from '../../../src/shared/domain/library';
 import { buildFtsQuery } from '../../../src/core/library/fts-query';
+import { MAX_PREFIX_WORDS } from '../../../src/core/library/gallery';
 import { BIG, tempFolder } from './helpers';
 import { makeSnapshot, promptFor, random } from './fixtures/snapshots';
 
@@ -128,6 +129,40 @@ describe('text search', () => {
     }
   });
 
+  it('a long trailing prefix, expanded into whole words, finds exactly the works the prefix finds', () => {
+    const byPrefix = library.db.prepare(
+      `SELECT w.work_id FROM work_search JOIN works w ON w.id = work_search.rowid
+       WHERE work_search MATCH ?`,
+    );
+    const truth = (match: string) =>
+      (byPrefix.all(match) as Array<{ work_id: string }>).map((row) => row.work_id).sort();
+    for (const [text, match] of [
+      ['ligh', '{prompt type} : ("ligh"*)'],
+      ['lightho', '{prompt type} : ("lightho"*)'],
+      ['LÌGHT', '{prompt type} : ("light"*)'],
+      ['danc', '{prompt type} : ("danc"*)'],
+      ['red fo', '{prompt type} : ("red" "fo"*)'],
+      ['glass wha', '{prompt type} : ("glass" "wha"*)'],
+      ['photoreal', '{prompt type} : ("photoreal"*)'],
+      ['nowordstartslikethis', '{prompt type} : ("nowordstartslikethis"*)'],
+    ] as const) {
+      const expected = truth(match);
+      for (const sort of ['newest', 'oldest', 'longest'] as const) {
+        const found = allPages({ text, sort }).map((item) => item.workId);
+        expect(found.sort(), `${text} (${sort})`).toEqual(expected);
+      }
+    }
+    expect(truth('{prompt type} : ("light"*)').length).toBeGreaterThan(0);
+    // The expansion itself: an OR of the given words, or the prefix term when there is none.
+    expect(buildFtsQuery('glass whal', () => ['whale', 'whales'])).toBe(
+      '{prompt type} : ("glass" AND ("whale" OR "whales"))',
+    );
+    expect(buildFtsQuery('glass whal', () => [])).toBe('{prompt type} : ("glass" AND "whal"*)');
+    expect(buildFtsQuery('glass whal', () => null)).toBe('{prompt type} : ("glass" AND "whal"*)');
+    // Short prefixes have their own prefix index: never expanded.
+    expect(buildFtsQuery('wha', () => ['whale'])).toBe('{prompt type} : ("wha"*)');
+  });
+
   it('all words must match; a quoted phrase matches exactly', () => {
     const both = allPages({ text: 'red fox' });
     expect(both.length).toBeGreaterThan(0);
@@ -217,5 +252,39 @@ describe('facets, detail, task list, statistics', () => {
     expect(LibraryStatsSchema.safeParse(stats).success).toBe(true);
     expect(stats).toMatchObject({ tasks: N, works: total, bytes: 0 });
     expect(stats.accounts.map((a) => a.email)).toEqual(ACCOUNTS);
+  });
+});
+
+describe('a prefix that starts more words than the expansion lists', () => {
+  it('still finds every work, through the prefix term', () => {
+    const temp = tempFolder();
+    const own = openLibrary(temp.dir, { sidecars: false });
+    try {
+      const count = MAX_PREFIX_WORDS + 10;
+      const letters = (n: number) => String.fromCharCode(97 + Math.floor(n / 26), 97 + (n % 26));
+      own.ingestMany(
+        Array.from({ length: count }, (_, i) =>
+          makeSnapshot('c@example.com', {
+            taskId: BIG(5000 + i * 10),
+            workIds: [BIG(5000 + i * 10 + 1)],
+            createTime: 1_740_000_000_000 + i * 1000,
+            prompt: `a zorbi${letters(i)} in the fog`,
+          }),
+        ),
+      );
+      const found = new Set<string>();
+      let cursor: string | null = null;
+      do {
+        const page = own.gallery({ text: 'Zorbi', limit: 25, cursor });
+        page.items.forEach((item) => found.add(item.workId));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(found.size).toBe(count);
+      // Below the bound, the same words are listed and found.
+      expect(own.gallery({ text: 'zorbia', limit: 100 }).items).toHaveLength(26);
+    } finally {
+      own.close();
+      temp.cleanup();
+    }
   });
 });
