@@ -9,12 +9,7 @@ export async function runVerify(
   io: Io,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  try {
-    const args = parseArgs(argv, ['library'], ['json']);
-    if (args.positional.length > 0) throw new UsageError('verify takes no arguments');
-    const folder = libraryFolder(args, env);
-    checkLibraryFolder(folder, true);
-    const lock = acquireLibraryLock(folder);
+  return underLibraryLock('verify', argv, io, env, async ({ folder, json }) => {
     const library = openLibrary(folder);
     try {
       let last = 0;
@@ -24,7 +19,7 @@ export async function runVerify(
           io.err(`verified ${checked}/${total}\n`);
         }
       });
-      if (args.switches.has('json')) io.out(`${JSON.stringify(report)}\n`);
+      if (json) io.out(`${JSON.stringify(report)}\n`);
       else {
         for (const file of report.missing) io.out(`missing  ${file}\n`);
         for (const file of report.corrupt) io.out(`corrupt  ${file}\n`);
@@ -35,11 +30,8 @@ export async function runVerify(
       return report.missing.length + report.corrupt.length > 0 ? 1 : 0;
     } finally {
       library.close();
-      lock.release();
     }
-  } catch (error) {
-    return fail('verify', error, io);
-  }
+  });
 }
 
 export async function runRebuildIndex(
@@ -47,26 +39,39 @@ export async function runRebuildIndex(
   io: Io,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
+  return underLibraryLock('rebuild-index', argv, io, env, async ({ folder, json }) => {
+    const report = await rebuildIndex(folder);
+    if (json) io.out(`${JSON.stringify(report)}\n`);
+    for (const problem of report.problems) io.err(`skipped ${problem.path}: ${problem.problem}\n`);
+    io.err(
+      `rebuilt: ${report.tasks} task(s), ${report.works} work(s), ${report.filesPresent} file(s) present, ` +
+        `${report.filesAbsent} absent${report.previousIndex ? `; the old index is at ${report.previousIndex}` : ''}\n`,
+    );
+    return report.problems.length > 0 ? 1 : 0;
+  });
+}
+
+/** The shared frame of both commands: options, the folder check, and the engine lock held throughout. */
+async function underLibraryLock(
+  command: string,
+  argv: readonly string[],
+  io: Io,
+  env: NodeJS.ProcessEnv,
+  work: (context: { folder: string; json: boolean }) => Promise<number>,
+): Promise<number> {
   try {
     const args = parseArgs(argv, ['library'], ['json']);
-    if (args.positional.length > 0) throw new UsageError('rebuild-index takes no arguments');
+    if (args.positional.length > 0) throw new UsageError(`${command} takes no arguments`);
     const folder = libraryFolder(args, env);
     checkLibraryFolder(folder, true);
     const lock = acquireLibraryLock(folder);
     try {
-      const report = await rebuildIndex(folder);
-      if (args.switches.has('json')) io.out(`${JSON.stringify(report)}\n`);
-      for (const problem of report.problems) io.err(`skipped ${problem.path}: ${problem.problem}\n`);
-      io.err(
-        `rebuilt: ${report.tasks} task(s), ${report.works} work(s), ${report.filesPresent} file(s) present, ` +
-          `${report.filesAbsent} absent${report.previousIndex ? `; the old index is at ${report.previousIndex}` : ''}\n`,
-      );
-      return report.problems.length > 0 ? 1 : 0;
+      return await work({ folder, json: args.switches.has('json') });
     } finally {
       lock.release();
     }
   } catch (error) {
-    return fail('rebuild-index', error, io);
+    return fail(command, error, io);
   }
 }
 
