@@ -1,4 +1,4 @@
-// `npm test`: typecheck, lint and every test suite, then one closing line `N passed, N failed`
+// `npm test`: build, typecheck, lint, the electronegativity scan and every test suite, then one closing line `N passed, N failed`
 // over all of them (typecheck and lint count as one check each).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
@@ -27,6 +27,7 @@ function check(label, command, args) {
 check('build', 'npm', ['run', '--silent', 'build']);
 check('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 check('lint', 'npm', ['run', '--silent', 'lint']);
+check('security scan', 'node', ['scripts/security-scan.mjs']);
 
 const report = join(mkdtempSync(join(tmpdir(), 'kling-tests-')), 'vitest.json');
 const ok = run('tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
