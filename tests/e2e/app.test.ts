@@ -6,6 +6,8 @@ import { launchChromium } from './support/browser';
 import { startAppUnderTest, type AppUnderTest } from './support/app-under-test';
 
 const SHOTS = 'test-results/screenshots';
+// The main views, kept in the repository for the README.
+const SCREENSHOTS = 'docs/screenshots';
 const DEMO_TOKEN = 'user:6006-SimDemo2024kA';
 
 let app: AppUnderTest;
@@ -73,8 +75,111 @@ describe('the app in a browser', () => {
     await page.screenshot({ path: `${SHOTS}/tasks.png` });
     await page.close();
   });
+});
 
-  // The whole journey of the issue needs the sync engine behind `serve` (tasks.add, progress events,
-  // downloads). Until the headless server starts the engine, tasks.add answers "unavailable".
-  it.skip('journey: account → task ids → finished → gallery → play → search → favorite → switch → restart → offline', () => {});
+describe('the journey of a user', () => {
+  let journeyApp: AppUnderTest;
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    // Each poll moves a task on one step, so the live demo tasks finish within seconds.
+    journeyApp = await startAppUnderTest('demo', { progression: 'per-poll' });
+  }, 120_000);
+  afterAll(async () => {
+    await journeyApp?.close();
+  });
+
+  async function open(): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1360, height: 860 }, colorScheme: 'dark' });
+    await page.goto(journeyApp.url);
+    return page;
+  }
+
+  /** Opens the first work in the gallery and checks that its video plays. */
+  async function playFirst(page: Page): Promise<void> {
+    await page.getByRole('gridcell').first().dblclick();
+    const video = page.getByTestId('viewer-video');
+    await video.waitFor();
+    await video.evaluate((element: HTMLVideoElement) => {
+      element.muted = true;
+      return element.play();
+    });
+    await page.waitForFunction(
+      () => {
+        const element = document.querySelector<HTMLVideoElement>('[data-testid="viewer-video"]');
+        return element !== null && element.readyState >= 3 && element.currentTime > 0.3;
+      },
+      undefined,
+      { timeout: 20_000 },
+    );
+  }
+
+  /** Searches the prompts and waits for exactly one result. */
+  async function searchOne(page: Page, words: string): Promise<void> {
+    await page.getByTestId('search').fill(words);
+    await page.waitForFunction((q) => location.hash.includes(`q=${q}`), words);
+    await page.getByRole('heading', { name: 'Search' }).waitFor();
+    await expect.poll(() => page.getByRole('gridcell').count(), { timeout: 15_000 }).toBe(1);
+  }
+
+  it('account → task ids → finished → gallery → play → search → favorite → switch → restart → offline', async () => {
+    const page = await open();
+    await page.getByRole('heading', { name: 'Your archive is empty' }).waitFor();
+    await page.getByRole('button', { name: 'Add an account' }).click();
+    await page.getByTestId('token').fill(DEMO_TOKEN);
+    await page.getByRole('button', { name: 'Find accounts' }).click();
+    await page.getByText('studio@example.com').first().waitFor();
+    await page.getByRole('button', { name: 'Add account' }).click();
+    await page.locator('.sidebar .accounts li').nth(1).waitFor();
+
+    // Three of the studio account's tasks: two still generating, one finished earlier.
+    await page.getByRole('link', { name: 'Tasks' }).click();
+    await page.getByTestId('task-ids').fill('7300000004, 7300000005\n7300000003');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByTestId('add-report').getByText('3 accepted').waitFor();
+    await page.getByTestId('task-status').filter({ hasText: 'Archived' }).nth(2).waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: `${SCREENSHOTS}/tasks.png` });
+
+    await page.getByRole('link', { name: 'Gallery' }).click();
+    // Each task has one or more works (images come in sets).
+    await page
+      .getByTestId('gallery-count')
+      .getByText(/^[1-9]\d* works$/)
+      .waitFor({ timeout: 20_000 });
+    const works = (await page.getByTestId('gallery-count').textContent())?.trim() ?? '';
+    expect(Number.parseInt(works, 10)).toBeGreaterThanOrEqual(3);
+    await page.waitForTimeout(1_000); // covers fade in
+    await page.screenshot({ path: `${SCREENSHOTS}/gallery.png` });
+
+    // Search by a word of a prompt, open the work, play it, favorite it.
+    await searchOne(page, 'koi');
+    await playFirst(page);
+    await page.screenshot({ path: `${SCREENSHOTS}/viewer.png` });
+    await page.getByRole('button', { name: 'Favorite (F)' }).click();
+    await page.waitForSelector('button[aria-label="Favorite (F)"][aria-pressed="true"]');
+    await page.keyboard.press('Escape');
+
+    // Switch to the other account: its (empty) library, then back.
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Switch to' }).click();
+    await page.locator('.sidebar .accounts li.active').getByText('sketches@example.com').waitFor();
+    await page.getByRole('button', { name: 'Switch to' }).click();
+    await page.locator('.sidebar .accounts li.active').getByText('studio@example.com').waitFor();
+    await page.close();
+
+    // A restart keeps everything: works, the favorite, the active account.
+    await journeyApp.restart();
+    const afterRestart = await open();
+    await afterRestart.getByTestId('gallery-count').getByText(works).waitFor();
+    await searchOne(afterRestart, 'koi');
+    await afterRestart.getByTitle('Favorite').first().waitFor();
+    await afterRestart.close();
+
+    // Offline: useapi.net (the simulator) is gone; browsing and playing still work.
+    await journeyApp.stopSimulator();
+    const offline = await open();
+    await offline.getByTestId('gallery-count').getByText(works).waitFor();
+    await searchOne(offline, 'koi');
+    await playFirst(offline);
+    await offline.close();
+  }, 180_000);
 });
