@@ -7,6 +7,8 @@ import { createApi, createLogger } from '../core/api';
 import type { Api } from '../core/api';
 import type { SecretStore } from '../core/settings';
 import { checkBetterSqlite3 } from '../core/native/better-sqlite3-check';
+import { createEngineAdapter } from '../core/api/engine-adapter';
+import type { EngineAdapter } from '../core/api/engine-adapter';
 import { openLibraryPort, rebuildLibraryIndex } from '../core/api/library-adapter';
 import { createUseapiClient } from '../core/useapi';
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
@@ -20,6 +22,7 @@ import { createMainWindow, CSP, isOwnPage } from './window';
 const ICON = join(import.meta.dirname, '../../resources/icon.png');
 let mainWindow: BrowserWindow | null = null;
 let api: Api | null = null;
+let engine: EngineAdapter | null = null;
 
 function hardenSessions(): void {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
@@ -61,6 +64,7 @@ async function start(): Promise<void> {
   held.secrets = secrets;
   for (const warning of settings.warnings) log.warn(warning);
 
+  engine = createEngineAdapter({ settings, secrets, log });
   api = createApi({
     mode: 'desktop',
     version: app.getVersion(),
@@ -73,8 +77,15 @@ async function start(): Promise<void> {
       openInFolder: (file) => shell.showItemInFolder(file),
       notifications: Notification.isSupported(),
     },
+    engine,
     log,
   });
+  try {
+    engine.start();
+  } catch (error) {
+    // Another process syncs this library (or it cannot open): browse it, say why nothing syncs.
+    log.warn(`not syncing: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const current = api;
   hardenSessions();
   handleMediaProtocol(() => current.libraryFolder());
@@ -105,5 +116,14 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('before-quit', () => void api?.close());
+  // The engine finishes its writes and frees the library lock before the process ends.
+  let closed = false;
+  app.on('before-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    closed = true;
+    void Promise.allSettled([engine?.close()])
+      .then(() => api?.close())
+      .finally(() => app.quit());
+  });
 }
