@@ -21,6 +21,13 @@ export const DEFAULT_PAGE_SIZE = 60;
 /** A trailing prefix that starts more words than this stays a prefix term (correct, slower). */
 export const MAX_PREFIX_WORDS = 50;
 
+/**
+ * Text + "longest": up to this many matches are fetched and sorted; with more, the duration index
+ * is walked longest first and each row checked against the match set, which stops at the LIMIT
+ * after about limit / density rows instead of sorting every match.
+ */
+export const SORTED_MATCHES_MAX = 5000;
+
 /** Above every UTF-8 sequence, so `term < prefix + END` bounds the terms that start with `prefix`. */
 const TERM_RANGE_END = '\u{10FFFF}';
 
@@ -82,6 +89,7 @@ export class GalleryQueries {
   private readonly itemByWorkId: Statement<[string], ItemRow>;
   private readonly accountByEmail: Statement<[string], { id: number }>;
   private readonly wordsStartingWith: Statement<[string, string, number], { term: string }>;
+  private readonly countMatchesUpTo: Statement<[string, number], { n: number }>;
   private readonly keyStatements = new Map<string, Statement<unknown[], KeyRow>>();
   private readonly snippetStatements = new Map<
     number,
@@ -95,6 +103,9 @@ export class GalleryQueries {
     // The index's term list, per connection (temp): nothing stored, nothing to migrate.
     db.exec(
       'CREATE VIRTUAL TABLE IF NOT EXISTS temp.work_search_terms USING fts5vocab(main, work_search, row)',
+    );
+    this.countMatchesUpTo = db.prepare(
+      'SELECT count(*) AS n FROM (SELECT 1 FROM work_search WHERE work_search MATCH ? LIMIT ?)',
     );
     this.wordsStartingWith = db.prepare(
       'SELECT term FROM temp.work_search_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?',
@@ -120,8 +131,16 @@ export class GalleryQueries {
 
     const where: string[] = [];
     const params: unknown[] = [];
-    const idColumn = match ? 'work_search.rowid' : 'w.id';
-    if (match) {
+    const walkDurations =
+      match !== null &&
+      sort === 'longest' &&
+      (this.countMatchesUpTo.get(match, SORTED_MATCHES_MAX + 1)?.n ?? 0) > SORTED_MATCHES_MAX;
+    const ftsDriven = match !== null && !walkDurations;
+    const idColumn = ftsDriven ? 'work_search.rowid' : 'w.id';
+    if (walkDurations) {
+      where.push('w.id IN (SELECT rowid FROM work_search WHERE work_search MATCH ?)');
+      params.push(match);
+    } else if (match) {
       where.push('work_search MATCH ?');
       params.push(match);
     }
@@ -164,7 +183,11 @@ export class GalleryQueries {
         : sort === 'oldest'
           ? `${idColumn} ASC`
           : 'w.duration_ms DESC, w.id DESC';
-    const from = match ? 'work_search JOIN works w ON w.id = work_search.rowid' : 'works w';
+    const from = walkDurations
+      ? 'works w INDEXED BY works_by_duration'
+      : ftsDriven
+        ? 'work_search JOIN works w ON w.id = work_search.rowid'
+        : 'works w';
     const sql = `SELECT w.id, w.duration_ms FROM ${from}
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`;
     params.push(limit + 1);

@@ -10,7 +10,7 @@ import {
   WorkDetailSchema,
 } from '../../../src/shared/domain/library';
 import { buildFtsQuery } from '../../../src/core/library/fts-query';
-import { MAX_PREFIX_WORDS } from '../../../src/core/library/gallery';
+import { MAX_PREFIX_WORDS, SORTED_MATCHES_MAX } from '../../../src/core/library/gallery';
 import { BIG, tempFolder } from './helpers';
 import { makeSnapshot, promptFor, random } from './fixtures/snapshots';
 
@@ -282,6 +282,52 @@ describe('a prefix that starts more words than the expansion lists', () => {
       expect(found.size).toBe(count);
       // Below the bound, the same words are listed and found.
       expect(own.gallery({ text: 'zorbia', limit: 100 }).items).toHaveLength(26);
+    } finally {
+      own.close();
+      temp.cleanup();
+    }
+  });
+});
+
+describe('text sorted by longest over more matches than are sorted at once', () => {
+  it('walks the duration index and pages through exactly the matches, longest first', () => {
+    const temp = tempFolder();
+    const own = openLibrary(temp.dir, { sidecars: false });
+    try {
+      const count = SORTED_MATCHES_MAX + 400;
+      own.ingestMany(
+        Array.from({ length: count }, (_, i) =>
+          makeSnapshot(i % 2 === 0 ? 'd@example.com' : 'e@example.com', {
+            taskId: BIG(100_000 + i * 10),
+            workIds: [BIG(100_000 + i * 10 + 1)],
+            createTime: 1_740_000_000_000 + i * 1000,
+            contentType: 'video',
+            // Few distinct durations: the id breaks ties, across page boundaries too.
+            durationMs: 5000 + (i % 13) * 100,
+            prompt: i % 50 === 0 ? 'a blue whale at dawn' : `a red fox number ${i}`,
+          }),
+        ),
+      );
+      const truth = own.db.prepare(
+        `SELECT w.work_id FROM works w JOIN tasks t ON t.id = w.task_id
+         WHERE t.prompt LIKE '%fox%' AND (? IS NULL OR w.account_id = (SELECT id FROM accounts WHERE email = ?))
+         ORDER BY w.duration_ms DESC, w.id DESC`,
+      );
+      for (const account of [undefined, 'e@example.com']) {
+        const expected = (truth.all(account ?? null, account ?? null) as Array<{ work_id: string }>).map(
+          (row) => row.work_id,
+        );
+        const found: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const page = own.gallery({ text: 'fox', sort: 'longest', account, limit: 500, cursor });
+          found.push(...page.items.map((item) => item.workId));
+          expect(page.items.every((item) => item.snippet?.some((part) => part.match))).toBe(true);
+          cursor = page.nextCursor;
+        } while (cursor);
+        expect(found).toEqual(expected);
+      }
+      expect(own.gallery({ text: 'whale', sort: 'longest', limit: 500 }).items).toHaveLength(count / 50);
     } finally {
       own.close();
       temp.cleanup();
