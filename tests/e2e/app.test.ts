@@ -75,6 +75,51 @@ describe('the app in a browser', () => {
     await page.screenshot({ path: `${SHOTS}/tasks.png` });
     await page.close();
   });
+
+  it('reports what a bulk paste added and why the rest was not', async () => {
+    const page = await openApp();
+    await page.getByRole('link', { name: 'Tasks' }).click();
+    await page.getByTestId('task-ids').fill('7300000001');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByTestId('add-report').getByText('1 accepted').waitFor();
+
+    // One new id, one already archived, a mistyped id, and words that are not ids.
+    await page.getByTestId('task-ids').fill('7300000002 then 7300000001 and 12x45678 nonsense');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const report = page.getByTestId('add-report');
+    await report.getByText('1 accepted').waitFor();
+    await report.getByText('2 not added').waitFor();
+    await report.getByText('already in the archive').waitFor();
+    await report.getByText('not a task id').waitFor();
+    expect((await report.locator('li code').allTextContents()).sort()).toEqual(['12x45678', '7300000001']);
+    await page.close();
+  });
+
+  it('shows a banner when useapi.net rejects an account token', async () => {
+    // An account set up with a token useapi.net (the simulator) does not know.
+    const answer = await fetch(`${app.server.origin}/api/accounts.add`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-kling-archive-key': app.server.secret },
+      body: JSON.stringify({
+        email: 'revoked@example.com',
+        credentials: { token: 'user:4242-RevokedToken99' },
+        activate: false,
+      }),
+    });
+    expect(answer.status).toBe(200);
+    const page = await openApp();
+    await page.getByRole('link', { name: 'Tasks' }).click();
+    await page
+      .locator('.history li')
+      .filter({ hasText: 'revoked@example.com' })
+      .getByRole('button', { name: 'Sync history' })
+      .click();
+    await page.getByText('useapi.net rejected the token for revoked@example.com.').waitFor();
+    await page.screenshot({ path: `${SHOTS}/token-rejected.png` });
+    const text = await page.content();
+    expect(text).not.toContain('RevokedToken99');
+    await page.close();
+  });
 });
 
 describe('the journey of a user', () => {
