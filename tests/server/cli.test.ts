@@ -33,6 +33,13 @@ describe('kling-archive serve', () => {
         body: '{}',
       });
       expect((await answer.json()).libraryFolder).toBe(path.join(dir, 'l'));
+      // The sync engine runs behind it: tasks.add and the others answer instead of "unavailable".
+      const info = await fetch(`${handle.server.origin}/api/app.info`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-kling-archive-key': handle.server.secret },
+        body: '{}',
+      });
+      expect((await info.json()).engine).toBe(true);
     } finally {
       await handle.close();
     }

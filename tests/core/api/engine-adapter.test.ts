@@ -89,4 +89,15 @@ describe('engine adapter', () => {
     const cancel = await api.call('tasks.cancel', { taskId: '42' });
     expect(cancel).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
+
+  it('closes the library while it is rebuilt and carries on syncing after', async () => {
+    const { api, engine, events } = await setup();
+    await api.call('accounts.add', { email: 'creator@example.com', credentials: { token: TOKENS.basic } });
+    const rebuilt = await api.call('library.rebuild', {});
+    expect(rebuilt.ok).toBe(true);
+    expect(engine.running).toBe(true);
+    const added = await api.call('tasks.add', { taskIds: ['123456789'] });
+    expect(added.ok && added.value.accepted).toEqual(['123456789']);
+    await until(async () => events.some((event) => event.name === 'file.archived'));
+  }, 60_000);
 });
