@@ -34,7 +34,11 @@ const TERM_RANGE_END = '\u{10FFFF}';
 interface KeyRow {
   id: number;
   duration_ms: number;
+  /** Present when the key step could mark it on the spot (text search walked in rowid order). */
+  snippet?: string | null;
 }
+
+const SNIPPET_SQL = `snippet(work_search, 0, '${SNIPPET_OPEN}', '${SNIPPET_CLOSE}', '…', 16)`;
 
 interface ItemRow {
   id: number;
@@ -188,7 +192,10 @@ export class GalleryQueries {
       : ftsDriven
         ? 'work_search JOIN works w ON w.id = work_search.rowid'
         : 'works w';
-    const sql = `SELECT w.id, w.duration_ms FROM ${from}
+    // Walking the text index in rowid order, the snippet is marked from the row the cursor is on:
+    // a later lookup by rowid would seek every term again in every index segment, per row shown.
+    const snippetInKeys = ftsDriven && sort !== 'longest';
+    const sql = `SELECT w.id, w.duration_ms${snippetInKeys ? `, ${SNIPPET_SQL} AS snippet` : ''} FROM ${from}
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`;
     params.push(limit + 1);
 
@@ -200,7 +207,12 @@ export class GalleryQueries {
       if (!row) throw new Error(`work ${key.id} vanished while reading a page`);
       return toGalleryItem(row);
     });
-    if (match && items.length > 0) this.addSnippets(match, shown, items);
+    if (snippetInKeys) {
+      shown.forEach((key, index) => {
+        const item = items[index];
+        if (item && key.snippet) item.snippet = snippetParts(key.snippet);
+      });
+    } else if (match && items.length > 0) this.addSnippets(match, shown, items);
     const last = shown.at(-1);
     let nextCursor: string | null = null;
     if (more && last) {
@@ -233,7 +245,7 @@ export class GalleryQueries {
     let statement = this.snippetStatements.get(keys.length);
     if (!statement) {
       statement = this.db.prepare(
-        `SELECT rowid AS id, snippet(work_search, 0, '${SNIPPET_OPEN}', '${SNIPPET_CLOSE}', '…', 16) AS snippet
+        `SELECT rowid AS id, ${SNIPPET_SQL} AS snippet
          FROM work_search WHERE work_search MATCH ? AND rowid IN (${keys.map(() => '?').join(',')})`,
       );
       this.snippetStatements.set(keys.length, statement);
