@@ -28,7 +28,9 @@ export default defineConfig({
         sim: resolve('src/sim/main.ts'),
       },
       external,
-      output: { format: 'es', entryFileNames: '[name].js' },
+      // Chunks beside the entries: code that finds resources/ relative to itself sits two levels deep
+      // in both src/<layer>/ and out/node/.
+      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
     },
   },
 });

@@ -2,17 +2,10 @@
 // (watermarked: the works' resource URL), NAME-nowm.mp4 (clean: the /assets/download copy) and NAME.jpg
 // (cover); each image NAME has NAME.jpg (watermarked) and NAME.png (clean). A test checks these figures
 // against the files with ffprobe.
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/**
- * resources/demo-media, found from src/sim/ (tsx, vitest), out/node/ (built sim) and out/node/assets/
- * (the sim as a chunk of the built CLI, for `kling-archive demo`) alike.
- */
-export const DEMO_MEDIA_DIR =
-  ['../../resources/demo-media/', '../../../resources/demo-media/']
-    .map((candidate) => fileURLToPath(new URL(candidate, import.meta.url)))
-    .find((dir) => existsSync(dir)) ?? fileURLToPath(new URL('../../resources/demo-media/', import.meta.url));
+/** resources/demo-media, two levels up from both src/sim/ (tsx, vitest) and out/node/ (the built sim and CLI). */
+export const DEMO_MEDIA_DIR = fileURLToPath(new URL('../../resources/demo-media/', import.meta.url));
 
 export interface DemoVideo {
   name: string;
