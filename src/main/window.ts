@@ -4,19 +4,10 @@ import { BrowserWindow, nativeTheme, screen } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { WindowState } from './settings-store';
+import { rendererCsp } from '../shared/csp';
+import { MEDIA_SCHEME } from '../shared/contract/names';
 
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: kling-media:",
-  "media-src 'self' kling-media:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+export const CSP = rendererCsp([`${MEDIA_SCHEME}:`]);
 
 const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
 /** The dev server's URL under `electron-vite dev`, else the built page. */
