@@ -113,14 +113,19 @@ describe('VirtualGrid in Chromium', () => {
   it('jumps with a scrollbar drag to the middle, loading only where it lands, with bounded memory', async () => {
     const page = await open(1_000_000);
     for (const fraction of [0.25, 0.5, 0.75, 0.5]) {
+      const before = await page.locator('[role=grid]').getAttribute('data-virtual-top');
       await page.evaluate((f) => {
         const grid = document.querySelector('[role=grid]') as HTMLElement;
         grid.scrollTop = (grid.scrollHeight - grid.clientHeight) * f;
       }, fraction);
-      await page.waitForFunction(() => {
+      // The scroll event comes a frame later: until the grid has moved, the cells on screen are
+      // still the previous jump's (all loaded), which would satisfy the wait below too early.
+      await page.waitForFunction((previous) => {
+        const grid = document.querySelector('[role=grid]') as HTMLElement;
+        if (grid.getAttribute('data-virtual-top') === previous) return false;
         const cells = [...document.querySelectorAll('[role=gridcell]')];
         return cells.length > 0 && cells.every((c) => c.getAttribute('aria-busy') === 'false');
-      });
+      }, before);
     }
     const firstIndex = Number(await page.locator('[role=gridcell]').first().getAttribute('data-index'));
     expect(firstIndex).toBeGreaterThan(480_000);
