@@ -228,4 +228,95 @@ describe('the journey of a user', () => {
     await playFirst(offline);
     await offline.close();
   }, 180_000);
+
+  /** Presses Tab until focus lands on the element `matches` names; false when it never does. */
+  async function tabTo(page: Page, matches: string, presses = 40): Promise<boolean> {
+    for (let i = 0; i < presses; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate((selector) => document.activeElement?.matches(selector) ?? false, matches))
+        return true;
+    }
+    return false;
+  }
+
+  const focusInDialog = (page: Page) =>
+    page.evaluate(() => document.activeElement?.closest('[role=dialog]') !== null);
+
+  // Runs on what the journey archived (the simulator is stopped by then: offline).
+  it('works from the keyboard alone: tab to the gallery, open, step, search, play, favorite, close', async () => {
+    const page = await open();
+    await page.getByTestId('gallery-count').waitFor();
+    const grid = page.getByRole('grid');
+    await page.locator('[role=gridcell][aria-busy=false]').first().waitFor();
+
+    // Tab from the top of the page reaches the grid, whose active cell shows a focus ring.
+    expect(await tabTo(page, '[role=grid]')).toBe(true);
+    expect(await grid.getAttribute('aria-activedescendant')).toBe('gallery-cell-0');
+    const ring = await page.locator('#gallery-cell-0').evaluate((cell) => getComputedStyle(cell).boxShadow);
+    expect(ring).not.toBe('none');
+    await page.keyboard.press('ArrowRight');
+    expect(await grid.getAttribute('aria-activedescendant')).toBe('gallery-cell-1');
+    await page.keyboard.press('ArrowLeft');
+
+    // Enter opens the viewer with focus inside it; the arrows step to the next work and back.
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor();
+    expect(await focusInDialog(page)).toBe(true);
+    const firstWork = await page.evaluate(() => location.hash);
+    expect(firstWork).toContain('work=');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction((hash) => location.hash !== hash, firstWork);
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction((hash) => location.hash === hash, firstWork);
+
+    // Esc closes it and gives focus back to the grid, on the cell it was opened from.
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.waitForFunction(() => document.activeElement?.getAttribute('role') === 'grid');
+    expect(await grid.getAttribute('aria-activedescendant')).toBe('gallery-cell-0');
+
+    // "/" searches; Tab leads from the search box to the results.
+    await page.keyboard.press('/');
+    await page.keyboard.type('koi');
+    await page.waitForFunction(() => location.hash.includes('q=koi'));
+    await expect.poll(() => page.getByRole('gridcell').count(), { timeout: 15_000 }).toBe(1);
+    expect(await tabTo(page, '[role=grid]')).toBe(true);
+    await page.keyboard.press('Enter');
+    const video = page.getByTestId('viewer-video');
+    await video.waitFor();
+    await video.evaluate((element: HTMLVideoElement) => {
+      element.muted = true;
+    });
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid="viewer-video"]') as HTMLVideoElement).readyState >= 3,
+    );
+
+    // Space pauses and plays; F toggles the favorite and back.
+    const paused = () => video.evaluate((element: HTMLVideoElement) => element.paused);
+    const wasPaused = await paused();
+    await page.keyboard.press('Space');
+    await expect.poll(paused).toBe(!wasPaused);
+    await page.keyboard.press('Space');
+    await expect.poll(paused).toBe(wasPaused);
+    const favorite = page.getByRole('button', { name: 'Favorite (F)' });
+    const before = await favorite.getAttribute('aria-pressed');
+    await page.keyboard.press('f');
+    await expect.poll(() => favorite.getAttribute('aria-pressed')).not.toBe(before);
+    await page.keyboard.press('f');
+    await expect.poll(() => favorite.getAttribute('aria-pressed')).toBe(before);
+
+    // The viewer is modal: Tab cycles through its controls and never reaches the page behind it.
+    for (let i = 0; i < 30; i++) {
+      await page.keyboard.press('Tab');
+      expect(await focusInDialog(page)).toBe(true);
+    }
+    await page.keyboard.press('Shift+Tab');
+    expect(await focusInDialog(page)).toBe(true);
+    // Chromium keeps every key inside the video's own controls, Esc included: step out of them first.
+    expect(await tabTo(page, '[role=dialog] button')).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.waitForFunction(() => document.activeElement?.getAttribute('role') === 'grid');
+    await page.close();
+  }, 60_000);
 });
