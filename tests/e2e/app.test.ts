@@ -319,4 +319,35 @@ describe('the journey of a user', () => {
     await page.waitForFunction(() => document.activeElement?.getAttribute('role') === 'grid');
     await page.close();
   }, 60_000);
+
+  it('drags a work out to other apps where the host can (the desktop app), and not in a browser', async () => {
+    const page = await open();
+    await page.locator('[role=gridcell][aria-busy=false]').first().waitFor();
+    expect(await page.locator('.tile[draggable=true]').count()).toBe(0);
+    await page.close();
+
+    // The desktop app's answer to app.info, and its drag call recorded: what the renderer sends.
+    const desktop = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+    const drags: unknown[] = [];
+    await desktop.route('**/api/app.info', async (route) => {
+      const answer = await route.fetch();
+      const info = (await answer.json()) as { capabilities: Record<string, boolean> };
+      await route.fulfill({
+        response: answer,
+        json: { ...info, mode: 'desktop', capabilities: { ...info.capabilities, dragOut: true } },
+      });
+    });
+    await desktop.route('**/api/library.startDrag', async (route) => {
+      drags.push(route.request().postDataJSON());
+      await route.fulfill({ json: { ok: true } });
+    });
+    await desktop.goto(journeyApp.url);
+    const tile = desktop.locator('[role=gridcell] .tile[draggable=true]').first();
+    await tile.waitFor();
+    await tile.dispatchEvent('dragstart');
+    await expect.poll(() => drags.length).toBe(1);
+    const { relativePath } = drags[0] as { relativePath: string };
+    expect(relativePath).toMatch(/^[^/]+\/\d{4}-\d{2}\/\d+\/\d+\.(mp4|png|jpg)$/);
+    await desktop.close();
+  });
 });
