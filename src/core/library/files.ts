@@ -1,7 +1,7 @@
 // The download bookkeeping the sync engine drives: which files each finished task should have,
 // claiming them, progress, done and failure. Paths are decided here (from paths.ts), never by callers.
 import type { Database, Statement } from 'better-sqlite3';
-import type { FileKind, FileState } from '../../shared/domain/library';
+import type { FileCopy, FileKind, FileState } from '../../shared/domain/library';
 import {
   coverFileName,
   extensionFromUrl,
@@ -24,6 +24,8 @@ export interface FileRow {
   state: FileState;
   error: string | null;
   attempts: number;
+  /** Which copy the archived file is (set when recorded done); null when unknown. */
+  copy: FileCopy | null;
 }
 
 interface RawFileRow {
@@ -39,10 +41,11 @@ interface RawFileRow {
   state: FileState;
   error: string | null;
   attempts: number;
+  copy: FileCopy | null;
 }
 
-const FILE_SELECT = `SELECT f.id, t.task_id, w.work_id, f.kind, f.source_url, f.rel_path, f.bytes, f.bytes_done,
-    f.sha256, f.state, f.error, f.attempts
+export const FILE_SELECT = `SELECT f.id, t.task_id, w.work_id, f.kind, f.source_url, f.rel_path, f.bytes, f.bytes_done,
+    f.sha256, f.state, f.error, f.attempts, f.copy
   FROM files f JOIN tasks t ON t.id = f.task_id LEFT JOIN works w ON w.id = f.work_id`;
 
 export const toFileRow = (row: RawFileRow): FileRow => ({
@@ -58,6 +61,7 @@ export const toFileRow = (row: RawFileRow): FileRow => ({
   state: row.state,
   error: row.error,
   attempts: row.attempts,
+  copy: row.copy,
 });
 
 interface PlanTaskRow {
@@ -95,7 +99,13 @@ export class FileStore {
   private readonly toClaim: Statement<[number], { id: number }>;
   private readonly claimOne: Statement<[number, number]>;
   private readonly progress: Statement<[number, number | null, number, number]>;
-  private readonly done: Statement<{ bytes: number; sha: string; now: number; id: number }>;
+  private readonly done: Statement<{
+    bytes: number;
+    sha: string;
+    copy: FileCopy | null;
+    now: number;
+    id: number;
+  }>;
   private readonly failed: Statement<[string, number, number]>;
   private readonly missing: Statement<[string, number, number]>;
   private readonly retry: Statement<[number]>;
@@ -128,7 +138,8 @@ export class FileStore {
     );
     this.done =
       db.prepare(`UPDATE files SET state = 'done', bytes = @bytes, bytes_done = @bytes, sha256 = @sha,
-      error = NULL, updated_at = @now WHERE id = @id`);
+      copy = CASE WHEN kind IN ('video','image') THEN @copy END, error = NULL, updated_at = @now
+      WHERE id = @id`);
     this.failed = db.prepare(`UPDATE files SET state = 'failed', error = ?, updated_at = ? WHERE id = ?`);
     this.missing = db.prepare(`UPDATE files SET state = 'missing', error = ?, bytes_done = 0, updated_at = ?
       WHERE id = ?`);
@@ -221,9 +232,14 @@ export class FileStore {
     this.progress.run(bytesDone, totalBytes, now, fileId);
   }
 
-  recordDone(fileId: number, bytes: number, sha256: string, now: number): void {
+  /**
+   * A file is archived. `copy` says which copy it is (see FileCopy); null when unknown, as for a
+   * file found on disk by a rebuild. Each call replaces the previous value (a re-download). Only
+   * media files (video, image) keep it: covers and inputs are always unknown.
+   */
+  recordDone(fileId: number, bytes: number, sha256: string, copy: FileCopy | null, now: number): void {
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a SHA-256 hex digest: ${sha256}`);
-    this.done.run({ bytes, sha: sha256, now, id: fileId });
+    this.done.run({ bytes, sha: sha256, copy, now, id: fileId });
   }
 
   recordFailed(fileId: number, error: string, now: number): void {

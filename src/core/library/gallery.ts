@@ -5,6 +5,7 @@
 // order a whole match set (longest + text) never computes paths or snippets for rows it drops.
 import type { Database, Statement } from 'better-sqlite3';
 import type {
+  FileCopy,
   GalleryItem,
   GalleryPage,
   GalleryQuery,
@@ -56,16 +57,24 @@ interface ItemRow {
   favorite: number;
   prompt: string | null;
   media_path: string | null;
+  media_copy: FileCopy | null;
   cover_path: string | null;
 }
 
-const ITEM_SQL = `SELECT w.id, w.work_id, t.task_id, a.email, w.content_type, w.task_type, w.model_version,
-    w.phase, w.width, w.height, w.duration_ms, w.created_at, w.favorite, t.prompt,
-    (SELECT f.rel_path FROM files f WHERE f.work_id = w.id AND f.kind IN ('video','image')
-       AND f.state = 'done' LIMIT 1) AS media_path,
-    (SELECT f.rel_path FROM files f WHERE f.work_id = w.id AND f.kind = 'cover'
-       AND f.state = 'done' LIMIT 1) AS cover_path
-  FROM works w JOIN tasks t ON t.id = w.task_id JOIN accounts a ON a.id = w.account_id`;
+/**
+ * One work as the gallery shows it. Its archived files are read in one pass over files_by_work (the
+ * work's media and cover rows sit side by side there): the cover's path, and the id of its media
+ * file, whose path and copy (watermarked or not) then come from that one row.
+ */
+const itemSql = (where: string) => `SELECT i.*, m.rel_path AS media_path, m.copy AS media_copy FROM (
+    SELECT w.id, w.work_id, t.task_id, a.email, w.content_type, w.task_type, w.model_version,
+      w.phase, w.width, w.height, w.duration_ms, w.created_at, w.favorite, t.prompt,
+      min(CASE WHEN f.kind IN ('video','image') THEN f.id END) AS media_id,
+      max(CASE WHEN f.kind = 'cover' THEN f.rel_path END) AS cover_path
+    FROM works w JOIN tasks t ON t.id = w.task_id JOIN accounts a ON a.id = w.account_id
+      LEFT JOIN files f ON f.work_id = w.id AND f.state = 'done'
+    WHERE ${where} GROUP BY w.id) i
+  LEFT JOIN files m ON m.id = i.media_id`;
 
 export function toGalleryItem(row: ItemRow): GalleryItem {
   return {
@@ -85,6 +94,7 @@ export function toGalleryItem(row: ItemRow): GalleryItem {
     snippet: null,
     mediaPath: row.media_path,
     coverPath: row.cover_path,
+    watermarked: row.media_path === null || row.media_copy === null ? null : row.media_copy === 'watermarked',
   };
 }
 
@@ -101,8 +111,8 @@ export class GalleryQueries {
   >();
 
   constructor(private readonly db: Database) {
-    this.itemById = db.prepare(`${ITEM_SQL} WHERE w.id = ?`);
-    this.itemByWorkId = db.prepare(`${ITEM_SQL} WHERE w.work_id = ?`);
+    this.itemById = db.prepare(itemSql('w.id = ?'));
+    this.itemByWorkId = db.prepare(itemSql('w.work_id = ?'));
     this.accountByEmail = db.prepare('SELECT id FROM accounts WHERE email = ?');
     // The index's term list, per connection (temp): nothing stored, nothing to migrate.
     db.exec(

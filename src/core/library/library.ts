@@ -3,6 +3,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type {
   Facets,
+  FileCopy,
   GalleryPage,
   GalleryQuery,
   LibraryStats,
@@ -160,8 +161,9 @@ export class Library {
     this.files.recordProgress(fileId, bytesDone, totalBytes, this.now());
   }
 
-  recordFileDone(fileId: number, bytes: number, sha256: string): void {
-    this.files.recordDone(fileId, bytes, sha256, this.now());
+  /** `copy`: which copy was downloaded (media files only; see FileCopy); null when unknown. */
+  recordFileDone(fileId: number, bytes: number, sha256: string, copy: FileCopy | null): void {
+    this.files.recordDone(fileId, bytes, sha256, copy, this.now());
   }
 
   recordFileFailed(fileId: number, error: string): void {

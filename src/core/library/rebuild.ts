@@ -106,7 +106,8 @@ export async function rebuildIndex(root: string, options: LibraryOptions = {}): 
         const absolute = library.absolutePath(file.relativePath);
         if (existsSync(absolute) && statSync(absolute).isFile()) {
           const { sha256, bytes } = await hashFile(absolute);
-          library.recordFileDone(file.id, bytes, sha256);
+          // The bytes on disk do not say whether they are the watermarked copy: unknown.
+          library.recordFileDone(file.id, bytes, sha256, null);
           report.filesPresent += 1;
         } else {
           report.filesAbsent += 1;

@@ -1,7 +1,15 @@
 // Read models for the UI besides the gallery: facets, a work's detail, library statistics.
 import type { Database, Statement } from 'better-sqlite3';
-import type { FacetValue, Facets, FileState, LibraryStats, WorkDetail } from '../../shared/domain/library';
-import { toFileRow } from './files';
+import type {
+  FacetValue,
+  Facets,
+  FileState,
+  LibraryFile,
+  LibraryStats,
+  WorkDetail,
+} from '../../shared/domain/library';
+import { FILE_SELECT, toFileRow } from './files';
+import type { FileRow } from './files';
 import type { GalleryQueries } from './gallery';
 import { TASK_SELECT, toTaskSummary } from './tasks';
 import type { TaskRow } from './tasks';
@@ -25,11 +33,7 @@ export class Reports {
     this.facetRows = db.prepare('SELECT dimension, value, count FROM work_facets WHERE count > 0');
     this.accounts = db.prepare('SELECT id, email, label FROM accounts ORDER BY email');
     this.taskOfWork = db.prepare(`${TASK_SELECT} WHERE t.id = (SELECT task_id FROM works WHERE work_id = ?)`);
-    this.filesOfTask =
-      db.prepare(`SELECT f.id, t.task_id, w.work_id, f.kind, f.source_url, f.rel_path, f.bytes,
-        f.bytes_done, f.sha256, f.state, f.error, f.attempts
-      FROM files f JOIN tasks t ON t.id = f.task_id LEFT JOIN works w ON w.id = f.work_id
-      WHERE f.task_id = ? ORDER BY f.id`);
+    this.filesOfTask = db.prepare(`${FILE_SELECT} WHERE f.task_id = ? ORDER BY f.id`);
     this.siblings = db.prepare('SELECT work_id FROM works WHERE task_id = ? ORDER BY id');
     this.taskCounts = db.prepare('SELECT account_id, count(*) AS count FROM tasks GROUP BY account_id');
     this.byteCounts = db.prepare(`SELECT t.account_id, sum(f.bytes) AS bytes
@@ -78,17 +82,7 @@ export class Reports {
         .all(task.id)
         .map(toFileRow)
         .filter((file) => file.workId === null || file.workId === workId)
-        .map(({ kind, workId: owner, relativePath, sourceUrl, state, bytes, bytesDone, sha256, error }) => ({
-          kind,
-          workId: owner,
-          relativePath,
-          sourceUrl,
-          state,
-          bytes,
-          bytesDone,
-          sha256,
-          error,
-        })),
+        .map(toLibraryFile),
       siblingWorkIds: this.siblings
         .all(task.id)
         .map((row) => row.work_id)
@@ -118,6 +112,22 @@ export class Reports {
       accounts,
     };
   }
+}
+
+function toLibraryFile(file: FileRow): LibraryFile {
+  return {
+    kind: file.kind,
+    workId: file.workId,
+    relativePath: file.relativePath,
+    sourceUrl: file.sourceUrl,
+    state: file.state,
+    bytes: file.bytes,
+    bytesDone: file.bytesDone,
+    sha256: file.sha256,
+    error: file.error,
+    // What is at the path now: a file queued again, or found missing, is not that copy any more.
+    copy: file.state === 'done' ? file.copy : null,
+  };
 }
 
 function parseArguments(text: string | null): Array<{ name: string; value: string | null }> {

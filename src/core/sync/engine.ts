@@ -8,6 +8,7 @@ import { createUseapiClient, describeResult } from '../useapi';
 import type { UseapiClient, UseapiFailure } from '../useapi';
 import { interpretStatus } from '../../shared/useapi';
 import type { TaskResponse } from '../../shared/useapi';
+import type { FileCopy } from '../../shared/domain/library';
 import { DownloadError, downloadFile, DEFAULT_MAX_BYTES } from './download';
 import { SyncEvents } from './events';
 import { acquireLibraryLock, type LibraryLock } from './lock';
@@ -94,6 +95,12 @@ export interface TaskReport {
   }>;
   /** Files that are not archived (failed, missing, pending), with the reason. */
   problems: Array<{ kind: string; path: string; state: string; error: string | null }>;
+}
+
+/** Where one download comes from and which copy of the file that is (null: unknown). */
+interface FileSource {
+  url: string | null;
+  copy: FileCopy | null;
 }
 
 const MAX_TIMER_MS = 2_147_483_647;
@@ -527,27 +534,27 @@ export class SyncEngine {
     }
   }
 
-  private async sourceFor(file: FileRow, email: string | null, signal: AbortSignal): Promise<string | null> {
-    if (
-      !this.options.watermarkFree ||
-      !email ||
-      !file.workId ||
-      (file.kind !== 'video' && file.kind !== 'image')
-    ) {
-      return file.sourceUrl;
-    }
+  /**
+   * Where to fetch a file from, and which copy that is: a media file's own URL is the work's result
+   * URL, the watermarked copy; with `watermarkFree`, /assets/download is asked for a watermark-free
+   * one first, and any refusal or failure falls back to the result URL. Covers and inputs: unknown.
+   */
+  private async sourceFor(file: FileRow, email: string | null, signal: AbortSignal): Promise<FileSource> {
+    const media = file.kind === 'video' || file.kind === 'image';
+    const fallback: FileSource = { url: file.sourceUrl, copy: media ? 'watermarked' : null };
+    if (!this.options.watermarkFree || !email || !file.workId || !media) return fallback;
     const client = this.clients.get(email);
-    if (!client) return file.sourceUrl;
+    if (!client) return fallback;
     try {
       await this.bucket.take(signal);
     } catch {
-      return file.sourceUrl;
+      return fallback;
     }
     const answer = await client.getDownloadUrl(email, [file.workId], file.kind === 'video' ? 'MP4' : 'PNG', {
       signal,
     });
     // Never stored: the watermark-free URL is used once, right now.
-    return answer.kind === 'ok' ? answer.value.cdnUrl : file.sourceUrl;
+    return answer.kind === 'ok' ? { url: answer.value.cdnUrl, copy: 'watermark-free' } : fallback;
   }
 
   private async downloadOne(file: FileRow, controller: AbortController): Promise<void> {
@@ -564,7 +571,8 @@ export class SyncEngine {
     const signal = AbortSignal.any([controller.signal, this.controller.signal]);
     let lastProgressWrite = 0;
     try {
-      const url = (await this.sourceFor(file, task?.email ?? null, signal)) ?? file.sourceUrl;
+      const source = await this.sourceFor(file, task?.email ?? null, signal);
+      const url = source.url;
       if (!url) throw new DownloadError('unsafe_url', 'The file has no source URL');
       const result = await downloadFile({
         url,
@@ -589,7 +597,7 @@ export class SyncEngine {
           });
         },
       });
-      this.library.recordFileDone(file.id, result.bytes, result.sha256);
+      this.library.recordFileDone(file.id, result.bytes, result.sha256, source.copy);
       this.events.emit('file.archived', {
         taskId: file.taskId,
         workId: file.workId,

@@ -6,6 +6,11 @@ export const TaskPhaseSchema = z.enum(['queued', 'running', 'succeeded', 'failed
 export const GallerySortSchema = z.enum(['newest', 'oldest', 'longest']);
 export const FileKindSchema = z.enum(['video', 'image', 'cover', 'input']);
 export const FileStateSchema = z.enum(['pending', 'downloading', 'done', 'failed', 'missing']);
+/**
+ * Which copy an archived media file is: from GET /assets/download (watermark-free, paid plans) or the
+ * work's result URL (watermarked). Unknown (null) for covers, inputs and files found by a rebuild.
+ */
+export const FileCopySchema = z.enum(['watermark-free', 'watermarked']);
 
 /** Times are milliseconds since the epoch. `createdTo` is exclusive. */
 export const GalleryQuerySchema = z.object({
@@ -47,6 +52,8 @@ export const GalleryItemSchema = z.object({
   /** Paths relative to the library folder; null until the file is downloaded. */
   mediaPath: z.string().nullable(),
   coverPath: z.string().nullable(),
+  /** Whether the archived media file is the watermarked copy; null when unknown or not archived. */
+  watermarked: z.boolean().nullable(),
 });
 
 export const GalleryPageSchema = z.object({
@@ -76,6 +83,8 @@ export const LibraryFileSchema = z.object({
   bytesDone: z.number(),
   sha256: z.string().nullable(),
   error: z.string().nullable(),
+  /** Which copy the archived file is (done media files); null when unknown or not archived. */
+  copy: FileCopySchema.nullable(),
 });
 
 export const TaskSummarySchema = z.object({
@@ -147,6 +156,7 @@ export type TaskPhase = z.infer<typeof TaskPhaseSchema>;
 export type GallerySort = z.infer<typeof GallerySortSchema>;
 export type FileKind = z.infer<typeof FileKindSchema>;
 export type FileState = z.infer<typeof FileStateSchema>;
+export type FileCopy = z.infer<typeof FileCopySchema>;
 export type GalleryQuery = z.infer<typeof GalleryQuerySchema>;
 export type SnippetPart = z.infer<typeof SnippetPartSchema>;
 export type GalleryItem = z.infer<typeof GalleryItemSchema>;

@@ -3,7 +3,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLibrary, rebuildIndex, verifyLibrary } from '../../../src/core/library';
-import type { Library } from '../../../src/core/library';
+import type { FileRow, Library } from '../../../src/core/library';
+import type { FileCopy } from '../../../src/shared/domain/library';
 import { ACCOUNT, BIG, tempFolder } from './helpers';
 import { makeSnapshot } from './fixtures/snapshots';
 
@@ -21,8 +22,12 @@ afterEach(() => {
 
 const created = Date.UTC(2025, 3, 17, 12);
 
+/** Which copy the downloader says it fetched: the result URL (watermarked) for media. */
+const copyOf = (file: FileRow): FileCopy | null =>
+  file.kind === 'video' || file.kind === 'image' ? 'watermarked' : null;
+
 /** Plays the downloader: writes each claimed file and records it. */
-function downloadAll(skip: (relativePath: string) => boolean = () => false) {
+function downloadAll(skip: (relativePath: string) => boolean = () => false, copy = copyOf) {
   for (const file of library.claimFiles(1000)) {
     if (skip(file.relativePath)) {
       library.recordFileFailed(file.id, 'HTTP 403');
@@ -33,7 +38,12 @@ function downloadAll(skip: (relativePath: string) => boolean = () => false) {
     mkdirSync(path.dirname(absolute), { recursive: true });
     writeFileSync(absolute, content);
     library.recordFileProgress(file.id, 3, content.length);
-    library.recordFileDone(file.id, content.length, createHash('sha256').update(content).digest('hex'));
+    library.recordFileDone(
+      file.id,
+      content.length,
+      createHash('sha256').update(content).digest('hex'),
+      copy(file),
+    );
   }
 }
 
@@ -81,7 +91,44 @@ describe('file rows for the downloader', () => {
     expect(library.files.resetInterrupted(Date.now())).toBe(1);
     expect(library.workDetail(BIG(2))?.work.mediaPath).toBe(`${ACCOUNT}/2025-04/${BIG(1)}/${BIG(2)}.png`);
     expect(library.stats().bytes).toBeGreaterThan(0);
-    expect(() => library.recordFileDone(1, 1, 'not-a-hash')).toThrow(/SHA-256/);
+    expect(() => library.recordFileDone(1, 1, 'not-a-hash', null)).toThrow(/SHA-256/);
+  });
+
+  it('records which copy a media file is, replaced by a re-download; covers and inputs stay unknown', () => {
+    library.ingest(makeSnapshot(ACCOUNT, { taskId: BIG(1), workIds: [BIG(2)], createTime: created }));
+    library.createFileRows(BIG(1));
+    // A downloader that claims every file came from /assets/download: only the video can have.
+    downloadAll(undefined, () => 'watermark-free');
+    const copies = () => library.files.forTask(BIG(1)).map((f) => [f.kind, f.copy]);
+    expect(copies()).toEqual([
+      ['video', 'watermark-free'],
+      ['cover', null],
+      ['input', null],
+    ]);
+    const detailCopies = () => library.workDetail(BIG(2))?.files.map((f) => [f.kind, f.state, f.copy]);
+    expect(detailCopies()).toEqual([
+      ['video', 'done', 'watermark-free'],
+      ['cover', 'done', null],
+      ['input', 'done', null],
+    ]);
+    expect(library.workDetail(BIG(2))?.work.watermarked).toBe(false);
+
+    // Asked again (the user's "download again"): queued, then archived from the result URL.
+    const [video] = library.files.forTask(BIG(1));
+    library.db.prepare("UPDATE files SET state = 'pending' WHERE id = ?").run(video!.id);
+    // While queued, the detail does not vouch for a copy, and the gallery shows no media yet.
+    expect(detailCopies()?.[0]).toEqual(['video', 'pending', null]);
+    expect(library.workDetail(BIG(2))?.work).toMatchObject({ mediaPath: null, watermarked: null });
+    downloadAll();
+    expect(copies()[0]).toEqual(['video', 'watermarked']);
+    expect(library.workDetail(BIG(2))?.work.watermarked).toBe(true);
+
+    // A file found missing is not that copy any more, and a download of unknown copy says so.
+    library.files.recordMissing(video!.id, 'gone', Date.now());
+    expect(detailCopies()?.[0]).toEqual(['video', 'missing', null]);
+    downloadAll(undefined, () => null);
+    expect(copies()[0]).toEqual(['video', null]);
+    expect(library.workDetail(BIG(2))?.work.watermarked).toBeNull();
   });
 
   it('refuses a path that would leave the library', () => {
@@ -134,6 +181,7 @@ describe('rebuild from the folder', () => {
     files: lib.db
       .prepare(`SELECT kind, rel_path, source_url, bytes, sha256, state FROM files ORDER BY rel_path`)
       .all(),
+    copies: lib.db.prepare<[], { copy: FileCopy | null }>(`SELECT copy FROM files ORDER BY rel_path`).all(),
     facets: lib.facets(),
     search: lib.gallery({ text: 'dancing' }).items.map((i) => i.workId),
   });
@@ -171,7 +219,11 @@ describe('rebuild from the folder', () => {
         state: r.state === 'failed' ? 'pending' : r.state,
       }));
     expect(after.files).toEqual(relax(before.files));
-    expect({ ...after, files: null }).toEqual({ ...before, files: null });
+    expect({ ...after, files: null, copies: null }).toEqual({ ...before, files: null, copies: null });
+    // The folder does not say which copy a file is: everything the rebuild found is unknown.
+    expect(before.copies.some((row) => row.copy === 'watermarked')).toBe(true);
+    expect(after.copies.every((row) => row.copy === null)).toBe(true);
+    expect(library.gallery({ limit: 500 }).items.every((item) => item.watermarked === null)).toBe(true);
   });
 
   it('reports an unreadable sidecar and goes on', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CursorError, openLibrary } from '../../../src/core/library';
 import type { Library } from '../../../src/core/library';
-import type { GalleryItem, GalleryQuery } from '../../../src/shared/domain/library';
+import type { FileCopy, GalleryItem, GalleryQuery } from '../../../src/shared/domain/library';
 import {
   GalleryPageSchema,
   FacetsSchema,
@@ -328,6 +328,94 @@ describe('text sorted by longest over more matches than are sorted at once', () 
         expect(found).toEqual(expected);
       }
       expect(own.gallery({ text: 'whale', sort: 'longest', limit: 500 }).items).toHaveLength(count / 50);
+    } finally {
+      own.close();
+      temp.cleanup();
+    }
+  });
+});
+
+describe('which copy a work’s archived media is', () => {
+  it('says watermarked true, false or null (unknown, or nothing archived) in every query shape', () => {
+    const temp = tempFolder();
+    const own = openLibrary(temp.dir, { sidecars: false });
+    try {
+      // Works 0-4: watermark-free, watermarked, unknown copy, not downloaded, download failed;
+      // work 5 is an image from the result URL. Newest first: 5, 4, 3, 2, 1, 0.
+      const copies: Array<FileCopy | null | 'pending' | 'failed'> = [
+        'watermark-free',
+        'watermarked',
+        null,
+        'pending',
+        'failed',
+        'watermarked',
+      ];
+      const taskIds = copies.map((_, i) => BIG(1000 + i * 10));
+      own.ingestMany(
+        copies.map((_, i) =>
+          makeSnapshot(ACCOUNTS[0] as string, {
+            taskId: taskIds[i] as string,
+            workIds: [BIG(1000 + i * 10 + 1)],
+            createTime: 1_740_000_000_000 + i * 60_000,
+            contentType: i === 5 ? 'image' : 'video',
+            durationMs: 5000 + i * 1000,
+            prompt: `a lighthouse at night ${i}`,
+          }),
+        ),
+      );
+      copies.forEach((copy, i) => {
+        for (const file of own.createFileRows(taskIds[i] as string)) {
+          if (copy === 'pending') continue;
+          if (copy === 'failed') own.recordFileFailed(file.id, 'HTTP 403');
+          else own.recordFileDone(file.id, 10, 'e'.repeat(64), copy);
+        }
+      });
+      const expected = [true, null, null, null, true, false]; // newest first
+      const byWork = (items: GalleryItem[]) => items.map((item) => [item.workId, item.watermarked]);
+      const newest = own.gallery({});
+      expect(GalleryPageSchema.safeParse(newest).success).toBe(true);
+      expect(newest.items.map((item) => item.watermarked)).toEqual(expected);
+      // Only works with their media archived have a copy to speak of.
+      expect(newest.items.map((item) => item.mediaPath !== null)).toEqual([
+        true,
+        false,
+        false,
+        true,
+        true,
+        true,
+      ]);
+      const truth = new Map(byWork(newest.items) as Array<[string, boolean | null]>);
+      for (const query of [
+        { sort: 'oldest' },
+        { sort: 'longest' },
+        { text: 'lighthouse' },
+        { text: 'lighthouse', sort: 'longest' },
+        { contentType: 'image' },
+        { limit: 2 },
+      ] satisfies GalleryQuery[]) {
+        const page = own.gallery(query);
+        expect(page.items.length).toBeGreaterThan(0);
+        for (const item of page.items) expect(item.watermarked).toBe(truth.get(item.workId));
+      }
+      expect(own.workDetail(BIG(1000 + 1))?.work.watermarked).toBe(false);
+      expect(own.workDetail(BIG(1000 + 1))?.files.find((f) => f.kind === 'video')?.copy).toBe(
+        'watermark-free',
+      );
+      expect(own.workDetail(BIG(1000 + 51))?.files.find((f) => f.kind === 'image')?.copy).toBe('watermarked');
+      expect(WorkDetailSchema.safeParse(own.workDetail(BIG(1000 + 1))).success).toBe(true);
+
+      // Two archived media files for one work (its result URL changed extension): the path and the
+      // copy shown come from the same file, the first one planned.
+      const first = own.workDetail(BIG(1000 + 1))?.work.mediaPath;
+      own.db
+        .prepare(
+          `INSERT INTO files (task_id, work_id, kind, rel_path, bytes, bytes_done, sha256, state, copy)
+           SELECT task_id, work_id, 'video', rel_path || '.webm', 10, 10, sha256, 'done', 'watermarked'
+           FROM files WHERE rel_path = ?`,
+        )
+        .run(first);
+      expect(own.workDetail(BIG(1000 + 1))?.work).toMatchObject({ mediaPath: first, watermarked: false });
+      expect(own.gallery({}).items).toHaveLength(copies.length);
     } finally {
       own.close();
       temp.cleanup();

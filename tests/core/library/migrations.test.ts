@@ -27,6 +27,24 @@ describe('opening a new library', () => {
     // Nothing to back up for a new database.
     expect(existsSync(backupDir(dir))).toBe(false);
   });
+
+  it('has, from version 4, a nullable files.copy that takes only the two known copies', () => {
+    expect(LATEST_VERSION).toBeGreaterThanOrEqual(4);
+    const library = openLibrary(dir);
+    const db = library.db;
+    const column = (db.pragma('table_info(files)') as Array<{ name: string; notnull: number }>).find(
+      (c) => c.name === 'copy',
+    );
+    expect(column).toMatchObject({ notnull: 0 });
+    db.prepare("INSERT INTO accounts(id, email) VALUES (1, 'a@example.com')").run();
+    db.prepare("INSERT INTO tasks(id, task_id, account_id) VALUES (1, '1', 1)").run();
+    const insert = db.prepare("INSERT INTO files(task_id, kind, rel_path, copy) VALUES (1, 'video', ?, ?)");
+    insert.run('a.mp4', 'watermark-free');
+    insert.run('b.mp4', 'watermarked');
+    insert.run('c.mp4', null);
+    expect(() => insert.run('d.mp4', 'clean')).toThrow(/CHECK constraint/);
+    library.close();
+  });
 });
 
 describe('migrating from every earlier version', () => {
@@ -48,6 +66,23 @@ describe('migrating from every earlier version', () => {
         VALUES (1740800000000000, ?, 1, 1700000000000, 1, 'succeeded', 'video')`,
         )
         .run(BIG(2));
+      // Files archived before the app knew which copy it fetched (files exist since version 1).
+      const file = old.prepare(
+        `INSERT INTO files(task_id, work_id, kind, source_url, rel_path, bytes, bytes_done, sha256, state)
+        VALUES (1, 1740800000000000, ?, ?, ?, 1000, 1000, ?, 'done')`,
+      );
+      file.run(
+        'video',
+        'https://cdn/v.mp4',
+        `old@example.com/2023-11/${BIG(1)}/${BIG(2)}.mp4`,
+        'a'.repeat(64),
+      );
+      file.run(
+        'cover',
+        'https://cdn/v.jpg',
+        `old@example.com/2023-11/${BIG(1)}/${BIG(2)}.cover.jpg`,
+        'b'.repeat(64),
+      );
       old.close();
 
       const library = openLibrary(dir);
@@ -55,6 +90,20 @@ describe('migrating from every earlier version', () => {
       const page = library.gallery({ text: 'lighth' });
       expect(page.items.map((item) => item.workId)).toEqual([BIG(2)]);
       expect(page.items[0]?.taskId).toBe(BIG(1));
+      // The files are kept as they were; which copy they are is unknown.
+      expect(page.items[0]).toMatchObject({
+        mediaPath: `old@example.com/2023-11/${BIG(1)}/${BIG(2)}.mp4`,
+        coverPath: `old@example.com/2023-11/${BIG(1)}/${BIG(2)}.cover.jpg`,
+        watermarked: null,
+      });
+      expect(library.files.forTask(BIG(1)).map((f) => [f.kind, f.state, f.bytes, f.sha256, f.copy])).toEqual([
+        ['video', 'done', 1000, 'a'.repeat(64), null],
+        ['cover', 'done', 1000, 'b'.repeat(64), null],
+      ]);
+      // A download recorded after the migration says which copy it is.
+      const [video] = library.files.forTask(BIG(1));
+      library.recordFileDone(video!.id, 2000, 'c'.repeat(64), 'watermarked');
+      expect(library.gallery({}).items[0]?.watermarked).toBe(true);
       const facets = library.facets();
       expect(facets.total).toBe(1);
       expect(facets.accounts).toEqual([{ value: 'old@example.com', count: 1 }]);
@@ -66,6 +115,7 @@ describe('migrating from every earlier version', () => {
       const copy = new BetterSqlite3(`${backupDir(dir)}/${backups[0]}`, { readonly: true });
       expect(copy.pragma('user_version', { simple: true })).toBe(from);
       expect(copy.prepare('SELECT count(*) AS n FROM works').get()).toEqual({ n: 1 });
+      expect(copy.prepare('SELECT count(*) AS n FROM files').get()).toEqual({ n: 2 });
       copy.close();
     });
   }

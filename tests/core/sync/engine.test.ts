@@ -334,3 +334,153 @@ describe('SyncEngine and hostile result URLs', () => {
     expect(filesOnDisk(dir).filter((f) => !f.endsWith('.json'))).toEqual([]);
   });
 });
+
+describe('SyncEngine and watermark-free copies', () => {
+  const assetRequests = (on: RunningSimulator = sim) =>
+    on.requests().filter((r) => r.path === '/v1/kling/assets/download');
+  /** The bytes behind a work's result URL (the watermarked copy), straight from the simulator. */
+  const resultSha = async (url: string | null) => {
+    if (!url) throw new Error('no result URL');
+    const bytes = Buffer.from(await (await fetch(url)).arrayBuffer());
+    return createHash('sha256').update(bytes).digest('hex');
+  };
+  const mediaOf = (taskId: string) => {
+    const file = library.files.forTask(taskId).find((f) => f.kind === 'video' || f.kind === 'image');
+    if (!file?.workId) throw new Error(`task ${taskId} has no media file`);
+    return { file, item: library.gallery({}).items.find((item) => item.workId === file.workId) };
+  };
+
+  it('with watermarkFree on and a paid plan: the watermark-free copy, recorded as such', async () => {
+    const id = sim.addTask({ kind: 'txt2video', outcome: 'succeed', mediaBytes: 30_000 });
+    const image = sim.addTask({ kind: 'txt2img', outcome: 'succeed', works: 1 });
+    const engine = engineFor({ watermarkFree: true });
+    engine.start();
+    engine.addTasks(EMAIL, [id, image]);
+    await engine.waitForTasks([id, image]);
+    for (const taskId of [id, image]) {
+      expect(engine.taskReport(taskId)).toMatchObject({ phase: 'succeeded', error: null });
+      const { file, item } = mediaOf(taskId);
+      expect(file).toMatchObject({ state: 'done', copy: 'watermark-free' });
+      expect(item).toMatchObject({ mediaPath: file.relativePath, watermarked: false });
+      // Other bytes than the result URL's: the clean copy really is what was archived.
+      expect(file.sha256).not.toBe(await resultSha(file.sourceUrl));
+      expect(sha(path.join(dir, file.relativePath))).toBe(file.sha256);
+      const detail = library.workDetail(file.workId ?? '');
+      expect(detail?.work.watermarked).toBe(false);
+      expect(detail?.files.map((f) => [f.kind, f.copy]).filter(([kind]) => kind !== 'input')).toEqual(
+        taskId === id
+          ? [
+              ['video', 'watermark-free'],
+              ['cover', null],
+            ]
+          : [['image', 'watermark-free']],
+      );
+    }
+    expect(assetRequests().map((r) => [r.query.fileTypes, r.status])).toEqual(
+      expect.arrayContaining([
+        ['MP4', 200],
+        ['PNG', 200],
+      ]),
+    );
+  });
+
+  it('with watermarkFree off: the result URL, recorded as watermarked, /assets/download never asked', async () => {
+    const id = sim.addTask({ kind: 'img2video', outcome: 'succeed', mediaBytes: 30_000 });
+    const engine = engineFor({ watermarkFree: false });
+    engine.start();
+    engine.addTasks(EMAIL, [id]);
+    await engine.waitForTasks([id]);
+    const { file, item } = mediaOf(id);
+    expect(file).toMatchObject({ state: 'done', copy: 'watermarked' });
+    expect(file.sha256).toBe(await resultSha(file.sourceUrl));
+    expect(item?.watermarked).toBe(true);
+    expect(library.files.forTask(id).map((f) => [f.kind, f.copy])).toEqual([
+      ['video', 'watermarked'],
+      ['cover', null],
+      ['input', null],
+    ]);
+    expect(assetRequests()).toEqual([]);
+  });
+
+  it('falls back to the result URL when /assets/download refuses (402 free plan) and records watermarked', async () => {
+    const multi = await startSimulator({ scenario: 'multi' });
+    const carol = 'carol@example.com';
+    const engine = engineFor({
+      apiBase: multi.baseUrl,
+      accounts: [{ accountId: 'carol', email: carol, token: TOKENS.multiB }],
+      watermarkFree: true,
+    });
+    try {
+      engine.start();
+      engine.addTasks(carol, ['400000001']);
+      await engine.waitForTasks(['400000001']);
+      expect(engine.taskReport('400000001')).toMatchObject({ phase: 'succeeded', error: null });
+      expect(assetRequests(multi).map((r) => r.status)).toEqual([402]);
+      const { file, item } = mediaOf('400000001');
+      expect(file).toMatchObject({ state: 'done', copy: 'watermarked' });
+      expect(file.sha256).toBe(await resultSha(file.sourceUrl));
+      expect(item?.watermarked).toBe(true);
+    } finally {
+      await engine.stop();
+      await multi.close();
+    }
+  });
+
+  it('falls back on a 400 (a work the service does not know) and records watermarked', async () => {
+    // A task already final in the library whose work the service answers "Invalid parameters" for.
+    const media = `${sim.baseUrl}/media/gen/4242-20000.mp4`;
+    const snapshot = {
+      status: 99,
+      status_name: 'succeed',
+      status_final: true,
+      task: { id: '770002', status: 99, status_final: true, createTime: 1_700_000_000_000 },
+      works: [
+        {
+          workId: '99999999999999999999',
+          taskId: '770002',
+          status: 99,
+          status_name: 'succeed',
+          status_final: true,
+          contentType: 'video',
+          resource: { resource: media },
+          createTime: 1_700_000_000_000,
+        },
+      ],
+    };
+    library.ingest({ account: EMAIL, snapshot, raw: JSON.stringify(snapshot) });
+    library.createFileRows('770002');
+    const engine = engineFor({ watermarkFree: true });
+    engine.start();
+    await engine.waitForTasks(['770002']);
+    expect(assetRequests().map((r) => [r.query.workIds, r.status])).toEqual([['99999999999999999999', 400]]);
+    const { file, item } = mediaOf('770002');
+    expect(file).toMatchObject({ state: 'done', copy: 'watermarked', workId: '99999999999999999999' });
+    expect(file.sha256).toBe(await resultSha(media));
+    expect(item?.watermarked).toBe(true);
+  });
+
+  it('a failed /assets/download (500) falls back; a re-download then records the watermark-free copy', async () => {
+    const id = sim.addTask({ kind: 'txt2video', outcome: 'succeed', mediaBytes: 30_000 });
+    sim.injectFault({ path: '/v1/kling/assets/download', kind: 'server-error' });
+    const engine = engineFor({ watermarkFree: true });
+    engine.start();
+    engine.addTasks(EMAIL, [id]);
+    await engine.waitForTasks([id]);
+    const first = mediaOf(id);
+    expect(first.file.copy).toBe('watermarked');
+    expect(first.item?.watermarked).toBe(true);
+    expect(assetRequests().map((r) => [r.status, r.fault])).toEqual([[500, 'server-error']]);
+
+    expect(engine.redownloadFile(first.file.relativePath)).toBe(true);
+    await engine.waitForTasks([id]);
+    for (let i = 0; i < 200 && library.files.get(first.file.id)?.state !== 'done'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const again = mediaOf(id);
+    expect(again.file).toMatchObject({ state: 'done', copy: 'watermark-free' });
+    expect(again.file.sha256).not.toBe(first.file.sha256);
+    expect(sha(path.join(dir, again.file.relativePath))).toBe(again.file.sha256);
+    expect(again.item?.watermarked).toBe(false);
+    expect(assetRequests().map((r) => r.status)).toEqual([500, 200]);
+  });
+});

@@ -136,7 +136,7 @@ export function toTile(item: GalleryItem, mediaUrl: MediaUrl): TileData {
     height: item.height,
     account: item.account,
     favorite: item.favorite,
-    watermark: null,
+    watermark: item.watermarked,
     snippet,
   };
 }
