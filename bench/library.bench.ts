@@ -6,15 +6,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openLibrary } from '../src/core/library';
 import type { Library } from '../src/core/library';
-import type { SnapshotInput } from '../src/core/library';
 import { encodeCursor } from '../src/core/library/cursor';
 import { indexPath } from '../src/core/library/paths';
 import { KEY_SLOTS } from '../src/core/library/work-key';
 import type { GalleryQuery } from '../src/shared/domain/library';
-import { makeSnapshot, promptFor, random } from '../tests/core/library/fixtures/snapshots';
+import { fillDirect, snapshotsFor } from './support/synthetic-library';
 
-const ACCOUNTS = ['alice@example.com', 'bob@example.com', 'carol@example.com'];
-const START = Date.UTC(2024, 0, 1);
 const skip1m = process.argv.includes('--skip-1m');
 
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
@@ -23,27 +20,6 @@ const fmt = (n: number, digits = 2) => n.toFixed(digits);
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
-function snapshotsFor(from: number, count: number, seed: number): SnapshotInput[] {
-  const rand = random(seed);
-  const out: SnapshotInput[] = [];
-  for (let i = from; i < from + count; i += 1) {
-    const image = i % 8 === 0;
-    out.push(
-      makeSnapshot(ACCOUNTS[i % 3] as string, {
-        taskId: String(900_000_000_000 + i * 10),
-        workIds: [String(900_000_000_000 + i * 10 + 1)],
-        createTime: START + i * 30_000,
-        contentType: image ? 'image' : 'video',
-        durationMs: 5000 + Math.floor(rand() * 5000),
-        modelVersion: ['1.6', '2.0', '2.1'][i % 3] as string,
-        prompt: promptFor(rand),
-        favored: rand() < 0.03,
-      }),
-    );
-  }
-  return out;
 }
 
 function measureQueries(library: Library, label: string, works: number) {
@@ -180,62 +156,10 @@ try {
   if (!skip1m) {
     const big = openLibrary(folder1m, { sidecars: false });
     const M = 1_000_000;
-    const db = big.db;
-    for (const email of ACCOUNTS) big.upsertAccount(email);
-    const rand = random(2);
-    const insertTask =
-      db.prepare(`INSERT INTO tasks (id, task_id, account_id, type, status, status_name, final,
-      phase, prompt, negative_prompt, duration, model_version, arguments, input_urls, created_at, updated_at, snapshot_at)
-      VALUES (?, ?, ?, ?, 99, 'succeed', 1, 'succeeded', ?, NULL, '5', ?, '[]', '[]', ?, ?, ?)`);
-    const insertRaw = db.prepare('INSERT INTO task_snapshots(task_id, raw) VALUES (?, ?)');
-    const insertWork =
-      db.prepare(`INSERT INTO works (id, work_id, task_id, content_type, width, height, duration_ms,
-      result_url, cover_url, favorite, created_at, account_id, task_type, model_version, phase)
-      VALUES (?, ?, ?, ?, 724, 1268, ?, ?, ?, ?, ?, ?, ?, ?, 'succeeded')`);
-    const sampleRaw = inputs[0]?.raw ?? '{}';
     start = process.hrtime.bigint();
-    const CHUNK = 50_000;
-    for (let from = 0; from < M; from += CHUNK) {
-      db.transaction(() => {
-        for (let i = from; i < from + CHUNK; i += 1) {
-          const created = START + i * 30_000;
-          const image = i % 8 === 0;
-          const account = (i % 3) + 1;
-          const model = ['1.6', '2.0', '2.1'][i % 3] as string;
-          const type = image ? 'mmu_txt2img_aiweb' : 'm2v_img2video_hq';
-          const taskId = String(900_000_000_000 + i * 10);
-          insertTask.run(
-            i + 1,
-            taskId,
-            account,
-            type,
-            promptFor(rand),
-            model,
-            created,
-            created + 300_000,
-            created,
-          );
-          // The raw response of the 100k run, so the file size stays realistic.
-          insertRaw.run(i + 1, sampleRaw);
-          insertWork.run(
-            created * KEY_SLOTS,
-            String(900_000_000_000 + i * 10 + 1),
-            i + 1,
-            image ? 'image' : 'video',
-            image ? 0 : 5000 + Math.floor(rand() * 5000),
-            `https://cdn/${i}.mp4`,
-            `https://cdn/${i}.jpg`,
-            rand() < 0.03 ? 1 : 0,
-            created,
-            account,
-            type,
-            model,
-          );
-        }
-      })();
-    }
+    fillDirect(big, M, { seed: 2, sampleRaw: inputs[0]?.raw ?? '{}' });
     const buildMs = ms(start);
-    db.pragma('wal_checkpoint(TRUNCATE)');
+    big.db.pragma('wal_checkpoint(TRUNCATE)');
     console.log(
       `\n## 1,000,000 works built by direct batched inserts in ${fmt(buildMs / 1000, 1)} s (${Math.round(M / (buildMs / 1000)).toLocaleString('en')}/s with FTS + facet triggers); file ${fmt(fileSize(folder1m) / 1e9, 2)} GB`,
     );
