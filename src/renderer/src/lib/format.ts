@@ -27,8 +27,12 @@ export function formatRate(bytesPerSecond: number | null | undefined): string {
   return text ? `${text}/s` : '';
 }
 
+// Made once: a NumberFormat costs tens of milliseconds to build, and counts are drawn on every update.
+let countFormat: Intl.NumberFormat | null = null;
+
 export function formatCount(n: number): string {
-  return new Intl.NumberFormat().format(n);
+  countFormat ??= new Intl.NumberFormat();
+  return countFormat.format(n);
 }
 
 export function formatDate(ms: number | string | null | undefined): string {
@@ -38,10 +42,13 @@ export function formatDate(ms: number | string | null | undefined): string {
   return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+let relativeFormat: Intl.RelativeTimeFormat | null = null;
+
 export function formatRelative(ms: number, now = Date.now()): string {
   const seconds = Math.round((ms - now) / 1000);
   const abs = Math.abs(seconds);
-  const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+  relativeFormat ??= new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+  const rtf = relativeFormat;
   if (abs < 60) return rtf.format(seconds, 'second');
   if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
   if (abs < 86400) return rtf.format(Math.round(seconds / 3600), 'hour');
