@@ -75,6 +75,13 @@ function measureQueries(library: Library, label: string, works: number) {
     ['stats', () => library.stats()],
     ['task list page 1', () => library.taskList({ limit: 100 })],
     ['work detail', () => library.workDetail(String(900_000_000_000 + 5 * 10 + 1))],
+    ['seek to the middle (a jump)', () => library.gallerySeek({}, Math.floor(works / 2))],
+    ['seek to the end (End key)', () => library.gallerySeek({}, works - 60)],
+    [
+      'seek, account, to its end',
+      () => library.gallerySeek({ account: 'bob@example.com' }, Math.floor(works / 3) - 60),
+    ],
+    ['seek, text "fox", to the middle', () => library.gallerySeek({ text: 'fox' }, 2000)],
   ] as const) {
     const times: number[] = [];
     for (let i = 0; i < 20; i += 1) {

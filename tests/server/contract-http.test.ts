@@ -56,6 +56,17 @@ describe('the contract over HTTP, without the sync engine', () => {
     expect(search.status).toBe(200);
   });
 
+  it('library.seek answers the cursor where a jump lands, and refuses a negative position', async () => {
+    const top = await call('library.seek', { account: 'all', position: 0 });
+    expect(top.status).toBe(200);
+    expect(top.body).toEqual({ cursor: null, atEnd: false });
+    const past = await call('library.seek', { account: 'all', position: 5 });
+    expect(past.body).toEqual({ cursor: null, atEnd: true });
+    const bad = await call('library.seek', { position: -1 });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('position');
+  });
+
   it('library.gallery refuses a bad query with 400 and the reason', async () => {
     const { status, body } = await call('library.gallery', { limit: 0 });
     expect(status).toBe(400);

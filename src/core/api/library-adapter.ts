@@ -8,6 +8,7 @@ import type { LibraryPort, OpenLibrary, RebuildLibrary } from './library-port';
 export function libraryPort(library: Library): LibraryPort {
   return {
     gallery: (query) => library.gallery(query),
+    gallerySeek: (query, position) => library.gallerySeek(query, position),
     work: (workId) => library.workDetail(workId),
     facets: () => library.facets(),
     stats: () => library.stats(),

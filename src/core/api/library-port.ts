@@ -4,6 +4,7 @@ import type {
   Facets,
   GalleryPage,
   GalleryQuery,
+  GallerySeek,
   LibraryStats,
   TaskListPage,
   TaskListQuery,
@@ -13,6 +14,7 @@ import type { MethodOutput } from '../../shared/contract';
 
 export interface LibraryPort {
   gallery(query: GalleryQuery): GalleryPage;
+  gallerySeek(query: Omit<GalleryQuery, 'cursor' | 'limit'>, position: number): GallerySeek;
   work(workId: string): WorkDetail | null;
   facets(): Facets;
   stats(): LibraryStats;

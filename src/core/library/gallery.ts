@@ -9,6 +9,7 @@ import type {
   GalleryItem,
   GalleryPage,
   GalleryQuery,
+  GallerySeek,
   GallerySort,
   TaskPhase,
 } from '../../shared/domain/library';
@@ -31,6 +32,16 @@ export const SORTED_MATCHES_MAX = 5000;
 
 /** Above every UTF-8 sequence, so `term < prefix + END` bounds the terms that start with `prefix`. */
 const TERM_RANGE_END = '\u{10FFFF}';
+
+interface KeyStep {
+  sort: GallerySort;
+  match: string | null;
+  ftsDriven: boolean;
+  from: string;
+  where: string[];
+  params: unknown[];
+  order: string;
+}
 
 interface KeyRow {
   id: number;
@@ -138,11 +149,66 @@ export class GalleryQueries {
   }
 
   page(query: GalleryQuery): GalleryPage {
-    const sort: GallerySort = query.sort ?? 'newest';
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const match = query.text ? buildFtsQuery(query.text, this.expandPrefix) : null;
-    const cursor = query.cursor ? decodeCursor(query.cursor, sort, sort === 'longest' ? 2 : 1) : null;
+    const step = this.keyStep(query, query.cursor ?? null);
+    if (step === null) return { items: [], nextCursor: null };
+    const { sort, match, ftsDriven, from, where, params, order } = step;
+    // Walking the text index in rowid order, the snippet is marked from the row the cursor is on:
+    // a later lookup by rowid would seek every term again in every index segment, per row shown.
+    const snippetInKeys = ftsDriven && sort !== 'longest';
+    const sql = `SELECT w.id, w.duration_ms${snippetInKeys ? `, ${SNIPPET_SQL} AS snippet` : ''} FROM ${from}
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`;
+    params.push(limit + 1);
 
+    const keys = this.keyStatement(sql).all(...params);
+    const more = keys.length > limit;
+    const shown = more ? keys.slice(0, limit) : keys;
+    const items = shown.map((key) => {
+      const row = this.itemById.get(key.id);
+      if (!row) throw new Error(`work ${key.id} vanished while reading a page`);
+      return toGalleryItem(row);
+    });
+    if (snippetInKeys) {
+      shown.forEach((key, index) => {
+        const item = items[index];
+        if (item && key.snippet) item.snippet = snippetParts(key.snippet);
+      });
+    } else if (match && items.length > 0) this.addSnippets(match, shown, items);
+    const last = shown.at(-1);
+    let nextCursor: string | null = null;
+    if (more && last) {
+      const key: CursorKey = sort === 'longest' ? [last.duration_ms, last.id] : [last.id];
+      nextCursor = encodeCursor(sort, key);
+    }
+    return { items, nextCursor };
+  }
+
+  /**
+   * The cursor that starts a gallery page at `position` (0-based) of the query's order: for a jump
+   * (scrollbar drag, End) to a place no page has reached yet. It skips `position` keys in the index
+   * that serves the sort — one index walk, keys only, no rows read — instead of the client paging
+   * its way there; the pages from that cursor on are keyset pages as usual.
+   */
+  seek(query: Omit<GalleryQuery, 'cursor' | 'limit'>, position: number): GallerySeek {
+    if (position <= 0) return { cursor: null, atEnd: false };
+    const step = this.keyStep(query, null);
+    if (step === null) return { cursor: null, atEnd: true };
+    const { sort, from, where, params, order } = step;
+    const sql = `SELECT w.id, w.duration_ms FROM ${from}
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT 2 OFFSET ?`;
+    // The key just before `position` makes the cursor; a second row says something is there.
+    const keys = this.keyStatement(sql).all(...params, position - 1);
+    const before = keys[0];
+    if (!before) return { cursor: null, atEnd: true };
+    const key: CursorKey = sort === 'longest' ? [before.duration_ms, before.id] : [before.id];
+    return { cursor: encodeCursor(sort, key), atEnd: keys.length < 2 };
+  }
+
+  /** The key step's FROM, WHERE and ORDER BY for a query (null: it can match nothing). */
+  private keyStep(query: Omit<GalleryQuery, 'limit'>, cursorText: string | null): KeyStep | null {
+    const sort: GallerySort = query.sort ?? 'newest';
+    const match = query.text ? buildFtsQuery(query.text, this.expandPrefix) : null;
+    const cursor = cursorText ? decodeCursor(cursorText, sort, sort === 'longest' ? 2 : 1) : null;
     const where: string[] = [];
     const params: unknown[] = [];
     const walkDurations =
@@ -160,7 +226,7 @@ export class GalleryQueries {
     }
     if (query.account !== undefined) {
       const account = this.accountByEmail.get(query.account);
-      if (!account) return { items: [], nextCursor: null };
+      if (!account) return null;
       where.push('w.account_id = ?');
       params.push(account.id);
     }
@@ -202,34 +268,7 @@ export class GalleryQueries {
       : ftsDriven
         ? 'work_search JOIN works w ON w.id = work_search.rowid'
         : 'works w';
-    // Walking the text index in rowid order, the snippet is marked from the row the cursor is on:
-    // a later lookup by rowid would seek every term again in every index segment, per row shown.
-    const snippetInKeys = ftsDriven && sort !== 'longest';
-    const sql = `SELECT w.id, w.duration_ms${snippetInKeys ? `, ${SNIPPET_SQL} AS snippet` : ''} FROM ${from}
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`;
-    params.push(limit + 1);
-
-    const keys = this.keyStatement(sql).all(...params);
-    const more = keys.length > limit;
-    const shown = more ? keys.slice(0, limit) : keys;
-    const items = shown.map((key) => {
-      const row = this.itemById.get(key.id);
-      if (!row) throw new Error(`work ${key.id} vanished while reading a page`);
-      return toGalleryItem(row);
-    });
-    if (snippetInKeys) {
-      shown.forEach((key, index) => {
-        const item = items[index];
-        if (item && key.snippet) item.snippet = snippetParts(key.snippet);
-      });
-    } else if (match && items.length > 0) this.addSnippets(match, shown, items);
-    const last = shown.at(-1);
-    let nextCursor: string | null = null;
-    if (more && last) {
-      const key: CursorKey = sort === 'longest' ? [last.duration_ms, last.id] : [last.id];
-      nextCursor = encodeCursor(sort, key);
-    }
-    return { items, nextCursor };
+    return { sort, match, ftsDriven, from, where, params, order };
   }
 
   /** The SQL that would run for a query's key step, with SQLite's plan (benchmarks, debugging). */

@@ -6,6 +6,7 @@ import type {
   FileCopy,
   GalleryPage,
   GalleryQuery,
+  GallerySeek,
   LibraryStats,
   TaskListPage,
   TaskListQuery,
@@ -179,6 +180,11 @@ export class Library {
 
   gallery(query: GalleryQuery = {}): GalleryPage {
     return this.galleryQueries.page(query);
+  }
+
+  /** The cursor of the gallery page that starts at `position` of the query's order (a jump). */
+  gallerySeek(query: Omit<GalleryQuery, 'cursor' | 'limit'>, position: number): GallerySeek {
+    return this.galleryQueries.seek(query, position);
   }
 
   facets(): Facets {

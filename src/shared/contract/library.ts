@@ -5,6 +5,7 @@ import {
   FacetsSchema,
   GalleryPageSchema,
   GalleryQuerySchema,
+  GallerySeekSchema,
   LibraryStatsSchema,
   WorkDetailSchema,
 } from '../domain/library';
@@ -15,6 +16,14 @@ export const AccountFilterSchema = z.union([z.literal('all'), z.string().min(1).
 
 export const LibraryGalleryInputSchema = GalleryQuerySchema.extend({
   account: AccountFilterSchema.optional(),
+});
+
+/** A jump to `position` (0-based) of a gallery query's order: answers the cursor of the page there. */
+export const LibraryGallerySeekInputSchema = LibraryGalleryInputSchema.omit({
+  cursor: true,
+  limit: true,
+}).extend({
+  position: z.number().int().min(0).max(1_000_000_000),
 });
 
 /** Every downloaded file checked against its recorded size and SHA-256. */
@@ -38,6 +47,8 @@ export const RebuildReportSchema = z.object({
 
 export const libraryMethods = {
   'library.gallery': { input: LibraryGalleryInputSchema, output: GalleryPageSchema },
+  /** Where a jump (scrollbar drag, End) lands: keyset pages go on from the cursor it answers. */
+  'library.seek': { input: LibraryGallerySeekInputSchema, output: GallerySeekSchema },
   'library.work': { input: z.object({ workId: IdSchema }), output: WorkDetailSchema },
   'library.facets': { input: NoInputSchema, output: FacetsSchema },
   'library.stats': { input: NoInputSchema, output: LibraryStatsSchema },

@@ -4,6 +4,7 @@
 export const METHOD_NAMES = [
   'app.info',
   'library.gallery',
+  'library.seek',
   'library.work',
   'library.facets',
   'library.stats',

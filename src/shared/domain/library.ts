@@ -30,6 +30,15 @@ export const GalleryQuerySchema = z.object({
   cursor: z.string().max(200).nullable().optional(),
 });
 
+/**
+ * Where a jump in the gallery lands: the cursor of the page that starts at the asked position (null
+ * for the top), and whether the query has nothing there.
+ */
+export const GallerySeekSchema = z.object({
+  cursor: z.string().max(200).nullable(),
+  atEnd: z.boolean(),
+});
+
 /** A piece of a highlighted snippet: matched words have `match: true`. */
 export const SnippetPartSchema = z.object({ text: z.string(), match: z.boolean() });
 
@@ -161,6 +170,7 @@ export type GalleryQuery = z.infer<typeof GalleryQuerySchema>;
 export type SnippetPart = z.infer<typeof SnippetPartSchema>;
 export type GalleryItem = z.infer<typeof GalleryItemSchema>;
 export type GalleryPage = z.infer<typeof GalleryPageSchema>;
+export type GallerySeek = z.infer<typeof GallerySeekSchema>;
 export type FacetValue = z.infer<typeof FacetValueSchema>;
 export type Facets = z.infer<typeof FacetsSchema>;
 export type LibraryFile = z.infer<typeof LibraryFileSchema>;

@@ -117,6 +117,37 @@ describe('keyset pagination', () => {
   });
 });
 
+describe('seeking a position (a jump with no cursor yet)', () => {
+  const shapes: GalleryQuery[] = [
+    {},
+    { sort: 'oldest' },
+    { sort: 'longest' },
+    { account: 'b@example.com', contentType: 'video' },
+    { favoritesOnly: true, sort: 'longest' },
+    { text: 'fox' },
+    { text: 'fox', sort: 'longest' },
+  ];
+  it('answers the cursor of the page that starts exactly there, in every sort and filter', () => {
+    for (const query of shapes) {
+      const all = allPages(query).map((item) => item.workId);
+      expect(all.length).toBeGreaterThan(3);
+      for (const position of [0, 1, Math.floor(all.length / 2), all.length - 1]) {
+        const landing = library.gallerySeek(query, position);
+        expect(landing.atEnd).toBe(false);
+        if (position === 0) expect(landing.cursor).toBeNull();
+        const page = library.gallery({ ...query, cursor: landing.cursor, limit: 5 });
+        expect(page.items.map((item) => item.workId)).toEqual(all.slice(position, position + 5));
+      }
+      expect(library.gallerySeek(query, all.length)).toMatchObject({ atEnd: true });
+      expect(library.gallerySeek(query, all.length + 1000)).toEqual({ cursor: null, atEnd: true });
+    }
+  });
+
+  it('lands nowhere for an unknown account', () => {
+    expect(library.gallerySeek({ account: 'nobody@example.com' }, 3)).toEqual({ cursor: null, atEnd: true });
+  });
+});
+
 describe('text search', () => {
   it('matches word prefixes and highlights them', () => {
     const page = library.gallery({ text: 'lightho', limit: 500 });
@@ -326,6 +357,18 @@ describe('text sorted by longest over more matches than are sorted at once', () 
           cursor = page.nextCursor;
         } while (cursor);
         expect(found).toEqual(expected);
+        // A jump deep into the walked order lands where paging would have.
+        const deep = Math.floor(expected.length * 0.6);
+        const landing = own.gallerySeek({ text: 'fox', sort: 'longest', account }, deep);
+        expect(landing.atEnd).toBe(false);
+        const there = own.gallery({
+          text: 'fox',
+          sort: 'longest',
+          account,
+          cursor: landing.cursor,
+          limit: 3,
+        });
+        expect(there.items.map((item) => item.workId)).toEqual(expected.slice(deep, deep + 3));
       }
       expect(own.gallery({ text: 'whale', sort: 'longest', limit: 500 }).items).toHaveLength(count / 50);
     } finally {

@@ -4,6 +4,7 @@ import { accountFilter, libraryFilePath } from './shared';
 
 type LibraryMethods =
   | 'library.gallery'
+  | 'library.seek'
   | 'library.work'
   | 'library.facets'
   | 'library.stats'
@@ -18,6 +19,10 @@ export const libraryHandlers: Pick<Handlers, LibraryMethods> = {
   'library.gallery': async (input, ctx) => {
     const library = await ctx.library();
     return library.gallery({ ...input, account: accountFilter(ctx, input.account) });
+  },
+  'library.seek': async ({ position, ...query }, ctx) => {
+    const library = await ctx.library();
+    return library.gallerySeek({ ...query, account: accountFilter(ctx, query.account) }, position);
   },
   'library.work': async ({ workId }, ctx) => {
     const detail = (await ctx.library()).work(workId);

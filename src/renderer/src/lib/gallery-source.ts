@@ -66,13 +66,14 @@ export function countFromFacets(
   return null;
 }
 
-/** The biggest page the gallery query allows; used to walk quickly to a place with no known cursor. */
-const WALK_STEP = 400;
+/** A place this close after a known cursor is read from there; a farther one is sought. */
+const NEAR = 400;
 
 /**
- * Keyset pages for the grid. The library pages by cursor only; a jump (scrollbar drag, End) to a
- * place whose cursor is not known yet walks there from the nearest known place in big pages of
- * keys, remembering a cursor every WALK_STEP items so later jumps nearby are cheap.
+ * Keyset pages for the grid. The library pages by cursor; a jump (scrollbar drag, End) to a place
+ * whose cursor is not known yet asks the library for the cursor there (library.seek: one walk over
+ * the sort's index, keys only) instead of paging all the way, and every cursor seen is remembered so
+ * that later jumps nearby start from it.
  */
 export class GalleryProvider implements ItemsProvider<GalleryItem> {
   /** item offset → cursor that starts there */
@@ -92,25 +93,23 @@ export class GalleryProvider implements ItemsProvider<GalleryItem> {
     let at = 0;
     for (const checkpoint of this.checkpoints.keys())
       if (checkpoint <= offset && checkpoint > at) at = checkpoint;
-    let start = this.checkpoints.get(at) ?? null;
-    while (offset - at >= WALK_STEP) {
-      if (signal.aborted) throw new DOMException('aborted', 'AbortError');
-      const page = await this.fetch(at, start, WALK_STEP);
-      if (page.nextCursor === null) return { items: [], nextCursor: null };
-      at += WALK_STEP;
-      start = page.nextCursor;
+    if (offset - at < NEAR) {
+      const skip = offset - at;
+      const page = await this.fetch(at, this.checkpoints.get(at) ?? null, skip + limit);
+      return { items: page.items.slice(skip), nextCursor: page.nextCursor };
     }
+    const landing = await this.call('library.seek', { ...this.query, position: offset });
     if (signal.aborted) throw new DOMException('aborted', 'AbortError');
-    const skip = offset - at;
-    const page = await this.fetch(at, start, skip + limit);
-    return { items: page.items.slice(skip), nextCursor: page.nextCursor };
+    if (landing.atEnd) return { items: [], nextCursor: null };
+    this.checkpoints.set(offset, landing.cursor);
+    return this.fetch(offset, landing.cursor, limit);
   }
 
   private async fetch(offset: number, cursor: string | null, limit: number): Promise<ItemsPage<GalleryItem>> {
     const page = await this.call('library.gallery', { ...this.query, cursor, limit });
     if (page.nextCursor !== null) {
       const end = offset + page.items.length;
-      if (end % WALK_STEP === 0 || !this.checkpoints.has(end)) this.checkpoints.set(end, page.nextCursor);
+      if (!this.checkpoints.has(end)) this.checkpoints.set(end, page.nextCursor);
     }
     return page;
   }
