@@ -89,10 +89,12 @@ class AppState {
       backend.call('app.info', {}),
       this.refreshAccounts(),
       this.refreshSettings(),
-      this.refreshStats(),
     ]);
     this.info = info;
     this.ready = true;
+    // Statistics read the whole library; asked for once the gallery's first page is on its way,
+    // so they never stand in front of it.
+    void this.refreshStats();
   }
 
   async refreshAccounts(): Promise<void> {
