@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers over HTTP, checked by the assertions */
 // The whole contract end to end through the headless server over real HTTP: a real library (SQLite
 // in a temp folder), real settings (conf), the simulator for useapi.net, and every method called.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METHOD_NAMES } from '../../src/shared/contract/names';
@@ -110,9 +110,6 @@ describe('the contract over HTTP, without the sync engine', () => {
     const refused = await call('library.remove', { taskId: FIXTURE_TASK_ID });
     expect(refused.status).toBe(400);
     expect(refused.body.error.message).toContain('confirm');
-    // The library has no removal yet: a clear "unavailable", and nothing was removed.
-    const confirmed = await call('library.remove', { taskId: FIXTURE_TASK_ID, confirm: true });
-    expect(confirmed.status).toBe(503);
     expect((await call('library.stats', {})).body.tasks).toBe(1);
   });
 
@@ -273,6 +270,20 @@ describe('the contract over HTTP, without the sync engine', () => {
     expect(status).toBe(200);
     expect(body.tasks).toBe(1);
     expect((await call('library.gallery', { account: 'all' })).body.items).toHaveLength(1);
+  });
+
+  it('library.remove, confirmed, deletes the task with its sidecar; a rebuild does not bring it back', async () => {
+    const folder = (await call('settings.get', {})).body.libraryFolder as string;
+    const sidecars = () =>
+      readdirSync(folder, { recursive: true }).filter((name) => String(name).endsWith('task.json'));
+    expect(sidecars()).toHaveLength(1);
+    const removed = await call('library.remove', { taskId: FIXTURE_TASK_ID, confirm: true });
+    expect(removed.status).toBe(200);
+    expect(removed.body).toMatchObject({ taskId: FIXTURE_TASK_ID });
+    expect((await call('library.stats', {})).body.tasks).toBe(0);
+    expect(sidecars()).toHaveLength(0);
+    expect((await call('library.remove', { taskId: FIXTURE_TASK_ID, confirm: true })).status).toBe(404);
+    expect((await call('library.rebuild', {})).body.tasks).toBe(0);
   });
 
   it('unknown methods are 404, wrong verbs 405, non-JSON bodies 400', async () => {

@@ -48,6 +48,7 @@ it('no contract output, event, error, log line or settings file contains a token
   const inputs: Record<string, unknown> = {
     'app.info': {},
     'library.gallery': { account: 'all' },
+    'library.seek': { account: 'all', position: 0 },
     'library.work': { workId: FIXTURE_WORK_ID },
     'library.facets': {},
     'library.stats': {},

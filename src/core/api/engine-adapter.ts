@@ -2,12 +2,14 @@
 // it loads better-sqlite3, which the composition roots do after the ABI check.
 // The adapter owns the engine's own connection to the library (the handlers keep theirs: SQLite in
 // WAL mode serves both), reads accounts from the settings and tokens from the secret store, turns
-// the engine's answers into ContractErrors and forwards only the contract's events.
+// the engine's answers into ContractErrors and forwards only the contract's events. The sync
+// settings reach the engine when it starts and again, live, whenever they change (settingsChanged).
 import { ContractError } from '../../shared/contract';
+import type { Settings } from '../../shared/contract';
 import { openLibrary as openLibraryModule } from '../library';
 import type { Library } from '../library';
 import { CONTRACT_EVENT_NAMES, LibraryLockedError, SyncEngine } from '../sync';
-import type { EngineAccountConfig, SyncEngineOptions, SyncEvent } from '../sync';
+import type { EngineAccountConfig, LiveEngineOptions, SyncEngineOptions, SyncEvent } from '../sync';
 import type { SecretStore } from '../settings/secret-store';
 import type { SettingsStore } from '../settings/store';
 import { createEventBus } from './event-bus';
@@ -21,7 +23,10 @@ export interface EngineAdapterOptions {
   log?: Logger | undefined;
   /** Opens the engine's connection to the library (default: the library module). */
   openLibrary?: (folder: string) => Library;
-  /** Extra engine options (tests: faster polling, no lock). */
+  /**
+   * Extra engine options (tests: faster polling, no lock, a clock). They win over the values from
+   * the settings, now and after every settings change; `pollPolicy` is merged field by field.
+   */
   engineOptions?: Partial<Omit<SyncEngineOptions, 'library' | 'accounts'>>;
 }
 
@@ -32,6 +37,27 @@ export interface EngineAdapter extends Engine {
 }
 
 const FORWARDED = new Set<string>(CONTRACT_EVENT_NAMES);
+
+/**
+ * What the settings ask of the sync engine. Every field is one the engine can change while it runs
+ * (SyncEngine.configure), so a settings change never needs a restart.
+ */
+export function engineOptionsFromSettings(settings: Settings): Required<LiveEngineOptions> {
+  return {
+    apiBase: settings.apiBase,
+    // Per account, like the setting says; 1 a minute is allowed (no floor).
+    requestsPerSecond: settings.polling.maxRequestsPerMinute / 60,
+    downloadConcurrency: settings.downloads.concurrency,
+    watermarkFree: settings.downloads.watermarkFree,
+    fallbackToWatermarked: settings.downloads.fallbackToWatermarked,
+    keepInputs: settings.downloads.keepInputs,
+    pollPolicy: {
+      // The shortest gap between two looks at a running task; the ETA and age rules lengthen it.
+      minIntervalMs: settings.polling.intervalSeconds * 1000,
+      staleAfterMs: Math.round(settings.polling.giveUpAfterHours * 3_600_000),
+    },
+  };
+}
 
 /** The configured accounts with their tokens; an account whose token is missing is left out. */
 export function engineAccounts(
@@ -70,25 +96,37 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
     bus.emit(event.name as never, event.payload as never);
   };
 
+  /** The settings' engine options with the adapter's extra options on top. */
+  function liveOptions(): LiveEngineOptions & Partial<Omit<SyncEngineOptions, 'library' | 'accounts'>> {
+    const fromSettings = engineOptionsFromSettings(options.settings.read());
+    const extra = options.engineOptions ?? {};
+    return {
+      ...fromSettings,
+      ...extra,
+      pollPolicy: { ...fromSettings.pollPolicy, ...extra.pollPolicy },
+    };
+  }
+
   function start(): void {
     if (engine) return;
     const folder = options.settings.read().libraryFolder;
-    const settings = options.settings.read();
     let opened: Library;
     try {
       opened = open(folder);
     } catch (error) {
       throw new ContractError('unavailable', `The library in ${folder} cannot be opened: ${describe(error)}`);
     }
-    const created = new SyncEngine({
-      library: opened,
-      accounts: engineAccounts(options.settings, options.secrets, log),
-      apiBase: settings.apiBase,
-      requestsPerSecond: Math.max(0.1, settings.polling.maxRequestsPerMinute / 60),
-      downloadConcurrency: settings.downloads.concurrency,
-      watermarkFree: settings.downloads.watermarkFree,
-      ...options.engineOptions,
-    });
+    let created: SyncEngine;
+    try {
+      created = new SyncEngine({
+        library: opened,
+        accounts: engineAccounts(options.settings, options.secrets, log),
+        ...liveOptions(),
+      });
+    } catch (error) {
+      opened.close();
+      throw new ContractError('unavailable', `The sync engine cannot start: ${describe(error)}`);
+    }
     try {
       created.start();
     } catch (error) {
@@ -140,6 +178,9 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
       if (!(await running()).cancelTask(taskId))
         throw new ContractError('not_found', `No task ${taskId} in the library.`);
     },
+    async forgetTask(taskId) {
+      await engine?.forgetTask(taskId);
+    },
     async redownloadFile(relativePath) {
       if (!(await running()).redownloadFile(relativePath))
         throw new ContractError('not_found', `No library file ${relativePath} to download again.`);
@@ -180,6 +221,25 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
     },
     accountsChanged() {
       engine?.setAccounts(engineAccounts(options.settings, options.secrets, log));
+    },
+    settingsChanged() {
+      // Not running: the next start reads the settings anyway.
+      if (!engine) return;
+      const next = liveOptions();
+      try {
+        engine.configure({
+          apiBase: next.apiBase,
+          requestsPerSecond: next.requestsPerSecond,
+          downloadConcurrency: next.downloadConcurrency,
+          watermarkFree: next.watermarkFree,
+          fallbackToWatermarked: next.fallbackToWatermarked,
+          keepInputs: next.keepInputs,
+          pollPolicy: next.pollPolicy,
+        });
+      } catch (error) {
+        // The settings are saved; the engine keeps its previous values until they work.
+        log.error(`the sync engine kept its previous settings: ${describe(error)}`);
+      }
     },
     close: stop,
   };

@@ -22,6 +22,8 @@ export interface Engine {
   retryTask(taskId: string): Promise<void>;
   /** Stops polling and downloading a task; its files so far stay. */
   cancelTask(taskId: string): Promise<void>;
+  /** Stops polling and downloading a task about to be removed, once its downloads let go of their files. */
+  forgetTask(taskId: string): Promise<void>;
   /** Fetches one library file again. */
   redownloadFile(relativePath: string): Promise<void>;
   /** Starts walking the account's history; progress arrives as `history.progress` events. */
@@ -33,6 +35,11 @@ export interface Engine {
   whileLibraryClosed<T>(work: () => Promise<T>): Promise<T>;
   /** Accounts or tokens changed in settings (added, removed, new token): re-read them. */
   accountsChanged(): void;
+  /**
+   * The sync settings changed (settings.update): apply them to the running engine, without a
+   * restart and without stopping the polls and downloads in flight.
+   */
+  settingsChanged(): void;
   readonly events: Pick<EventBus, 'subscribe'>;
   close(): Promise<void>;
 }

@@ -1,6 +1,5 @@
 // The library module (src/core/library) seen through the LibraryPort the handlers use. Kept out of
 // index.ts: importing it loads better-sqlite3, which the composition roots do after the ABI check.
-import { ContractError } from '../../shared/contract';
 import { openLibrary, rebuildIndex, verifyLibrary } from '../library';
 import type { Library } from '../library';
 import type { LibraryPort, OpenLibrary, RebuildLibrary } from './library-port';
@@ -14,10 +13,7 @@ export function libraryPort(library: Library): LibraryPort {
     stats: () => library.stats(),
     tasks: (query) => library.taskList(query),
     setFavorite: (workId, favorite) => library.setFavorite(workId, favorite),
-    removeTask: () =>
-      Promise.reject(
-        new ContractError('unavailable', 'Removing from the library is not available in this version yet.'),
-      ),
+    removeTask: async (taskId) => library.removeTask(taskId),
     verify: () => verifyLibrary(library),
     close: () => library.close(),
   };

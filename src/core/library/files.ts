@@ -89,6 +89,11 @@ export interface PlannedFile {
   relativePath: string;
 }
 
+export interface CreateFilesOptions {
+  /** Plan the task's input images too (default true). */
+  inputs?: boolean;
+}
+
 export class FileStore {
   private readonly planTask: Statement<[string], PlanTaskRow>;
   private readonly planWorks: Statement<[number], PlanWorkRow>;
@@ -188,12 +193,16 @@ export class FileStore {
     return planned;
   }
 
-  /** Creates the pending file rows of a succeeded task (idempotent); returns all its file rows. */
-  createForTask(taskId: string, now: number): FileRow[] {
+  /**
+   * Creates the pending file rows of a succeeded task (idempotent); returns all its file rows.
+   * `inputs: false` leaves the input images out (the settings' downloads.keepInputs); a later call
+   * with inputs adds them.
+   */
+  createForTask(taskId: string, now: number, options: CreateFilesOptions = {}): FileRow[] {
     const task = this.planTask.get(taskId);
     if (!task) throw new Error(`unknown task ${taskId}`);
     if (task.phase !== 'succeeded') return this.forTask(taskId);
-    const planned = this.plan(taskId);
+    const planned = this.plan(taskId).filter((file) => options.inputs !== false || file.kind !== 'input');
     this.db.transaction(() => {
       for (const file of planned) {
         this.insertFile.run({

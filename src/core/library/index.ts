@@ -3,7 +3,7 @@ export { Library, openLibrary } from './library';
 export type { LibraryOptions, IngestOptions } from './library';
 export type { SnapshotInput, IngestResult, IngestOutcome } from './ingest';
 export { IngestError, snapshotTaskId } from './ingest';
-export type { FileRow, PlannedFile } from './files';
+export type { CreateFilesOptions, FileRow, PlannedFile } from './files';
 export type { DueTask, PollUpdate, TaskStateUpdate, TaskRow } from './tasks';
 export { LibraryVersionError, LATEST_VERSION } from './database';
 export { CursorError } from './cursor';

@@ -14,7 +14,8 @@ export interface SnapshotInput {
   raw: string;
 }
 
-export type IngestOutcome = 'inserted' | 'updated' | 'unchanged' | 'stale' | 'rejected';
+/** `removed`: the user removed this task from the library; a snapshot does not bring it back. */
+export type IngestOutcome = 'inserted' | 'updated' | 'unchanged' | 'stale' | 'rejected' | 'removed';
 
 export interface IngestResult {
   taskId: string | null;
@@ -85,6 +86,8 @@ export class Ingestor {
   private readonly updateWork: Statement<Record<string, unknown>>;
   private readonly syncWorksOfTask: Statement<Record<string, unknown>>;
   private readonly insertPending: Statement<[string, number, number]>;
+  private readonly selectRemoved: Statement<[string], { task_id: string }>;
+  private readonly deleteRemoved: Statement<[string]>;
 
   constructor(private readonly db: Database) {
     this.keys = new WorkKeys(db);
@@ -127,6 +130,8 @@ export class Ingestor {
         OR phase IS NOT @phase)`);
     this.insertPending = db.prepare(`INSERT INTO tasks (task_id, account_id, next_poll_at) VALUES (?, ?, ?)
       ON CONFLICT(task_id) DO NOTHING`);
+    this.selectRemoved = db.prepare('SELECT task_id FROM removed_tasks WHERE task_id = ?');
+    this.deleteRemoved = db.prepare('DELETE FROM removed_tasks WHERE task_id = ?');
   }
 
   accountId(email: string): number {
@@ -149,6 +154,8 @@ export class Ingestor {
     if (!IdSchema.safeParse(taskId).success) {
       throw new IngestError(`a task id is a number of up to 40 digits, not ${JSON.stringify(taskId)}`);
     }
+    // Asked for by id: a task the user once removed is wanted again.
+    this.deleteRemoved.run(taskId);
     return this.insertPending.run(taskId, this.accountId(account), now).changes > 0;
   }
 
@@ -158,6 +165,7 @@ export class Ingestor {
     const taskId = snapshotTaskId(snapshot);
     if (!taskId) return { taskId: null, outcome: 'rejected', problem: 'the snapshot carries no task id' };
     if (!input.account) return { taskId, outcome: 'rejected', problem: 'no account given' };
+    if (this.selectRemoved.get(taskId)) return { taskId, outcome: 'removed' };
 
     const works = (snapshot.works ?? []).filter((work): work is TaskWork & { workId: string } =>
       Boolean(work.workId),

@@ -14,11 +14,13 @@ import type {
 } from '../../shared/domain/library';
 import { openDatabase } from './database';
 import { FileStore } from './files';
-import type { FileRow, PlannedFile } from './files';
+import type { CreateFilesOptions, FileRow, PlannedFile } from './files';
 import { GalleryQueries } from './gallery';
 import { Ingestor } from './ingest';
 import type { IngestResult, SnapshotInput } from './ingest';
 import { backupDir, indexPath } from './paths';
+import { TaskRemoval } from './removal';
+import type { RemovedTask } from './removal';
 import { Reports } from './reports';
 import { writeAccountSidecar, writeTaskSidecar } from './sidecar';
 import { TaskStore } from './tasks';
@@ -44,6 +46,7 @@ export class Library {
   private readonly ingestor: Ingestor;
   private readonly galleryQueries: GalleryQueries;
   private readonly reports: Reports;
+  private readonly removal: TaskRemoval;
   readonly tasks: TaskStore;
   readonly files: FileStore;
   private readonly sidecarSource: Statement<
@@ -62,6 +65,7 @@ export class Library {
     this.ingestor = new Ingestor(db);
     this.galleryQueries = new GalleryQueries(db);
     this.reports = new Reports(db, this.galleryQueries);
+    this.removal = new TaskRemoval(root, db);
     this.tasks = new TaskStore(db);
     this.files = new FileStore(db, root);
     this.sidecarSource = db.prepare(`SELECT a.email, a.label, t.created_at, s.raw
@@ -150,8 +154,8 @@ export class Library {
     return this.files.plan(taskId);
   }
 
-  createFileRows(taskId: string): FileRow[] {
-    return this.files.createForTask(taskId, this.now());
+  createFileRows(taskId: string, options: CreateFilesOptions = {}): FileRow[] {
+    return this.files.createForTask(taskId, this.now(), options);
   }
 
   claimFiles(limit: number): FileRow[] {
@@ -205,6 +209,14 @@ export class Library {
 
   setFavorite(workId: string, favorite: boolean): boolean {
     return this.setFavoriteStatement.run(favorite ? 1 : 0, workId).changes > 0;
+  }
+
+  /**
+   * Deletes a task's files and its rows, and remembers that it was removed (until its id is added
+   * again); null when the library has no such task.
+   */
+  removeTask(taskId: string): RemovedTask | null {
+    return this.removal.remove(taskId, this.now());
   }
 }
 

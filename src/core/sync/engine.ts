@@ -2,6 +2,7 @@
 // succeeded work (download queue), walks accounts' histories, and reports through typed events.
 // Every decision is persisted in the library's database, so a restart resumes where it stopped.
 import { setMaxListeners } from 'node:events';
+import { rmSync } from 'node:fs';
 import type { Library } from '../library';
 import type { FileRow } from '../library';
 import { createUseapiClient, describeResult } from '../useapi';
@@ -9,7 +10,7 @@ import type { UseapiClient, UseapiFailure } from '../useapi';
 import { interpretStatus } from '../../shared/useapi';
 import type { TaskResponse } from '../../shared/useapi';
 import type { FileCopy } from '../../shared/domain/library';
-import { DownloadError, downloadFile, DEFAULT_MAX_BYTES } from './download';
+import { DownloadError, downloadFile, DEFAULT_MAX_BYTES, partPath, partStatePath } from './download';
 import { SyncEvents } from './events';
 import { acquireLibraryLock, type LibraryLock } from './lock';
 import {
@@ -23,7 +24,7 @@ import {
   rateLimitDelay,
   type PollPolicy,
 } from './schedule';
-import { SyncStore, tokenFingerprint } from './sync-store';
+import { NOT_KEPT_SUFFIX, REFUSED_PREFIX, SyncStore, tokenFingerprint } from './sync-store';
 
 export interface EngineAccountConfig {
   /** The local account id (settings), used in events. */
@@ -37,29 +38,78 @@ export interface EngineAccountConfig {
 export interface SyncEngineOptions {
   library: Library;
   accounts: readonly EngineAccountConfig[];
-  /** Default https://api.useapi.net. */
+  /** Default https://api.useapi.net. Live: new clients for the next requests, pauses lifted. */
   apiBase?: string;
-  /** Global cap on API requests per second (default 2). */
+  /**
+   * API requests per second for each account, polls, history pages and /assets/download together
+   * (default 2; the settings' polling.maxRequestsPerMinute / 60). Live.
+   */
   requestsPerSecond?: number;
   /** API requests in flight per account (default 2). */
   perAccountInFlight?: number;
-  /** Files downloaded at once (default 3). */
+  /**
+   * Files downloaded at once (default 3; the settings' downloads.concurrency). Live: a higher value
+   * starts more at once; a lower one lets the running downloads finish and starts fewer after.
+   */
   downloadConcurrency?: number;
   /** Attempts per file before it is marked failed (default 5). */
   downloadAttempts?: number;
   /** First wait before a failed download is tried again, doubling up to a minute (default 1 s). */
   downloadRetryBaseMs?: number;
-  /** Ask /assets/download for a watermark-free copy first, falling back to the result URL. */
+  /**
+   * Ask /assets/download for a watermark-free copy of each video and image first (paid Kling plans;
+   * default false; the settings' downloads.watermarkFree). Live, for the files not archived yet.
+   */
   watermarkFree?: boolean;
+  /**
+   * With `watermarkFree`, when no watermark-free copy can be had (default true; the settings'
+   * downloads.fallbackToWatermarked). Live.
+   * - true: the work's result URL, the watermarked copy, is archived instead and recorded as such.
+   * - false: nothing is fetched from the result URL. A refusal (402 no subscription, 400, 401, 404,
+   *   no token for the account) will not change by itself: the file fails at once, with the reason,
+   *   no attempt counted and no retry timer. A failure that may pass (5xx, 429, network, timeout, an
+   *   unreadable answer) is retried like a failed download, within `downloadAttempts`, then fails.
+   *   Either way the error names the setting (NOT_KEPT_SUFFIX). Such a file is queued again by a
+   *   re-download, a task retry, a next start (refused ones: one per account asks again, and a
+   *   watermark-free copy obtained for an account queues all its refused files), and by switching
+   *   this on or `watermarkFree` off.
+   */
+  fallbackToWatermarked?: boolean;
+  /**
+   * Archive the tasks' input images (default true; the settings' downloads.keepInputs). Live.
+   * false: succeeded tasks get no input file rows, and input rows not archived (pending, failed,
+   * missing) are dropped with their .part files, so that nothing waits for them; inputs already
+   * archived stay, and one being downloaded at that moment finishes. Back to true (or at a start
+   * with it true): every succeeded task without input rows gets them, and they are downloaded.
+   */
+  keepInputs?: boolean;
   maxFileBytes?: number;
   downloadIdleTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /**
+   * Overrides of DEFAULT_POLL_POLICY. From the settings: `minIntervalMs` (polling.intervalSeconds,
+   * the shortest gap between two polls of a running task; see nextPollDelay) and `staleAfterMs`
+   * (polling.giveUpAfterHours). Live: a shorter interval brings waiting polls forward to it; a longer
+   * limit of age resumes the tasks given up under the old one that are younger than the new one.
+   */
   pollPolicy?: Partial<PollPolicy>;
   /** Take the one-engine-per-library lock (default true; tests of two engines turn it off). */
   lock?: boolean;
   now?: () => number;
   fetch?: typeof fetch;
 }
+
+/** What `SyncEngine.configure` can change while the engine runs (settings changed). */
+export type LiveEngineOptions = Pick<
+  SyncEngineOptions,
+  | 'apiBase'
+  | 'requestsPerSecond'
+  | 'downloadConcurrency'
+  | 'watermarkFree'
+  | 'fallbackToWatermarked'
+  | 'keepInputs'
+  | 'pollPolicy'
+>;
 
 export interface AddTasksOutcome {
   accepted: string[];
@@ -103,6 +153,44 @@ interface FileSource {
   copy: FileCopy | null;
 }
 
+/** No watermark-free copy, and the settings do not keep the watermarked one instead. */
+class WatermarkFreeUnavailable extends Error {
+  constructor(
+    /** True when asking again will not change the answer (a refusal); false for a transient failure. */
+    readonly refused: boolean,
+    detail: string,
+    /** The wait the service asked for (429/5xx Retry-After). */
+    readonly retryAfterMs?: number,
+  ) {
+    super(
+      `${refused ? REFUSED_PREFIX : 'watermark-free copy not available'} (${detail}); ${NOT_KEPT_SUFFIX}`,
+    );
+    this.name = 'WatermarkFreeUnavailable';
+  }
+}
+
+/** A short, token-free account of why /assets/download gave no URL, and whether that may pass. */
+function watermarkFreeFailure(result: UseapiFailure): WatermarkFreeUnavailable {
+  const http = (status: number | null) =>
+    status === null ? result.message : `HTTP ${status}: ${result.message}`;
+  switch (result.kind) {
+    case 'rate_limited':
+    case 'server_error':
+      return new WatermarkFreeUnavailable(false, http(result.status), result.retryAfterMs);
+    case 'network_error':
+    case 'unexpected_status':
+      return new WatermarkFreeUnavailable(false, http(result.status));
+    case 'timeout':
+      return new WatermarkFreeUnavailable(false, `no answer within ${Math.round(result.timeoutMs / 1000)} s`);
+    case 'malformed':
+      return new WatermarkFreeUnavailable(false, `the answer could not be read: ${result.problem}`);
+    default:
+      // payment_required, bad_request, unauthorized, not_found, invalid_id / invalid_input (refused
+      // before sending), aborted (handled by the caller).
+      return new WatermarkFreeUnavailable(true, http(result.status));
+  }
+}
+
 const MAX_TIMER_MS = 2_147_483_647;
 const MAX_OUTSTANDING_POLLS = 32;
 
@@ -110,15 +198,19 @@ export class SyncEngine {
   readonly events = new SyncEvents();
   readonly library: Library;
   private readonly store: SyncStore;
-  private readonly policy: PollPolicy;
+  private policy: PollPolicy;
   private readonly now: () => number;
-  private readonly options: SyncEngineOptions;
-  private readonly bucket: TokenBucket;
+  private options: SyncEngineOptions;
+  /** One request budget per account (see `requestsPerSecond`), made on first use. */
+  private readonly buckets = new Map<string, TokenBucket>();
   private readonly inFlight: KeyedLimiter;
   private accounts = new Map<string, EngineAccountConfig>();
   private clients = new Map<string, UseapiClient>();
   private readonly polling = new Set<string>();
-  private readonly downloads = new Map<number, { taskId: string; controller: AbortController }>();
+  private readonly downloads = new Map<
+    number,
+    { taskId: string; controller: AbortController; done?: Promise<void> }
+  >();
   private readonly retryTimers = new Map<number, ReturnType<typeof setTimeout>>();
   private readonly holdUntil = new Map<string, number>();
   private wakeTimer: ReturnType<typeof setTimeout> | null = null;
@@ -134,7 +226,6 @@ export class SyncEngine {
     this.store = new SyncStore(options.library.db);
     this.policy = { ...DEFAULT_POLL_POLICY, ...options.pollPolicy };
     this.now = options.now ?? Date.now;
-    this.bucket = new TokenBucket(options.requestsPerSecond ?? 2, 1);
     this.inFlight = new KeyedLimiter(options.perAccountInFlight ?? 2);
     this.setAccounts(options.accounts);
   }
@@ -152,9 +243,69 @@ export class SyncEngine {
     const now = this.now();
     this.library.files.resetInterrupted(now);
     // A new run retries what failed before (bounded again by the per-file attempts).
-    this.library.files.retryFailed(now);
+    this.requeueFailed(now);
+    // Settings may have changed while no engine ran (or a rebuild planned every input again).
+    this.reconcileInputs();
+    this.resumeStaleWithinLimit(now);
     this.pumpPolls();
     this.pumpDownloads();
+  }
+
+  /**
+   * Applies changed settings to the running engine, without a restart: in-flight polls and downloads
+   * carry on (with the options they started with), everything after follows the new values. Fields
+   * left out (or undefined) stay as they are. Throws on an API base no client accepts, changing
+   * nothing then.
+   */
+  configure(changes: LiveEngineOptions): void {
+    const defined = Object.fromEntries(
+      Object.entries(changes).filter(([, value]) => value !== undefined),
+    ) as LiveEngineOptions;
+    const before = { options: this.options, policy: this.policy };
+    const apiBaseChanged = defined.apiBase !== undefined && defined.apiBase !== before.options.apiBase;
+    // Built first: a base URL the client refuses throws here, before anything changed.
+    const clients = apiBaseChanged
+      ? this.createClients([...this.accounts.values()], defined.apiBase)
+      : this.clients;
+    this.options = { ...before.options, ...defined };
+    this.policy = { ...before.policy, ...defined.pollPolicy };
+    const now = this.now();
+
+    if (apiBaseChanged) {
+      this.clients = clients;
+      // Another server: its refusals and rate-limit holds were not this one's.
+      this.holdUntil.clear();
+      for (const account of this.accounts.values()) {
+        if (!this.store.pause(account.email)) continue;
+        this.store.clearPaused(account.email);
+        this.events.emit('account.resumed', { accountId: account.accountId, email: account.email });
+      }
+    }
+    if (this.options.requestsPerSecond !== before.options.requestsPerSecond) {
+      for (const bucket of this.buckets.values()) bucket.setRate(this.requestRate());
+    }
+    if (this.policy.minIntervalMs < before.policy.minIntervalMs) {
+      // Polls planned with the longer interval come forward to the new one (spread by the jitter).
+      this.store.pollNoLaterThan(
+        now + this.policy.minIntervalMs,
+        this.policy.minIntervalMs * this.policy.jitter,
+      );
+    }
+    if (this.policy.staleAfterMs > before.policy.staleAfterMs) this.resumeStaleWithinLimit(now);
+    const wasStrict = this.refusesWatermarked(before.options);
+    if (wasStrict && !this.refusesWatermarked(this.options)) this.store.requeueNotKept(now);
+    if ((before.options.keepInputs !== false) !== (this.options.keepInputs !== false)) this.reconcileInputs();
+
+    this.pumpPolls();
+    this.pumpDownloads();
+  }
+
+  /** The options now in force (the live ones may have changed since the start). */
+  get currentOptions(): Readonly<Omit<SyncEngineOptions, 'library' | 'accounts'>> & {
+    pollPolicy: Readonly<PollPolicy>;
+  } {
+    const { library: _library, accounts: _accounts, ...rest } = this.options;
+    return { ...rest, pollPolicy: { ...this.policy } };
   }
 
   /** Aborts in-flight requests and downloads (their .part files stay for a resume) and frees the lock. */
@@ -193,27 +344,56 @@ export class SyncEngine {
 
   /** Replaces the accounts (settings changed). A paused account resumes when its token changed. */
   setAccounts(accounts: readonly EngineAccountConfig[]): void {
+    this.clients = this.createClients(accounts, this.options.apiBase);
+    const known = this.accounts;
     this.accounts = new Map(accounts.map((account) => [account.email, account]));
-    this.clients = new Map(
+    for (const account of accounts) {
+      this.library.upsertAccount(account.email);
+      // Refused for want of a token before: worth asking now that there is one (a start asks anyway).
+      if (this.running && !known.has(account.email)) this.store.requeueRefused(account.email, this.now());
+      const pause = this.store.pause(account.email);
+      if (pause && pause.tokenHash !== tokenFingerprint(account.token)) {
+        this.store.clearPaused(account.email);
+        // What the old token was refused is worth asking with the new one.
+        this.store.requeueRefused(account.email, this.now());
+        this.events.emit('account.resumed', { accountId: account.accountId, email: account.email });
+      }
+    }
+    if (this.running) {
+      this.pumpPolls();
+      this.pumpDownloads();
+    }
+  }
+
+  private createClients(
+    accounts: readonly EngineAccountConfig[],
+    apiBase: string | undefined,
+  ): Map<string, UseapiClient> {
+    return new Map(
       accounts.map((account) => [
         account.email,
         createUseapiClient({
           token: account.token,
-          ...(this.options.apiBase ? { baseUrl: this.options.apiBase } : {}),
+          ...(apiBase ? { baseUrl: apiBase } : {}),
           ...(this.options.requestTimeoutMs ? { timeoutMs: this.options.requestTimeoutMs } : {}),
           ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
         }),
       ]),
     );
-    for (const account of accounts) {
-      this.library.upsertAccount(account.email);
-      const pause = this.store.pause(account.email);
-      if (pause && pause.tokenHash !== tokenFingerprint(account.token)) {
-        this.store.clearPaused(account.email);
-        this.events.emit('account.resumed', { accountId: account.accountId, email: account.email });
-      }
+  }
+
+  private requestRate(): number {
+    return this.options.requestsPerSecond ?? 2;
+  }
+
+  /** The account's request budget: polls, history pages and /assets/download asks share it. */
+  private bucketFor(email: string): TokenBucket {
+    let bucket = this.buckets.get(email);
+    if (!bucket) {
+      bucket = new TokenBucket(this.requestRate(), 1);
+      this.buckets.set(email, bucket);
     }
-    if (this.running) this.pumpPolls();
+    return bucket;
   }
 
   /** Emails the engine may poll for: configured and not paused. */
@@ -257,7 +437,7 @@ export class SyncEngine {
     this.store.retryTaskFiles(taskId, now);
     if (row.final !== 1)
       this.library.updatePolling(taskId, { nextPollAt: now, attempts: 0, lastError: null });
-    else if (row.phase === 'succeeded') this.library.createFileRows(taskId);
+    else if (row.phase === 'succeeded') this.createFiles(taskId);
     this.pumpPolls();
     this.pumpDownloads();
     return true;
@@ -276,6 +456,21 @@ export class SyncEngine {
     return true;
   }
 
+  /**
+   * Stops everything under way for a task that is about to be removed from the library, and waits
+   * until its downloads have let go of their files. A poll answer still on its way finds the task
+   * removed and is not stored.
+   */
+  async forgetTask(taskId: string): Promise<void> {
+    const stopping: Promise<void>[] = [];
+    for (const job of this.downloads.values()) {
+      if (job.taskId !== taskId) continue;
+      job.controller.abort();
+      if (job.done) stopping.push(job.done);
+    }
+    await Promise.all(stopping);
+  }
+
   /** Fetches one library file again (the user asked: the only way an archived file is downloaded twice). */
   redownloadFile(relativePath: string): boolean {
     const queued = this.store.redownload(relativePath, this.now());
@@ -287,9 +482,68 @@ export class SyncEngine {
   resumeDownloads(): void {
     if (this.downloadsPaused === null) return;
     this.downloadsPaused = null;
-    this.library.files.retryFailed(this.now());
+    this.requeueFailed(this.now());
     this.events.emit('downloads.paused', { reason: null });
     this.pumpDownloads();
+  }
+
+  // ── settings in force ─────────────────────────────────────────────────────────────────────
+
+  /** Watermark-free copies asked for, and the watermarked one not wanted instead. */
+  private refusesWatermarked(options: SyncEngineOptions): boolean {
+    return options.watermarkFree === true && options.fallbackToWatermarked === false;
+  }
+
+  /** The file rows a succeeded task should have under the current settings. */
+  private createFiles(taskId: string): void {
+    this.library.createFileRows(taskId, { inputs: this.options.keepInputs !== false });
+  }
+
+  /**
+   * Failed files back in the queue. While the settings still refuse the watermarked copy, refused
+   * watermark-free copies stay failed but for one per account, which asks whether that changed.
+   */
+  private requeueFailed(now: number): void {
+    this.library.files.retryFailed(now);
+    if (this.refusesWatermarked(this.options)) this.store.holdRefused(now);
+  }
+
+  /**
+   * Makes the file rows follow `keepInputs`: off, input rows not archived are dropped (with their
+   * .part files); on, every succeeded task without input rows gets them.
+   */
+  private reconcileInputs(): void {
+    if (this.options.keepInputs === false) {
+      for (const dropped of this.store.dropUnarchivedInputs()) {
+        const timer = this.retryTimers.get(dropped.id);
+        if (timer) clearTimeout(timer);
+        this.retryTimers.delete(dropped.id);
+        try {
+          const destination = this.library.absolutePath(dropped.relativePath);
+          rmSync(partPath(destination), { force: true });
+          rmSync(partStatePath(destination), { force: true });
+        } catch {
+          // A path the library refuses was never written to; a leftover .part is harmless.
+        }
+      }
+      return;
+    }
+    for (const taskId of this.store.tasksMissingInputs()) {
+      try {
+        this.library.createFileRows(taskId, { inputs: true });
+      } catch {
+        // A task whose files cannot be planned keeps what it has.
+      }
+    }
+  }
+
+  /** Tasks given up as stale under a shorter limit than today's are polled again. */
+  private resumeStaleWithinLimit(now: number): void {
+    for (const taskId of this.store.staleSince(now - this.policy.staleAfterMs)) {
+      this.store.setGiveUp(taskId, null, now);
+      this.library.updatePolling(taskId, { nextPollAt: now, attempts: 0, lastError: null });
+      this.emitTaskChanged(taskId, null);
+    }
   }
 
   // ── polling ───────────────────────────────────────────────────────────────────────────────
@@ -299,7 +553,7 @@ export class SyncEngine {
     if (!row) return;
     if (row.final === 1) {
       if (row.phase === 'succeeded') {
-        this.library.createFileRows(taskId);
+        this.createFiles(taskId);
         this.pumpDownloads();
       }
     } else if (row.next_poll_at === null && !this.store.givenUp(taskId)) {
@@ -363,7 +617,7 @@ export class SyncEngine {
     const signal = this.controller.signal;
     let release: (() => void) | null = null;
     try {
-      await this.bucket.take(signal);
+      await this.bucketFor(email).take(signal);
       release = await this.inFlight.acquire(email);
       if (!this.running) return;
       const result = await client.getTask(taskId, email, { signal });
@@ -386,6 +640,7 @@ export class SyncEngine {
   ): void {
     const now = this.now();
     const ingest = this.library.ingest({ account: email, snapshot, raw });
+    if (ingest.outcome === 'removed') return; // the user removed it while we asked
     if (ingest.outcome === 'rejected') {
       this.library.updatePolling(taskId, {
         nextPollAt: now + backoffDelay(1, this.policy),
@@ -399,7 +654,7 @@ export class SyncEngine {
     if (status.final || row?.final === 1) {
       this.library.updatePolling(taskId, { nextPollAt: null, attempts: 0, lastError: null });
       if ((row?.phase ?? status.phase) === 'succeeded') {
-        this.library.createFileRows(taskId);
+        this.createFiles(taskId);
         this.pumpDownloads();
       }
       this.emitTaskChanged(taskId, status.reason);
@@ -526,8 +781,12 @@ export class SyncEngine {
     if (room <= 0) return;
     for (const file of this.library.claimFiles(room)) {
       const controller = new AbortController();
-      this.downloads.set(file.id, { taskId: file.taskId, controller });
-      void this.downloadOne(file, controller).finally(() => {
+      const job: { taskId: string; controller: AbortController; done?: Promise<void> } = {
+        taskId: file.taskId,
+        controller,
+      };
+      this.downloads.set(file.id, job);
+      job.done = this.downloadOne(file, controller).finally(() => {
         this.downloads.delete(file.id);
         this.pumpDownloads();
       });
@@ -537,24 +796,39 @@ export class SyncEngine {
   /**
    * Where to fetch a file from, and which copy that is: a media file's own URL is the work's result
    * URL, the watermarked copy; with `watermarkFree`, /assets/download is asked for a watermark-free
-   * one first, and any refusal or failure falls back to the result URL. Covers and inputs: unknown.
+   * one first. When it gives none, the result URL is used, unless `fallbackToWatermarked` is false:
+   * then this throws WatermarkFreeUnavailable. Covers and inputs: their URL, copy unknown.
    */
   private async sourceFor(file: FileRow, email: string | null, signal: AbortSignal): Promise<FileSource> {
     const media = file.kind === 'video' || file.kind === 'image';
     const fallback: FileSource = { url: file.sourceUrl, copy: media ? 'watermarked' : null };
-    if (!this.options.watermarkFree || !email || !file.workId || !media) return fallback;
-    const client = this.clients.get(email);
-    if (!client) return fallback;
+    if (!this.options.watermarkFree || !media) return fallback;
+    const keepWatermarked = this.options.fallbackToWatermarked !== false;
+    const client = email ? this.clients.get(email) : undefined;
+    if (!email || !client || !file.workId) {
+      if (keepWatermarked) return fallback;
+      throw new WatermarkFreeUnavailable(
+        true,
+        !file.workId ? 'the work has no id' : `no token for the account ${email ?? '(none)'}`,
+      );
+    }
     try {
-      await this.bucket.take(signal);
+      await this.bucketFor(email).take(signal);
     } catch {
-      return fallback;
+      throw new DownloadError('aborted', 'The download was stopped');
     }
     const answer = await client.getDownloadUrl(email, [file.workId], file.kind === 'video' ? 'MP4' : 'PNG', {
       signal,
     });
-    // Never stored: the watermark-free URL is used once, right now.
-    return answer.kind === 'ok' ? { url: answer.value.cdnUrl, copy: 'watermark-free' } : fallback;
+    if (answer.kind === 'ok') {
+      // The plan allows clean copies (again): files of this account refused before are worth a new try.
+      if (this.store.requeueRefused(email, this.now()) > 0) queueMicrotask(() => this.pumpDownloads());
+      // Never stored: the watermark-free URL is used once, right now.
+      return { url: answer.value.cdnUrl, copy: 'watermark-free' };
+    }
+    if (answer.kind === 'aborted') throw new DownloadError('aborted', 'The download was stopped');
+    if (keepWatermarked) return fallback;
+    throw watermarkFreeFailure(answer);
   }
 
   private async downloadOne(file: FileRow, controller: AbortController): Promise<void> {
@@ -607,10 +881,18 @@ export class SyncEngine {
         sha256: result.sha256,
       });
     } catch (error) {
+      if (error instanceof WatermarkFreeUnavailable && error.refused) {
+        // Asking again will not change it: failed at once, the attempt given back, no retry timer.
+        this.store.fileRefused(file.id, error.message, this.now());
+        this.emitFileFailed(file, error.message, false);
+        return;
+      }
       const failure =
         error instanceof DownloadError
           ? error
-          : new DownloadError('file_system', error instanceof Error ? error.message : String(error));
+          : error instanceof WatermarkFreeUnavailable
+            ? new DownloadError('network', error.message) // may pass: retried like a download
+            : new DownloadError('file_system', error instanceof Error ? error.message : String(error));
       if (failure.code === 'aborted') {
         this.store.filePending(file.id, now); // stopped, not failed: the .part resumes later
         return;
@@ -621,17 +903,19 @@ export class SyncEngine {
       if (failure.code === 'disk_full') {
         this.downloadsPaused = failure.message;
       } else if (willRetry) {
+        const backoff = backoffDelay(file.attempts, {
+          ...this.policy,
+          backoffBaseMs: this.options.downloadRetryBaseMs ?? 1_000,
+          backoffCapMs: 60_000,
+        });
+        const asked = error instanceof WatermarkFreeUnavailable ? (error.retryAfterMs ?? 0) : 0;
         const timer = setTimeout(
           () => {
             this.retryTimers.delete(file.id);
             this.store.filePending(file.id, this.now());
             this.pumpDownloads();
           },
-          backoffDelay(file.attempts, {
-            ...this.policy,
-            backoffBaseMs: this.options.downloadRetryBaseMs ?? 1_000,
-            backoffCapMs: 60_000,
-          }),
+          Math.min(Math.max(backoff, asked), 60 * 60_000),
         );
         this.retryTimers.set(file.id, timer);
       }
@@ -673,7 +957,7 @@ export class SyncEngine {
       });
     for (;;) {
       try {
-        await this.bucket.take(signal);
+        await this.bucketFor(email).take(signal);
       } catch {
         progress(true, 'stopped');
         return { taskIds: [...seen], pages, error: 'stopped' };
@@ -730,7 +1014,7 @@ export class SyncEngine {
           this.emitTaskChanged(ingested.taskId, null, ingested.outcome === 'inserted');
         }
         const row = this.library.task(ingested.taskId);
-        if (row?.final === 1 && row.phase === 'succeeded') this.library.createFileRows(ingested.taskId);
+        if (row?.final === 1 && row.phase === 'succeeded') this.createFiles(ingested.taskId);
         else if (row && row.final !== 1 && row.next_poll_at === null && !this.store.givenUp(row.task_id)) {
           this.library.updatePolling(row.task_id, { nextPollAt: now });
         }

@@ -5,11 +5,13 @@ export type {
   EngineAccountConfig,
   HistoryOptions,
   HistoryOutcome,
+  LiveEngineOptions,
   SyncEngineOptions,
   TaskReport,
 } from './engine';
 export { SyncEvents, CONTRACT_EVENT_NAMES } from './events';
 export type { SyncEvent, SyncEventListener, SyncEventMap, SyncEventName } from './events';
+export { NOT_KEPT_SUFFIX, REFUSED_PREFIX } from './sync-store';
 export { LibraryLockedError, acquireLibraryLock, LOCK_FILE } from './lock';
 export type { LibraryLock } from './lock';
 export { DownloadError, downloadFile, checkDownloadUrl } from './download';

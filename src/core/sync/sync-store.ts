@@ -18,6 +18,17 @@ export interface DueRow {
 export const tokenFingerprint = (token: string) =>
   createHash('sha256').update(token).digest('hex').slice(0, 16);
 
+/**
+ * How the error of a media file begins when /assets/download refused its watermark-free copy and the
+ * settings do not keep the watermarked one (see SyncEngineOptions.fallbackToWatermarked).
+ */
+export const REFUSED_PREFIX = 'watermark-free copy refused';
+/** How every such error ends (refused, or not available after the retries). */
+export const NOT_KEPT_SUFFIX = 'the watermarked copy is not kept, as the settings ask';
+
+const REFUSED_LIKE = `${REFUSED_PREFIX}%`;
+const NOT_KEPT_LIKE = `%${NOT_KEPT_SUFFIX}`;
+
 export class SyncStore {
   private readonly getState: Statement<
     [string],
@@ -34,6 +45,14 @@ export class SyncStore {
   private readonly taskFilesCancel: Statement<[number, string]>;
   private readonly fileByPath: Statement<[string], { id: number }>;
   private readonly pathToPending: Statement<[number, string]>;
+  private readonly fileRefusal: Statement<[string, number, number]>;
+  private readonly refusedHold: Statement<{ now: number; like: string }>;
+  private readonly refusedOfAccount: Statement<{ now: number; like: string; email: string }>;
+  private readonly notKeptToPending: Statement<{ now: number; like: string }>;
+  private readonly dropInputs: Statement<[], { id: number; rel_path: string }>;
+  private readonly tasksLackingInputs: Statement<[], { task_id: string }>;
+  private readonly staleWithin: Statement<[number], { task_id: string }>;
+  private readonly pullForward: Statement<{ latest: number; spread: number }>;
 
   constructor(private readonly db: Database) {
     db.exec(`
@@ -72,6 +91,32 @@ export class SyncStore {
     this.pathToPending = db.prepare(
       "UPDATE files SET state = 'pending', error = NULL, updated_at = ? WHERE rel_path = ? AND state <> 'downloading'",
     );
+    // The claim counted an attempt; a refusal gives it back (asking again would not change it).
+    this.fileRefusal = db.prepare(`UPDATE files SET state = 'failed', error = ?, updated_at = ?,
+      attempts = max(attempts - 1, 0) WHERE id = ?`);
+    // After FileStore.retryFailed: refused files go back to failed, but for one per account (a probe).
+    this.refusedHold = db.prepare(`UPDATE files SET state = 'failed', updated_at = @now
+      WHERE state = 'pending' AND error LIKE @like AND id NOT IN (
+        SELECT min(f.id) FROM files f JOIN tasks t ON t.id = f.task_id
+        WHERE f.state = 'pending' AND f.error LIKE @like GROUP BY t.account_id)`);
+    this.refusedOfAccount = db.prepare(`UPDATE files SET state = 'pending', error = NULL, updated_at = @now
+      WHERE state = 'failed' AND error LIKE @like AND task_id IN (
+        SELECT t.id FROM tasks t JOIN accounts a ON a.id = t.account_id WHERE a.email = @email)`);
+    this.notKeptToPending = db.prepare(`UPDATE files SET state = 'pending', error = NULL, updated_at = @now
+      WHERE state = 'failed' AND error LIKE @like`);
+    this.dropInputs = db.prepare(`DELETE FROM files WHERE kind = 'input'
+      AND state IN ('pending','failed','missing') RETURNING id, rel_path`);
+    this.tasksLackingInputs = db.prepare(`SELECT t.task_id FROM tasks t
+      WHERE t.phase = 'succeeded' AND t.input_urls IS NOT NULL AND t.input_urls <> '[]'
+        AND NOT EXISTS (SELECT 1 FROM files f WHERE f.task_id = t.id AND f.kind = 'input')
+        AND NOT EXISTS (SELECT 1 FROM sync_task_state s WHERE s.task_id = t.task_id AND s.given_up = 'cancelled')
+      ORDER BY t.id`);
+    this.staleWithin =
+      db.prepare(`SELECT t.task_id FROM tasks t JOIN sync_task_state s ON s.task_id = t.task_id
+      WHERE t.final = 0 AND s.given_up = 'stale' AND coalesce(t.created_at, s.first_seen_at) >= ?`);
+    this.pullForward = db.prepare(`UPDATE tasks
+      SET next_poll_at = min(next_poll_at, @latest + (random() & 2147483647) % @spread)
+      WHERE final = 0 AND attempts = 0 AND next_poll_at > @latest`);
   }
 
   /** Records when the engine first followed a task (for the stale cutoff of tasks without a creation time). */
@@ -151,6 +196,52 @@ export class SyncStore {
 
   cancelTaskFiles(taskId: string, now: number): number {
     return this.taskFilesCancel.run(now, taskId).changes;
+  }
+
+  /** A watermark-free copy was refused and the watermarked one is not wanted: failed, no attempt spent. */
+  fileRefused(fileId: number, message: string, now: number): void {
+    this.fileRefusal.run(message, now, fileId);
+  }
+
+  /**
+   * Called right after the failed files were put back in the queue (a new run): the refused ones
+   * wait again, but for one per account, which asks whether the plan now allows the clean copy.
+   */
+  holdRefused(now: number): number {
+    return this.refusedHold.run({ now, like: REFUSED_LIKE }).changes;
+  }
+
+  /** The account got a watermark-free copy: its refused files are worth asking again. */
+  requeueRefused(email: string, now: number): number {
+    return this.refusedOfAccount.run({ now, like: REFUSED_LIKE, email }).changes;
+  }
+
+  /** The settings now keep the watermarked copy (or no longer ask for the clean one): queue them. */
+  requeueNotKept(now: number): number {
+    return this.notKeptToPending.run({ now, like: NOT_KEPT_LIKE }).changes;
+  }
+
+  /** Forgets the input images not archived (keepInputs off); answers the rows dropped. */
+  dropUnarchivedInputs(): { id: number; relativePath: string }[] {
+    return this.dropInputs.all().map((row) => ({ id: row.id, relativePath: row.rel_path }));
+  }
+
+  /** Succeeded tasks with input images but no input file rows (not cancelled). */
+  tasksMissingInputs(): string[] {
+    return this.tasksLackingInputs.all().map((row) => row.task_id);
+  }
+
+  /** Tasks given up as stale that are younger than `cutoff` allows (created at or after it). */
+  staleSince(cutoff: number): string[] {
+    return this.staleWithin.all(cutoff).map((row) => row.task_id);
+  }
+
+  /**
+   * Running tasks waiting for their next regular poll (not a backoff) later than `latest`: moved to
+   * `latest` plus up to `spread` ms, so that they do not all poll at once.
+   */
+  pollNoLaterThan(latest: number, spread: number): number {
+    return this.pullForward.run({ latest, spread: Math.max(1, Math.round(spread)) }).changes;
   }
 
   /** Queues a library file again (the archived copy stays until the new one replaces it). */

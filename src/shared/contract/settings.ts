@@ -11,11 +11,17 @@ export const ApiBaseSchema = z
   .refine((url) => /^https?:\/\//i.test(url), 'the API base must be an http(s) URL');
 
 export const PollingSettingsSchema = z.object({
-  /** Seconds between two looks at a task that is still running. */
+  /**
+   * Seconds between two looks at a task that is still running, at least: the service's ETA and the
+   * task's age may make the gap longer (up to 2 minutes, or this, when longer), never shorter.
+   */
   intervalSeconds: z.number().int().min(5).max(3600),
-  /** Requests per minute per account, all tasks together. */
+  /** Requests per minute per account, all tasks together (polls, history, watermark-free asks). */
   maxRequestsPerMinute: z.number().int().min(1).max(600),
-  /** After this many hours a task that never finishes is given up (it can be retried). */
+  /**
+   * After this many hours a task that never finishes is given up (it can be retried); raising it
+   * resumes the tasks given up that are younger than the new limit.
+   */
   giveUpAfterHours: z
     .number()
     .min(1)
@@ -26,9 +32,16 @@ export const DownloadSettingsSchema = z.object({
   concurrency: z.number().int().min(1).max(8),
   /** Ask useapi.net for the watermark-free copy (paid Kling plans). */
   watermarkFree: z.boolean(),
-  /** When the watermark-free copy is refused, keep the watermarked one instead of nothing. */
+  /**
+   * When the watermark-free copy is refused, keep the watermarked one instead of nothing. Off: the
+   * media file is not downloaded and stays failed with the reason, until downloaded again, retried,
+   * or this is switched on (a failure that may pass, like a 5xx, is retried first).
+   */
   fallbackToWatermarked: z.boolean(),
-  /** Also keep the task's input images. */
+  /**
+   * Also keep the task's input images. Off: no input image is downloaded (those archived stay);
+   * switched back on, the missing ones are downloaded.
+   */
   keepInputs: z.boolean(),
 });
 

@@ -32,6 +32,9 @@ export function createEngineDouble(alreadyTracked: string[] = []) {
     async cancelTask(taskId) {
       calls.push(`cancel ${taskId}`);
     },
+    async forgetTask(taskId) {
+      calls.push(`forget ${taskId}`);
+    },
     async redownloadFile(relativePath) {
       calls.push(`redownload ${relativePath}`);
     },
@@ -52,6 +55,9 @@ export function createEngineDouble(alreadyTracked: string[] = []) {
     },
     accountsChanged() {
       calls.push('accounts changed');
+    },
+    settingsChanged() {
+      calls.push('settings changed');
     },
     async close() {},
   };

@@ -38,6 +38,8 @@ export const libraryHandlers: Pick<Handlers, LibraryMethods> = {
     return { workId, favorite };
   },
   'library.remove': async ({ taskId }, ctx) => {
+    // Nothing may still be writing into the task's folder while it is deleted.
+    await ctx.deps.engine?.forgetTask(taskId);
     const removed = await (await ctx.library()).removeTask(taskId);
     if (!removed) throw new ContractError('not_found', `No task ${taskId} in the library.`);
     ctx.log.info(`removed task ${taskId} and ${removed.removedFiles} files from the library`);

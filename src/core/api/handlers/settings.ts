@@ -1,6 +1,7 @@
-import { SettingsSchema } from '../../../shared/contract';
+import { ContractError, SettingsSchema } from '../../../shared/contract';
 import type { Settings } from '../../../shared/contract';
 import type { StoredSettings } from '../../settings/schema';
+import { resolveApiRoot } from '../../useapi';
 import type { Handlers } from '../context';
 import { moveLibrary } from '../move-library';
 
@@ -12,6 +13,11 @@ export function settingsView(stored: StoredSettings): Settings {
 export const settingsHandlers: Pick<Handlers, 'settings.get' | 'settings.update' | 'settings.moveLibrary'> = {
   'settings.get': (_input, ctx) => settingsView(ctx.deps.settings.read()),
   'settings.update': (patch, ctx) => {
+    if (patch.apiBase !== undefined) {
+      // Refused here rather than saved and then refused by every request the engine makes.
+      const root = resolveApiRoot(patch.apiBase);
+      if (!root.ok) throw new ContractError('invalid_input', root.problem);
+    }
     const next = ctx.deps.settings.update((current) => ({
       ...current,
       ...(patch.apiBase !== undefined ? { apiBase: patch.apiBase } : {}),
@@ -20,6 +26,7 @@ export const settingsHandlers: Pick<Handlers, 'settings.get' | 'settings.update'
       downloads: { ...current.downloads, ...stripUndefined(patch.downloads) },
     }));
     ctx.events.emit('settings.changed', {});
+    ctx.deps.engine?.settingsChanged();
     return settingsView(next);
   },
   'settings.moveLibrary': ({ folder }, ctx) => moveLibrary(ctx, folder),

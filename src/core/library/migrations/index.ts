@@ -3,10 +3,17 @@ import { migration001 } from './001-tables';
 import { migration002 } from './002-search';
 import { migration003 } from './003-facets';
 import { migration004 } from './004-file-copy';
+import { migration005 } from './005-removed-tasks';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005,
+];
 
 export const LATEST_VERSION = MIGRATIONS.length;

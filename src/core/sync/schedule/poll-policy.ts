@@ -4,8 +4,12 @@
 export interface PollPolicy {
   /** The first poll after a task is added. */
   firstPollMs: number;
-  /** Shortest and longest gap between two polls of a task still running. */
+  /**
+   * Shortest gap between two polls of a task still running: the settings' "seconds between two
+   * looks" (polling.intervalSeconds). A floor, never undercut (not by an ETA, not by the jitter).
+   */
   minIntervalMs: number;
+  /** Longest such gap; a `minIntervalMs` above it wins (the user asked for fewer looks). */
   maxIntervalMs: number;
   /** ± fraction of random spread, so that many tasks added together do not poll together. */
   jitter: number;
@@ -15,7 +19,10 @@ export interface PollPolicy {
   /** 404s are retried this many times, spread over `notFoundWindowMs`, then the task is "not found". */
   notFoundRetries: number;
   notFoundWindowMs: number;
-  /** Non-final tasks older than this stop being polled (the user can retry them). */
+  /**
+   * Non-final tasks older than this stop being polled (the user can retry them): the settings'
+   * polling.giveUpAfterHours.
+   */
   staleAfterMs: number;
 }
 
@@ -69,25 +76,32 @@ export function remainingFromEta(eta: EtaFacts): number | null {
 }
 
 /**
- * The gap before the next poll of a task still running. With a believable ETA: shortly after it,
- * clamped to the bounds. Without: short while the task is young, growing with its age (a video
- * that has taken 20 minutes will not finish in the next 5 seconds).
+ * The gap before the next poll of a task still running. The user's interval (`minIntervalMs`) is the
+ * shortest gap; the adaptive rules only ever lengthen it: with a believable ETA, shortly after it;
+ * without, a gap growing with the task's age (a video that has taken 20 minutes will not finish in
+ * the next 5 seconds); both capped by `maxIntervalMs` (or the interval itself, when longer). An ETA
+ * sooner than the interval does not bring the next look forward: the interval is what the user
+ * allows us to spend on one task, and the rate limit is shared by all of them.
  */
 export function nextPollDelay(
   input: { ageMs: number; eta?: EtaFacts },
   policy: PollPolicy = DEFAULT_POLL_POLICY,
   random: Random = Math.random,
 ): number {
+  const floor = policy.minIntervalMs;
+  const ceiling = Math.max(policy.maxIntervalMs, floor);
   const remaining = input.eta ? remainingFromEta(input.eta) : null;
   let delay: number;
   if (remaining !== null) {
     delay = remaining + 1_000;
   } else {
     // ~10% of the age so far: 5 s for a young task, 60 s after 10 minutes, the cap after 20.
-    delay = Math.max(policy.minIntervalMs, input.ageMs * 0.1);
+    delay = input.ageMs * 0.1;
   }
-  delay = Math.min(policy.maxIntervalMs, Math.max(policy.minIntervalMs, delay));
-  return withJitter(delay, policy.jitter, random);
+  delay = Math.min(ceiling, Math.max(floor, delay));
+  const spread = withJitter(delay, policy.jitter, random);
+  // The jitter spreads tasks apart, but never below the floor: a spread under it is folded above it.
+  return spread < floor ? 2 * floor - spread : spread;
 }
 
 /** Exponential backoff for the `attempt`-th consecutive failure (1-based), capped, with jitter. */

@@ -1,4 +1,4 @@
-// A token bucket for the global request rate and a per-key in-flight limit. Waiting costs nothing:
+// A token bucket for a request rate (the engine keeps one per account) and a per-key in-flight limit. Waiting costs nothing:
 // one timer for the whole queue, no polling loop, no busy wait.
 
 export interface Clock {
@@ -39,13 +39,33 @@ export class TokenBucket {
   private timer: unknown = null;
 
   constructor(
-    private readonly ratePerSecond: number,
+    private ratePerSecond: number,
     private readonly burst = 1,
     private readonly clock: Clock = systemClock,
   ) {
     if (!(ratePerSecond > 0)) throw new Error('the request rate must be above zero');
     this.tokens = burst;
     this.last = clock.now();
+  }
+
+  get rate(): number {
+    return this.ratePerSecond;
+  }
+
+  /**
+   * Changes the rate from now on (settings changed): what accrued so far at the old rate is kept,
+   * and a waiter already queued is timed again at the new rate.
+   */
+  setRate(ratePerSecond: number): void {
+    if (!(ratePerSecond > 0)) throw new Error('the request rate must be above zero');
+    if (ratePerSecond === this.ratePerSecond) return;
+    this.refill();
+    this.ratePerSecond = ratePerSecond;
+    if (this.timer !== null) {
+      this.clock.clearTimeout(this.timer);
+      this.timer = null;
+    }
+    this.drain();
   }
 
   /** Resolves when one request may go; in arrival order. */

@@ -39,6 +39,31 @@ describe('poll policy', () => {
     expect(old).toBe(P.maxIntervalMs);
   });
 
+  it("never polls a running task sooner than the user's interval, whatever the ETA or the jitter", () => {
+    const policy = { ...P, minIntervalMs: 20_000, jitter: 0.15 };
+    // An ETA of 3 s does not bring the next look before the interval.
+    expect(nextPollDelay({ ageMs: 0, eta: { etaTime: 3 } }, policy, noJitter)).toBe(20_000);
+    // A later ETA, and the age rule, lengthen it.
+    expect(nextPollDelay({ ageMs: 0, eta: { etaTime: 45 } }, policy, noJitter)).toBe(46_000);
+    expect(nextPollDelay({ ageMs: 10 * 60_000 }, policy, noJitter)).toBe(60_000);
+    // The jitter spreads above the floor only: folded back, still spread.
+    expect(nextPollDelay({ ageMs: 0 }, policy, () => 0)).toBe(23_000);
+    expect(nextPollDelay({ ageMs: 0 }, policy, () => 1)).toBe(23_000);
+    expect(nextPollDelay({ ageMs: 0 }, policy, () => 0.25)).toBe(21_500);
+    for (let i = 0; i <= 20; i++) {
+      const delay = nextPollDelay({ ageMs: 0, eta: { etaTime: 1 } }, policy, () => i / 20);
+      expect(delay).toBeGreaterThanOrEqual(20_000);
+      expect(delay).toBeLessThanOrEqual(23_000);
+    }
+  });
+
+  it('an interval above the longest gap wins over it', () => {
+    const policy = { ...P, minIntervalMs: 600_000 }; // 10 minutes, above the 2-minute cap
+    expect(nextPollDelay({ ageMs: 0 }, policy, noJitter)).toBe(600_000);
+    expect(nextPollDelay({ ageMs: 60 * 60_000 }, policy, noJitter)).toBe(600_000);
+    expect(nextPollDelay({ ageMs: 0, eta: { etaTime: 3600 } }, policy, noJitter)).toBe(600_000);
+  });
+
   it('spreads delays by the jitter fraction', () => {
     expect(withJitter(10_000, 0.15, () => 0)).toBe(8_500);
     expect(withJitter(10_000, 0.15, () => 1)).toBe(11_500);

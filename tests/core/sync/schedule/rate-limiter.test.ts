@@ -67,6 +67,40 @@ describe('TokenBucket', () => {
   });
 });
 
+describe('TokenBucket.setRate (settings changed while running)', () => {
+  it('times a queued waiter again at the new rate, keeping what accrued at the old one', async () => {
+    const clock = manualClock();
+    const bucket = new TokenBucket(1 / 60, 1, clock); // one a minute
+    const passed: number[] = [];
+    await bucket.take();
+    void bucket.take().then(() => passed.push(clock.now()));
+    void bucket.take().then(() => passed.push(clock.now()));
+    await clock.advance(30_000); // half a token accrued at the old rate
+    expect(passed).toEqual([]);
+    bucket.setRate(10); // 600 a minute: the half token left needs 50 ms
+    expect(bucket.rate).toBe(10);
+    await clock.advance(50);
+    expect(passed).toEqual([30_050]);
+    await clock.advance(100);
+    expect(passed).toEqual([30_050, 30_150]);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('slows the queue down just as well, and refuses a rate of zero', async () => {
+    const clock = manualClock();
+    const bucket = new TokenBucket(10, 1, clock);
+    await bucket.take();
+    const passed: number[] = [];
+    void bucket.take().then(() => passed.push(clock.now()));
+    bucket.setRate(1);
+    await clock.advance(999);
+    expect(passed).toEqual([]);
+    await clock.advance(1);
+    expect(passed).toEqual([1000]);
+    expect(() => bucket.setRate(0)).toThrow(/above zero/);
+  });
+});
+
 describe('KeyedLimiter', () => {
   it('keeps at most `limit` holders per key and hands slots over in order', async () => {
     const limiter = new KeyedLimiter(2);
