@@ -2,14 +2,13 @@
 // (memory stays flat however large the file), SHA-256 while streaming, resume with a Range request,
 // check the announced length, fsync, rename atomically, fsync the folder. A file is either complete
 // at its final name or absent there; never half.
-import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, stat } from 'node:fs/promises';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { DownloadError, describeUrl } from './errors';
+import { createStreamHash, type StreamHash } from './parallel-sha256';
 import {
   ifRangeValue,
   partPath,
@@ -18,6 +17,7 @@ import {
   writePartValidator,
   type PartValidator,
 } from './part-state';
+import { receiveBody } from './receive-body';
 import { checkDownloadUrl } from './url-policy';
 
 export interface DownloadProgress {
@@ -132,14 +132,15 @@ function parseLength(value: string | null): number | null {
   return Number.isSafeInteger(length) ? length : null;
 }
 
-async function hashExisting(file: string, hash: Hash, bytes: number): Promise<void> {
+async function hashExisting(file: string, hash: StreamHash, bytes: number): Promise<void> {
   if (bytes === 0) return;
   for await (const chunk of createReadStream(file, {
     start: 0,
     end: bytes - 1,
     highWaterMark: WRITE_CHUNK,
   })) {
-    hash.update(chunk as Buffer);
+    const full = hash.update(chunk as Buffer);
+    if (full) await full;
   }
 }
 
@@ -198,6 +199,7 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
   let currentUrl = firstUrl;
   const stall: { error: DownloadError | null } = { error: null };
   let overlong = false; // more bytes than announced: the .part is not a prefix of anything
+  let hasher: StreamHash | null = null;
 
   try {
     if (signal?.aborted) throw new DownloadError('aborted', 'Download stopped');
@@ -283,7 +285,7 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
       totalBytes: total,
     } satisfies PartValidator);
 
-    const hash = createHash('sha256');
+    const hash = (hasher = createStreamHash(total));
     if (start > 0) await hashExisting(part, hash, start);
 
     let bytesDone = start;
@@ -304,8 +306,12 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
       options.onProgress({ bytesDone, bytesTotal: total, bytesPerSecond: Math.round(rate) });
     };
 
-    const measure = async function* (source: AsyncIterable<Buffer>) {
-      for await (const chunk of source) {
+    await receiveBody({
+      response,
+      file: part,
+      append: start > 0,
+      signal,
+      onChunk: (chunk) => {
         bytesDone += chunk.length;
         if (bytesDone > maxBytes) {
           throw new DownloadError(
@@ -320,23 +326,10 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
             `More bytes than announced from ${describeUrl(currentUrl)}`,
           );
         }
-        hash.update(chunk);
         emit(false);
-        yield chunk;
-      }
-    };
-
-    // `flush` fsyncs the file before the stream closes.
-    const sink = createWriteStream(part, {
-      flags: start > 0 ? 'a' : 'w',
-      flush: true,
-      highWaterMark: WRITE_CHUNK,
+        return hash.update(chunk);
+      },
     });
-    try {
-      await pipeline(response, measure, sink, { signal });
-    } finally {
-      if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
-    }
     if (total !== null && bytesDone !== total) {
       throw new DownloadError(
         'length_mismatch',
@@ -345,10 +338,11 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
     }
     emit(true);
 
+    const sha256 = await hash.digest();
     await rename(part, destination);
     await fsyncDirectory(path.dirname(destination));
     await removePartFiles(destination);
-    return { destination, bytes: bytesDone, sha256: hash.digest('hex'), resumedFrom: start };
+    return { destination, bytes: bytesDone, sha256, resumedFrom: start };
   } catch (error) {
     const failure = stall.error ?? toDownloadError(error, currentUrl, signal);
     // Worthless leftovers go; a resumable .part stays.
@@ -356,5 +350,7 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
       await removePartFiles(destination).catch(() => undefined);
     }
     throw failure;
+  } finally {
+    await hasher?.close();
   }
 }
