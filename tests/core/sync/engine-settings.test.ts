@@ -9,19 +9,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLibrary, type Library } from '../../../src/core/library';
 import { NOT_KEPT_SUFFIX, SyncEngine, type SyncEngineOptions, type SyncEvent } from '../../../src/core/sync';
 import { startSimulator, TOKENS, type RunningSimulator } from '../../../src/sim';
+import { EMAIL, FAST, testEngineOptions } from './engine-options';
 
-const EMAIL = 'creator@example.com';
 const CAROL = 'carol@example.com'; // the multi scenario's free-plan account: /assets/download answers 402
-const FAST = {
-  firstPollMs: 10,
-  minIntervalMs: 30,
-  maxIntervalMs: 60,
-  jitter: 0,
-  backoffBaseMs: 30,
-  backoffCapMs: 200,
-  notFoundRetries: 3,
-  notFoundWindowMs: 150,
-};
 const HOUR = 3_600_000;
 
 let sim: RunningSimulator;
@@ -32,17 +22,7 @@ let events: SyncEvent[];
 const closeLater: RunningSimulator[] = [];
 
 function engineFor(options: Partial<SyncEngineOptions> = {}): SyncEngine {
-  const engine = new SyncEngine({
-    library,
-    accounts: [{ accountId: 'main', email: EMAIL, token: TOKENS.basic }],
-    apiBase: sim.baseUrl,
-    requestsPerSecond: 200,
-    pollPolicy: FAST,
-    downloadIdleTimeoutMs: 2_000,
-    downloadRetryBaseMs: 20,
-    requestTimeoutMs: 2_000,
-    ...options,
-  });
+  const engine = new SyncEngine(testEngineOptions(sim, library, { downloadRetryBaseMs: 20, ...options }));
   engine.events.subscribe((event) => events.push(event));
   engines.push(engine);
   return engine;

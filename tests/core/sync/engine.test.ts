@@ -13,18 +13,7 @@ import {
   type SyncEvent,
 } from '../../../src/core/sync';
 import { startSimulator, TOKENS, type RunningSimulator } from '../../../src/sim';
-
-const EMAIL = 'creator@example.com';
-const FAST = {
-  firstPollMs: 10,
-  minIntervalMs: 30,
-  maxIntervalMs: 60,
-  jitter: 0,
-  backoffBaseMs: 30,
-  backoffCapMs: 200,
-  notFoundRetries: 3,
-  notFoundWindowMs: 150,
-};
+import { EMAIL, testEngineOptions } from './engine-options';
 
 let sim: RunningSimulator;
 let dir: string;
@@ -33,17 +22,7 @@ let engines: SyncEngine[];
 let events: SyncEvent[];
 
 function engineFor(options: Partial<SyncEngineOptions> = {}): SyncEngine {
-  const engine = new SyncEngine({
-    library,
-    accounts: [{ accountId: 'main', email: EMAIL, token: TOKENS.basic }],
-    apiBase: sim.baseUrl,
-    requestsPerSecond: 200,
-    pollPolicy: FAST,
-    downloadIdleTimeoutMs: 2_000,
-    downloadRetryBaseMs: 50,
-    requestTimeoutMs: 2_000,
-    ...options,
-  });
+  const engine = new SyncEngine(testEngineOptions(sim, library, options));
   engine.events.subscribe((event) => events.push(event));
   engines.push(engine);
   return engine;
