@@ -83,8 +83,9 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
       env: {},
       version: options.version,
       log: createLogger((line) => options.io.err(line)),
-      // The simulator is on this machine: no need to spare it like the real API.
-      syncEngine: { requestsPerSecond: 10 },
+      // The simulator is on this machine: no need to spare it like the real API, and a newcomer
+      // should see tasks move within seconds, not at the 20 s the settings allow useapi.net.
+      syncEngine: { requestsPerSecond: 10, pollPolicy: { firstPollMs: 500, minIntervalMs: 3_000 } },
     });
     closers.push(() => api.close());
     if (engine) {
