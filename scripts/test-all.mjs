@@ -30,14 +30,22 @@ check('lint', 'npm', ['run', '--silent', 'lint']);
 check('security scan', 'node', ['scripts/security-scan.mjs']);
 
 const report = join(mkdtempSync(join(tmpdir(), 'kling-tests-')), 'vitest.json');
-const ok = run('tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+const ok = run('tests', 'npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${report}`,
+]);
 if (existsSync(report)) {
   const json = JSON.parse(readFileSync(report, 'utf8'));
   passed += json.numPassedTests;
   failed += json.numFailedTests;
   skipped += json.numPendingTests + json.numTodoTests;
   // A suite that fails to load has no failed test of its own; count it so it cannot pass unseen.
-  const brokenSuites = json.testResults.filter((s) => s.status === 'failed' && s.assertionResults.length === 0);
+  const brokenSuites = json.testResults.filter(
+    (s) => s.status === 'failed' && s.assertionResults.length === 0,
+  );
   failed += brokenSuites.length;
   if (!ok && json.numFailedTests === 0 && brokenSuites.length === 0) failed += 1;
 } else {
