@@ -191,6 +191,14 @@ function watermarkFreeFailure(result: UseapiFailure): WatermarkFreeUnavailable {
   }
 }
 
+/** A download under way: what it is for, how to stop it, and when it has let go of its file. */
+interface DownloadJob {
+  taskId: string;
+  controller: AbortController;
+  /** Set once started (in the map before, so the download sees itself there). */
+  done?: Promise<void>;
+}
+
 const MAX_TIMER_MS = 2_147_483_647;
 const MAX_OUTSTANDING_POLLS = 32;
 
@@ -207,10 +215,7 @@ export class SyncEngine {
   private accounts = new Map<string, EngineAccountConfig>();
   private clients = new Map<string, UseapiClient>();
   private readonly polling = new Set<string>();
-  private readonly downloads = new Map<
-    number,
-    { taskId: string; controller: AbortController; done?: Promise<void> }
-  >();
+  private readonly downloads = new Map<number, DownloadJob>();
   private readonly retryTimers = new Map<number, ReturnType<typeof setTimeout>>();
   private readonly holdUntil = new Map<string, number>();
   private wakeTimer: ReturnType<typeof setTimeout> | null = null;
@@ -781,10 +786,7 @@ export class SyncEngine {
     if (room <= 0) return;
     for (const file of this.library.claimFiles(room)) {
       const controller = new AbortController();
-      const job: { taskId: string; controller: AbortController; done?: Promise<void> } = {
-        taskId: file.taskId,
-        controller,
-      };
+      const job: DownloadJob = { taskId: file.taskId, controller };
       this.downloads.set(file.id, job);
       job.done = this.downloadOne(file, controller).finally(() => {
         this.downloads.delete(file.id);
