@@ -52,13 +52,28 @@ function measureQueries(library: Library, label: string, works: number) {
     ['text + account + video', { text: 'dragon', account: 'carol@example.com', contentType: 'video' }],
     ['text rare (no match)', { text: 'zebra' }],
     ['text + longest (sorts matches)', { text: 'fox', sort: 'longest' }],
+    ['text + longest, deep cursor', { text: 'fox', sort: 'longest', cursor: deepLongest }],
+    ['text rare (1%) + longest', { text: 'whale noir', sort: 'longest' }],
+    ['text rarer (0.1%) + longest', { text: 'whale noir rain', sort: 'longest' }],
+    ['text no match + longest', { text: 'zebra', sort: 'longest' }],
+  ];
+  // Text + longest keeps its match set until the library changes: these run after a write each time.
+  const touch = library.db.prepare('UPDATE accounts SET label = label WHERE id = 1');
+  const cold: Array<[string, GalleryQuery]> = [
+    ['text + longest, after a write', { text: 'fox', sort: 'longest' }],
+    ['text rare + longest, after a write', { text: 'whale noir', sort: 'longest' }],
+    ['text rarer + longest, after a write', { text: 'whale noir rain', sort: 'longest' }],
   ];
   console.log(`\n## gallery page (60 items) at ${label} (${works.toLocaleString('en')} works): ms`);
   console.log('query'.padEnd(34), 'p50'.padStart(8), 'p95'.padStart(8), 'items'.padStart(6));
-  for (const [name, query] of cases) {
+  for (const [name, query, afterWrite] of [
+    ...cases.map(([n, q]) => [n, q, false] as const),
+    ...cold.map(([n, q]) => [n, q, true] as const),
+  ]) {
     const times: number[] = [];
     let items = 0;
     for (let run = 0; run < 60; run += 1) {
+      if (afterWrite) touch.run();
       const start = process.hrtime.bigint();
       items = library.gallery(query).items.length;
       times.push(ms(start));
@@ -70,6 +85,10 @@ function measureQueries(library: Library, label: string, works: number) {
       String(items).padStart(6),
     );
   }
+  // The first call after a bulk fill folds the new tasks into the counters (once).
+  const start = process.hrtime.bigint();
+  library.stats();
+  console.log('stats, first call (folds new tasks)'.padEnd(34), fmt(ms(start)).padStart(8));
   for (const [name, run] of [
     ['facets', () => library.facets()],
     ['stats', () => library.stats()],

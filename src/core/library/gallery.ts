@@ -24,11 +24,16 @@ export const DEFAULT_PAGE_SIZE = 60;
 export const MAX_PREFIX_WORDS = 50;
 
 /**
- * Text + "longest": up to this many matches are fetched and sorted; with more, the duration index
- * is walked longest first and each row checked against the match set, which stops at the LIMIT
- * after about limit / density rows instead of sorting every match.
+ * Text + "longest" keeps the query's matches in a temp table (see MatchSet). Up to this many (fewer
+ * in a small library: works / 128, at least SORTED_MATCHES_MIN) are stored sorted by duration;
+ * with more, only their ids are stored and the duration index is walked longest first, checking
+ * each row against them: about limit / density rows, at most ~128 × limit per page.
  */
 export const SORTED_MATCHES_MAX = 5000;
+export const SORTED_MATCHES_MIN = 1000;
+
+/** Match sets kept at once (a few recent searches); any write to the library drops them. */
+const MATCH_SET_SLOTS = 3;
 
 /** Above every UTF-8 sequence, so `term < prefix + END` bounds the terms that start with `prefix`. */
 const TERM_RANGE_END = '\u{10FFFF}';
@@ -37,10 +42,29 @@ interface KeyStep {
   sort: GallerySort;
   match: string | null;
   ftsDriven: boolean;
+  /** The key columns: `id, duration_ms`. */
+  keys: string;
   from: string;
   where: string[];
   params: unknown[];
   order: string;
+}
+
+/**
+ * A text query's matches, materialised once for "longest" and reused by its next pages and seeks:
+ * FTS5 can only walk matches in rowid order, and probing it per row costs ~30 µs (a seek in every
+ * segment), so every page would otherwise pay for the whole match set. `sorted`: (duration_ms, id)
+ * of each match, pages are range scans; `set`: ids only (no works lookup per match), pages walk
+ * works_by_duration and check each row. Valid while total_changes() and data_version stay as they
+ * were when it was built (our own temp writes excepted, see ownWrites).
+ */
+interface MatchSet {
+  match: string;
+  slot: number;
+  kind: 'sorted' | 'set';
+  /** False when built inside a caller's transaction (a rollback would empty it): this page only. */
+  kept: boolean;
+  used: number;
 }
 
 interface KeyRow {
@@ -50,7 +74,8 @@ interface KeyRow {
   snippet?: string | null;
 }
 
-const SNIPPET_SQL = `snippet(work_search, 0, '${SNIPPET_OPEN}', '${SNIPPET_CLOSE}', '…', 16)`;
+const snippetSql = (table: string) => `snippet(${table}, 0, '${SNIPPET_OPEN}', '${SNIPPET_CLOSE}', '…', 16)`;
+const SNIPPET_SQL = snippetSql('work_search');
 
 interface ItemRow {
   id: number;
@@ -116,10 +141,20 @@ export class GalleryQueries {
   private readonly wordsStartingWith: Statement<[string, string, number], { term: string }>;
   private readonly countMatchesUpTo: Statement<[string, number], { n: number }>;
   private readonly keyStatements = new Map<string, Statement<unknown[], KeyRow>>();
-  private readonly snippetStatements = new Map<
-    number,
-    Statement<unknown[], { id: number; snippet: string }>
-  >();
+  private readonly totalChanges: Statement<[], number>;
+  private readonly dataVersion: Statement<[], number>;
+  private readonly workCount: Statement<[], number | null>;
+  private readonly snippetFill: Statement<[string]>;
+  private readonly snippetIndex: Statement<[]>;
+  private readonly snippetRows: Statement<[string], { id: number; snippet: string }>;
+  private readonly snippetClear: Statement<[]>;
+  private readonly snippetClearText: Statement<[]>;
+  private readonly matchSets: MatchSet[] = [];
+  /** Prefix expansions (an fts5vocab walk counts every doclist of the range), while valid. */
+  private readonly expansions = new Map<string, string[] | null>();
+  /** What total_changes() and data_version were when the kept match sets and expansions were valid. */
+  private keptAt = { changes: -1, dataVersion: -1 };
+  private uses = 0;
 
   constructor(private readonly db: Database) {
     this.itemById = db.prepare(itemSql('w.id = ?'));
@@ -135,13 +170,60 @@ export class GalleryQueries {
     this.wordsStartingWith = db.prepare(
       'SELECT term FROM temp.work_search_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?',
     );
+    this.totalChanges = db.prepare('SELECT total_changes()').pluck() as Statement<[], number>;
+    this.dataVersion = db.prepare('PRAGMA data_version').pluck() as Statement<[], number>;
+    this.workCount = db
+      .prepare("SELECT sum(count) FROM work_facets WHERE dimension = 'favorite'")
+      .pluck() as Statement<[], number | null>;
+    // Temp tables (per connection, in memory): nothing stored in the library, nothing to migrate.
+    for (let slot = 0; slot < MATCH_SET_SLOTS; slot += 1) {
+      db.exec(`CREATE TEMP TABLE IF NOT EXISTS gallery_sorted_${slot} (duration_ms INTEGER NOT NULL,
+          id INTEGER NOT NULL, PRIMARY KEY (duration_ms, id)) WITHOUT ROWID;
+        CREATE TEMP TABLE IF NOT EXISTS gallery_set_${slot} (id INTEGER PRIMARY KEY);`);
+    }
+    // Snippets for rows found outside the text index's rowid walk: the shown rows only, indexed in a
+    // small FTS5 table with the library's tokenizer, so that snippet() marks exactly what it would
+    // there, without a seek per row in every segment of the big index (~5x cheaper for a page).
+    db.exec(`CREATE TEMP TABLE IF NOT EXISTS gallery_snippet_text (id INTEGER PRIMARY KEY, prompt TEXT,
+        negative_prompt TEXT, type TEXT);
+      CREATE VIRTUAL TABLE IF NOT EXISTS temp.gallery_snippets USING fts5(prompt, negative_prompt, type,
+        content = 'gallery_snippet_text', content_rowid = 'id', tokenize = '${libraryTokenizer(db)}');`);
+    this.snippetFill = db.prepare(`INSERT INTO temp.gallery_snippet_text (id, prompt, negative_prompt, type)
+      SELECT w.id, t.prompt, t.negative_prompt, t.type FROM works w JOIN tasks t ON t.id = w.task_id
+      WHERE w.id IN (SELECT value FROM json_each(?))`);
+    this.snippetIndex = db.prepare(`INSERT INTO temp.gallery_snippets (rowid, prompt, negative_prompt, type)
+      SELECT id, prompt, negative_prompt, type FROM temp.gallery_snippet_text`);
+    this.snippetRows = db.prepare(`SELECT rowid AS id, ${snippetSql('gallery_snippets')} AS snippet
+      FROM temp.gallery_snippets WHERE gallery_snippets MATCH ?`);
+    this.snippetClear = db.prepare(
+      "INSERT INTO temp.gallery_snippets (gallery_snippets) VALUES ('delete-all')",
+    );
+    this.snippetClearText = db.prepare('DELETE FROM temp.gallery_snippet_text');
   }
 
   /** The whole indexed words starting with `prefix`, or null when there are too many to list. */
   private expandPrefix = (prefix: string): string[] | null => {
+    this.dropIfChanged();
+    const kept = this.expansions.get(prefix);
+    if (kept !== undefined) return kept;
     const rows = this.wordsStartingWith.all(prefix, prefix + TERM_RANGE_END, MAX_PREFIX_WORDS + 1);
-    return rows.length > MAX_PREFIX_WORDS ? null : rows.map((row) => row.term);
+    const words = rows.length > MAX_PREFIX_WORDS ? null : rows.map((row) => row.term);
+    if (!this.db.inTransaction) {
+      if (this.expansions.size >= 64) this.expansions.clear();
+      this.expansions.set(prefix, words);
+    }
+    return words;
   };
+
+  /** Forgets the kept match sets and expansions when the library changed since they were made. */
+  private dropIfChanged(): void {
+    const changes = this.totalChanges.get() ?? 0;
+    const dataVersion = this.dataVersion.get() ?? 0;
+    if (changes === this.keptAt.changes && dataVersion === this.keptAt.dataVersion) return;
+    this.keptAt = { changes, dataVersion };
+    this.expansions.clear();
+    for (const set of this.matchSets) set.kept = false;
+  }
 
   item(workId: string): GalleryItem | null {
     const row = this.itemByWorkId.get(workId);
@@ -152,11 +234,11 @@ export class GalleryQueries {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const step = this.keyStep(query, query.cursor ?? null);
     if (step === null) return { items: [], nextCursor: null };
-    const { sort, match, ftsDriven, from, where, params, order } = step;
+    const { sort, match, ftsDriven, keys: keyColumns, from, where, params, order } = step;
     // Walking the text index in rowid order, the snippet is marked from the row the cursor is on:
     // a later lookup by rowid would seek every term again in every index segment, per row shown.
     const snippetInKeys = ftsDriven && sort !== 'longest';
-    const sql = `SELECT w.id, w.duration_ms${snippetInKeys ? `, ${SNIPPET_SQL} AS snippet` : ''} FROM ${from}
+    const sql = `SELECT ${keyColumns}${snippetInKeys ? `, ${SNIPPET_SQL} AS snippet` : ''} FROM ${from}
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`;
     params.push(limit + 1);
 
@@ -193,8 +275,8 @@ export class GalleryQueries {
     if (position <= 0) return { cursor: null, atEnd: false };
     const step = this.keyStep(query, null);
     if (step === null) return { cursor: null, atEnd: true };
-    const { sort, from, where, params, order } = step;
-    const sql = `SELECT w.id, w.duration_ms FROM ${from}
+    const { sort, keys: keyColumns, from, where, params, order } = step;
+    const sql = `SELECT ${keyColumns} FROM ${from}
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT 2 OFFSET ?`;
     // The key just before `position` makes the cursor; a second row says something is there.
     const keys = this.keyStatement(sql).all(...params, position - 1);
@@ -211,16 +293,14 @@ export class GalleryQueries {
     const cursor = cursorText ? decodeCursor(cursorText, sort, sort === 'longest' ? 2 : 1) : null;
     const where: string[] = [];
     const params: unknown[] = [];
-    const walkDurations =
-      match !== null &&
-      sort === 'longest' &&
-      (this.countMatchesUpTo.get(match, SORTED_MATCHES_MAX + 1)?.n ?? 0) > SORTED_MATCHES_MAX;
-    const ftsDriven = match !== null && !walkDurations;
-    const idColumn = ftsDriven ? 'work_search.rowid' : 'w.id';
-    if (walkDurations) {
-      where.push('w.id IN (SELECT rowid FROM work_search WHERE work_search MATCH ?)');
-      params.push(match);
-    } else if (match) {
+    // Text + longest reads the query's kept matches; other text queries walk the text index.
+    const matches = match !== null && sort === 'longest' ? this.matchSet(match) : null;
+    const sorted = matches?.kind === 'sorted';
+    const ftsDriven = match !== null && matches === null;
+    const idColumn = ftsDriven ? 'work_search.rowid' : sorted ? 's.id' : 'w.id';
+    const durationColumn = sorted ? 's.duration_ms' : 'w.duration_ms';
+    if (matches?.kind === 'set') where.push(`w.id IN temp.gallery_set_${matches.slot}`);
+    else if (ftsDriven) {
       where.push('work_search MATCH ?');
       params.push(match);
     }
@@ -254,7 +334,7 @@ export class GalleryQueries {
     if (cursor) {
       if (sort === 'newest') where.push(`${idColumn} < ?`);
       else if (sort === 'oldest') where.push(`${idColumn} > ?`);
-      else where.push('(w.duration_ms, w.id) < (?, ?)');
+      else where.push(`(${durationColumn}, ${idColumn}) < (?, ?)`);
       params.push(...cursor);
     }
     const order =
@@ -262,13 +342,69 @@ export class GalleryQueries {
         ? `${idColumn} DESC`
         : sort === 'oldest'
           ? `${idColumn} ASC`
-          : 'w.duration_ms DESC, w.id DESC';
-    const from = walkDurations
-      ? 'works w INDEXED BY works_by_duration'
+          : `${durationColumn} DESC, ${idColumn} DESC`;
+    const from = matches
+      ? sorted
+        ? `temp.gallery_sorted_${matches.slot} s CROSS JOIN works w ON w.id = s.id`
+        : 'works w INDEXED BY works_by_duration'
       : ftsDriven
         ? 'work_search JOIN works w ON w.id = work_search.rowid'
         : 'works w';
-    return { sort, match, ftsDriven, from, where, params, order };
+    return { sort, match, ftsDriven, keys: 'w.id, w.duration_ms', from, where, params, order };
+  }
+
+  /** The kept matches of `match`, built now when there are none or the library changed since. */
+  private matchSet(match: string): MatchSet {
+    this.dropIfChanged();
+    this.uses += 1;
+    const kept = this.matchSets.find((set) => set.kept && set.match === match);
+    if (kept) {
+      kept.used = this.uses;
+      return kept;
+    }
+    const works = this.workCount.get() ?? 0;
+    const sortedMax = Math.min(SORTED_MATCHES_MAX, Math.max(SORTED_MATCHES_MIN, Math.ceil(works / 128)));
+    const many = (this.countMatchesUpTo.get(match, sortedMax + 1)?.n ?? 0) > sortedMax;
+    let set = this.matchSets.find((entry) => !entry.kept);
+    if (!set && this.matchSets.length < MATCH_SET_SLOTS) {
+      set = { match, slot: this.matchSets.length, kind: 'set', kept: false, used: 0 };
+      this.matchSets.push(set);
+    }
+    set ??= this.matchSets.reduce((oldest, entry) => (entry.used < oldest.used ? entry : oldest));
+    const slot = set.slot;
+    Object.assign(set, {
+      match,
+      kind: many ? 'set' : 'sorted',
+      kept: !this.db.inTransaction,
+      used: this.uses,
+    });
+    this.ownWrites(() => {
+      this.keyStatement(`DELETE FROM temp.gallery_sorted_${slot}`).run();
+      this.keyStatement(`DELETE FROM temp.gallery_set_${slot}`).run();
+      // The set keeps stale FTS rowids, if any: the walk over works_by_duration only meets live works.
+      if (many)
+        this.keyStatement(
+          `INSERT INTO temp.gallery_set_${slot} (id)
+          SELECT rowid FROM work_search WHERE work_search MATCH ?`,
+        ).run(match);
+      else
+        this.keyStatement(
+          `INSERT INTO temp.gallery_sorted_${slot} (duration_ms, id)
+          SELECT w.duration_ms, w.id FROM work_search JOIN works w ON w.id = work_search.rowid
+          WHERE work_search MATCH ?`,
+        ).run(match);
+    });
+    return set;
+  }
+
+  /**
+   * Runs writes to this class's own temp tables: they count in total_changes() like any other, so
+   * the match sets that were valid before stay valid after them.
+   */
+  private ownWrites(write: () => void): void {
+    const before = this.totalChanges.get() ?? 0;
+    write();
+    if (before === this.keptAt.changes) this.keptAt.changes = this.totalChanges.get() ?? 0;
   }
 
   /** The SQL that would run for a query's key step, with SQLite's plan (benchmarks, debugging). */
@@ -291,20 +427,27 @@ export class GalleryQueries {
   }
 
   private addSnippets(match: string, keys: KeyRow[], items: GalleryItem[]): void {
-    let statement = this.snippetStatements.get(keys.length);
-    if (!statement) {
-      statement = this.db.prepare(
-        `SELECT rowid AS id, ${SNIPPET_SQL} AS snippet
-         FROM work_search WHERE work_search MATCH ? AND rowid IN (${keys.map(() => '?').join(',')})`,
-      );
-      this.snippetStatements.set(keys.length, statement);
-    }
     const byId = new Map<number, string>();
-    for (const row of statement.all(match, ...keys.map((key) => key.id))) byId.set(row.id, row.snippet);
+    this.ownWrites(() =>
+      this.db.transaction(() => {
+        this.snippetFill.run(JSON.stringify(keys.map((key) => key.id)));
+        this.snippetIndex.run();
+        for (const row of this.snippetRows.all(match)) byId.set(row.id, row.snippet);
+        this.snippetClear.run();
+        this.snippetClearText.run();
+      })(),
+    );
     keys.forEach((key, index) => {
       const item = items[index];
       const snippet = byId.get(key.id);
       if (item && snippet) item.snippet = snippetParts(snippet);
     });
   }
+}
+
+/** The text index's tokenizer as its migration declared it, so the snippet index folds alike. */
+function libraryTokenizer(db: Database): string {
+  const row = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'work_search'").get() as
+    { sql: string } | undefined;
+  return /tokenize\s*=\s*'([^']*)'/i.exec(row?.sql ?? '')?.[1] ?? 'unicode61 remove_diacritics 2';
 }

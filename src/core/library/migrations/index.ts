@@ -4,6 +4,7 @@ import { migration002 } from './002-search';
 import { migration003 } from './003-facets';
 import { migration004 } from './004-file-copy';
 import { migration005 } from './005-removed-tasks';
+import { migration006 } from './006-stats-counters';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration003,
   migration004,
   migration005,
+  migration006,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
