@@ -23,6 +23,7 @@ interface TaskToRemove {
 export class TaskRemoval {
   private readonly selectTask: Statement<[string], TaskToRemove>;
   private readonly selectFiles: Statement<[number], { rel_path: string }>;
+  private readonly deleteWorks: Statement<[number]>;
   private readonly deleteTask: Statement<[number]>;
   private readonly noteRemoved: Statement<[string, number, number]>;
 
@@ -33,6 +34,7 @@ export class TaskRemoval {
     this.selectTask = db.prepare(`SELECT t.id, t.account_id, a.email, t.created_at
       FROM tasks t JOIN accounts a ON a.id = t.account_id WHERE t.task_id = ?`);
     this.selectFiles = db.prepare('SELECT rel_path FROM files WHERE task_id = ?');
+    this.deleteWorks = db.prepare('DELETE FROM works WHERE task_id = ?');
     this.deleteTask = db.prepare('DELETE FROM tasks WHERE id = ?');
     this.noteRemoved =
       db.prepare(`INSERT INTO removed_tasks (task_id, account_id, removed_at) VALUES (?, ?, ?)
@@ -52,6 +54,8 @@ export class TaskRemoval {
     }
     this.removeIfEmpty(resolveInside(this.root, folder));
     this.db.transaction(() => {
+      // Works first: their search-delete trigger reads the task's text, gone once the task row is.
+      this.deleteWorks.run(task.id);
       this.deleteTask.run(task.id);
       this.noteRemoved.run(taskId, task.account_id, now);
     })();

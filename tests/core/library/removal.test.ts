@@ -68,6 +68,12 @@ describe('removing a task from the library', () => {
       )
       .get() as { n: number };
     expect(orphans.n).toBe(0);
+    // Nothing is left in the search index itself (a match on the index alone, not through works).
+    const indexed = library.db
+      .prepare("SELECT count(*) AS n FROM work_search WHERE work_search MATCH 'lighthouse'")
+      .get() as { n: number };
+    expect(indexed.n).toBe(0);
+    library.db.prepare("INSERT INTO work_search(work_search, rank) VALUES ('integrity-check', 1)").run();
     expect(library.removeTask(BIG(1))).toBeNull();
   });
 
