@@ -1,7 +1,8 @@
 // Synthetic libraries for benchmarks: useapi.net snapshots to ingest for real, and a direct batched
-// fill of the same tables (triggers on, so FTS and facets are kept as ingest keeps them) for sizes
+// fill of the same tables (search rows and facet counts written as ingest writes them) for sizes
 // that real ingest would take too long to build. Used by library.bench.ts and renderer.bench.ts.
 import type { Library, SnapshotInput } from '../../src/core/library';
+import { NewWorkIndexer } from '../../src/core/library/new-works';
 import { KEY_SLOTS } from '../../src/core/library/work-key';
 import { makeSnapshot, promptFor, random } from '../../tests/core/library/fixtures/snapshots';
 
@@ -44,7 +45,7 @@ export interface DirectFillOptions {
 
 /**
  * Fills a library with works `from` to `count - 1`, one task each, the shape `snapshotsFor` gives, by
- * batched INSERTs into the index's own tables (FTS and facet triggers on). No files are planned:
+ * batched INSERTs into the index's own tables, with search rows and facets as ingest writes them. No files are planned:
  * the works have no downloaded media, as if their files were still to be archived. The WAL is left
  * as it is (callers checkpoint when they want the file's size).
  */
@@ -62,6 +63,7 @@ export function fillDirect(library: Library, count: number, options: DirectFillO
     db.prepare(`INSERT INTO works (id, work_id, task_id, content_type, width, height, duration_ms,
       result_url, cover_url, favorite, created_at, account_id, task_type, model_version, phase)
       VALUES (?, ?, ?, ?, 724, 1268, ?, ?, ?, ?, ?, ?, ?, ?, 'succeeded')`);
+  const newWorks = new NewWorkIndexer(db);
   for (let from = options.from ?? 0; from < count; from += chunk) {
     db.transaction(() => {
       for (let i = from; i < Math.min(count, from + chunk); i += 1) {
@@ -71,34 +73,40 @@ export function fillDirect(library: Library, count: number, options: DirectFillO
         const model = ['1.6', '2.0', '2.1'][i % 3] as string;
         const type = image ? 'mmu_txt2img_aiweb' : 'm2v_img2video_hq';
         const taskId = String(900_000_000_000 + i * 10);
-        insertTask.run(
-          i + 1,
-          taskId,
-          account,
-          type,
-          promptFor(rand),
-          model,
-          created,
-          created + 300_000,
-          created,
-        );
+        const prompt = promptFor(rand);
+        const duration = image ? 0 : 5000 + Math.floor(rand() * 5000);
+        const favorite = rand() < 0.03 ? 1 : 0;
+        insertTask.run(i + 1, taskId, account, type, prompt, model, created, created + 300_000, created);
         // One real response for every task, so the file size stays realistic.
         insertRaw.run(i + 1, sampleRaw);
+        const id = created * KEY_SLOTS;
         insertWork.run(
-          created * KEY_SLOTS,
+          id,
           String(900_000_000_000 + i * 10 + 1),
           i + 1,
           image ? 'image' : 'video',
-          image ? 0 : 5000 + Math.floor(rand() * 5000),
+          duration,
           `https://cdn/${i}.mp4`,
           `https://cdn/${i}.jpg`,
-          rand() < 0.03 ? 1 : 0,
+          favorite,
           created,
           account,
           type,
           model,
         );
+        newWorks.add({
+          id,
+          accountId: account,
+          phase: 'succeeded',
+          contentType: image ? 'image' : 'video',
+          taskType: type,
+          modelVersion: model,
+          favorite,
+          prompt,
+          negativePrompt: null,
+        });
       }
+      newWorks.flush();
     })();
   }
 }

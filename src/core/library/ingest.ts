@@ -4,6 +4,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { IdSchema, interpretStatus, readTaskFacts } from '../../shared/useapi';
 import type { TaskResponse, TaskWork } from '../../shared/useapi';
+import { NewWorkIndexer } from './new-works';
 import { WorkKeys } from './work-key';
 
 export interface SnapshotInput {
@@ -29,6 +30,15 @@ export class IngestError extends Error {
     super(message);
     this.name = 'IngestError';
   }
+}
+
+/** The task's facts as stored, which a stale snapshot's new works copy. */
+interface StoredFacts {
+  type: string | null;
+  model_version: string | null;
+  phase: string;
+  prompt: string | null;
+  negative_prompt: string | null;
 }
 
 interface ExistingTask {
@@ -73,11 +83,13 @@ function minWorkTime(works: readonly TaskWork[]): number | null {
 
 export class Ingestor {
   private readonly keys: WorkKeys;
+  private readonly newWorks: NewWorkIndexer;
   private readonly accountIds = new Map<string, number>();
   private readonly insertAccount: Statement<[string]>;
   private readonly selectAccount: Statement<[string], { id: number }>;
   private readonly selectTask: Statement<[string], ExistingTask>;
   private readonly selectRaw: Statement<[number], { raw: string }>;
+  private readonly selectFacts: Statement<[number], StoredFacts>;
   private readonly insertTask: Statement<Record<string, unknown>>;
   private readonly updateTask: Statement<Record<string, unknown>>;
   private readonly upsertRaw: Statement<[number, string]>;
@@ -91,12 +103,16 @@ export class Ingestor {
 
   constructor(private readonly db: Database) {
     this.keys = new WorkKeys(db);
+    this.newWorks = new NewWorkIndexer(db);
     this.insertAccount = db.prepare('INSERT INTO accounts(email) VALUES (?) ON CONFLICT(email) DO NOTHING');
     this.selectAccount = db.prepare('SELECT id FROM accounts WHERE email = ?');
     this.selectTask = db.prepare(
       'SELECT id, account_id, updated_at, final, snapshot_at FROM tasks WHERE task_id = ?',
     );
     this.selectRaw = db.prepare('SELECT raw FROM task_snapshots WHERE task_id = ?');
+    this.selectFacts = db.prepare(
+      'SELECT type, model_version, phase, prompt, negative_prompt FROM tasks WHERE id = ?',
+    );
     const taskColumns = `type = @type, status = @status, status_name = @status_name, final = @final,
       phase = @phase, reason = @reason, prompt = @prompt, negative_prompt = @negative_prompt,
       duration = @duration, model_version = @model_version, arguments = @arguments,
@@ -144,9 +160,17 @@ export class Ingestor {
     return id;
   }
 
-  /** Forget cached account ids (after a transaction that created accounts was rolled back). */
+  /** Forget cached account ids and batch counts (after a transaction was rolled back). */
   resetCache(): void {
     this.accountIds.clear();
+    this.newWorks.discard();
+  }
+
+  /** Applies snapshots in order. Must run inside a transaction (the callers wrap it). */
+  ingestBatch(inputs: readonly SnapshotInput[], now: number): IngestResult[] {
+    const results = inputs.map((input) => this.ingest(input, now));
+    this.newWorks.flush();
+    return results;
   }
 
   /** Records a task id the user typed, to be polled; does nothing when the task is known. */
@@ -159,8 +183,8 @@ export class Ingestor {
     return this.insertPending.run(taskId, this.accountId(account), now).changes > 0;
   }
 
-  /** Applies one snapshot. Must run inside a transaction (the callers wrap it). */
-  ingest(input: SnapshotInput, now: number): IngestResult {
+  /** Applies one snapshot; its facet counts wait for the batch's end (see ingestBatch). */
+  private ingest(input: SnapshotInput, now: number): IngestResult {
     const { snapshot, raw } = input;
     const taskId = snapshotTaskId(snapshot);
     if (!taskId) return { taskId: null, outcome: 'rejected', problem: 'the snapshot carries no task id' };
@@ -235,6 +259,17 @@ export class Ingestor {
         phase: status.phase,
       });
     }
+    // New works copy the task as stored: a stale snapshot's facts are older than the row's.
+    const taskFacts: StoredFacts =
+      outcome === 'stale' && works.length > 0
+        ? (this.selectFacts.get(rowId) as StoredFacts)
+        : {
+            type,
+            model_version: facts.modelVersion,
+            phase: status.phase,
+            prompt: facts.prompt,
+            negative_prompt: facts.negativePrompt,
+          };
     let addedWork = false;
     for (const work of works) {
       const found = this.selectWork.get(work.workId);
@@ -252,17 +287,30 @@ export class Ingestor {
         continue;
       }
       const workCreated = finiteOrNull(work.createTime) ?? createdAt ?? now;
+      const id = this.keys.next(workCreated);
+      const favorite = work.favored || work.starred ? 1 : 0;
       this.insertWork.run({
         ...values,
-        id: this.keys.next(workCreated),
+        id,
         work_id: work.workId,
         task_id: rowId,
-        favorite: work.favored || work.starred ? 1 : 0,
+        favorite,
         created_at: workCreated,
         account_id: accountId,
-        task_type: type,
-        model_version: facts.modelVersion,
-        phase: status.phase,
+        task_type: taskFacts.type,
+        model_version: taskFacts.model_version,
+        phase: taskFacts.phase,
+      });
+      this.newWorks.add({
+        id,
+        accountId,
+        phase: taskFacts.phase,
+        contentType: values.content_type,
+        taskType: taskFacts.type,
+        modelVersion: taskFacts.model_version,
+        favorite,
+        prompt: taskFacts.prompt,
+        negativePrompt: taskFacts.negative_prompt,
       });
       addedWork = true;
     }

@@ -100,7 +100,7 @@ export class Library {
     const now = this.now();
     let results: IngestResult[];
     try {
-      results = this.db.transaction(() => inputs.map((input) => this.ingestor.ingest(input, now)))();
+      results = this.db.transaction(() => this.ingestor.ingestBatch(inputs, now))();
     } catch (error) {
       this.ingestor.resetCache();
       throw error;

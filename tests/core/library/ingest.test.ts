@@ -141,6 +141,93 @@ describe('idempotency and ordering', () => {
   });
 });
 
+describe('the search index and facet counts of new works', () => {
+  const integrityCheck = () =>
+    library.db.prepare("INSERT INTO work_search(work_search, rank) VALUES ('integrity-check', 1)").run();
+  const recount = () =>
+    library.db
+      .prepare(
+        `SELECT 'account' AS dimension, CAST(account_id AS TEXT) AS value, count(*) AS count FROM works GROUP BY 2
+         UNION ALL SELECT 'phase', phase, count(*) FROM works GROUP BY 2
+         UNION ALL SELECT 'content_type', coalesce(content_type, ''), count(*) FROM works GROUP BY 2
+         UNION ALL SELECT 'task_type', coalesce(task_type, ''), count(*) FROM works GROUP BY 2
+         UNION ALL SELECT 'model_version', coalesce(model_version, ''), count(*) FROM works GROUP BY 2
+         UNION ALL SELECT 'favorite', CAST(favorite AS TEXT), count(*) FROM works GROUP BY 2
+         ORDER BY 1, 2`,
+      )
+      .all();
+  const kept = () =>
+    library.db
+      .prepare('SELECT dimension, value, count FROM work_facets WHERE count <> 0 ORDER BY 1, 2')
+      .all();
+
+  it('match a full recount after batches, updates and history entries', () => {
+    library.ingestMany(
+      Array.from({ length: 40 }, (_, i) =>
+        makeSnapshot(i % 2 ? ACCOUNT : 'other@example.com', {
+          taskId: BIG(10 * i),
+          workIds: [BIG(10 * i + 1), BIG(10 * i + 2)],
+          contentType: i % 4 ? 'video' : 'image',
+          modelVersion: i % 3 ? '2.0' : '1.6',
+          prompt: `prompt number ${i} with a lantern`,
+          favored: i % 5 === 0,
+        }),
+      ),
+    );
+    library.ingest(
+      makeSnapshot(ACCOUNT, {
+        taskId: BIG(10),
+        workIds: [BIG(11), BIG(12), BIG(13)],
+        modelVersion: '2.1',
+        prompt: 'prompt number 1, now with a candle',
+      }),
+    );
+    expect(kept()).toEqual(recount());
+    integrityCheck();
+    expect(library.gallery({ text: 'lantern', limit: 500 }).items).toHaveLength(78);
+    expect(library.gallery({ text: 'candle' }).items).toHaveLength(3);
+  });
+
+  it('a stale snapshot adds its new work with the task as stored, not its older facts', () => {
+    const later = 1744858514499 + 10_000_000;
+    library.ingest(
+      makeSnapshot(ACCOUNT, {
+        taskId: BIG(1),
+        workIds: [BIG(2)],
+        prompt: 'a newer prompt',
+        updateTime: later,
+      }),
+    );
+    const stale = makeSnapshot(ACCOUNT, {
+      taskId: BIG(1),
+      workIds: [BIG(2), BIG(3)],
+      prompt: 'an older prompt',
+      modelVersion: '1.6',
+    });
+    expect(library.ingest(stale).outcome).toBe('updated');
+    expect(library.task(BIG(1))?.prompt).toBe('a newer prompt');
+    const models = library.db.prepare('SELECT DISTINCT model_version FROM works').all();
+    expect(models).toHaveLength(1);
+    expect(library.gallery({ text: 'newer' }).items).toHaveLength(2);
+    expect(library.gallery({ text: 'older' }).items).toHaveLength(0);
+    expect(kept()).toEqual(recount());
+    integrityCheck();
+  });
+
+  it('a batch that fails leaves no counts behind for the next one', () => {
+    const good = makeSnapshot(ACCOUNT, { taskId: BIG(1), workIds: [BIG(2)] });
+    const poisoned = {
+      ...makeSnapshot(ACCOUNT, { taskId: BIG(3), workIds: [BIG(4)] }),
+      raw: null as unknown as string,
+    };
+    expect(() => library.ingestMany([good, poisoned])).toThrow();
+    expect(count('works')).toBe(0);
+    library.ingest(makeSnapshot(ACCOUNT, { taskId: BIG(5), workIds: [BIG(6)] }));
+    expect(kept()).toEqual(recount());
+    integrityCheck();
+  });
+});
+
 describe('pending tasks (ids typed by the user)', () => {
   it('are added once, due for polling at once, and later filled by a snapshot', () => {
     expect(library.addPendingTask(ACCOUNT, BIG(1))).toBe(true);

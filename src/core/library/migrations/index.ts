@@ -5,6 +5,7 @@ import { migration003 } from './003-facets';
 import { migration004 } from './004-file-copy';
 import { migration005 } from './005-removed-tasks';
 import { migration006 } from './006-stats-counters';
+import { migration007 } from './007-ingest-writes-new-works';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

@@ -1,0 +1,65 @@
+// What the index needs when a work is inserted: its search row, and its share of the facet counts.
+// Written here rather than by triggers (see migration 7): the search row goes straight to FTS5, and
+// the facet counts are summed in memory and added once per batch, inside the same transaction.
+import type { Database, Statement } from 'better-sqlite3';
+
+/** A work just inserted, with the columns the facets count and the text the search indexes. */
+export interface NewWork {
+  id: number;
+  accountId: number;
+  phase: string;
+  contentType: string | null;
+  taskType: string | null;
+  modelVersion: string | null;
+  favorite: 0 | 1;
+  prompt: string | null;
+  negativePrompt: string | null;
+}
+
+const FACETS = [
+  ['account', (work: NewWork) => String(work.accountId)],
+  ['phase', (work: NewWork) => work.phase],
+  ['content_type', (work: NewWork) => work.contentType],
+  ['task_type', (work: NewWork) => work.taskType],
+  ['model_version', (work: NewWork) => work.modelVersion],
+  ['favorite', (work: NewWork) => String(work.favorite)],
+] as const;
+
+export class NewWorkIndexer {
+  private readonly insertSearch: Statement<[number, string | null, string | null, string | null]>;
+  private readonly addFacet: Statement<[string, string, number]>;
+  /** dimension → value ('' for unknown) → works added, for the batch under way. */
+  private readonly pending = new Map<string, Map<string, number>>();
+
+  constructor(db: Database) {
+    this.insertSearch = db.prepare(
+      'INSERT INTO work_search(rowid, prompt, negative_prompt, type) VALUES (?, ?, ?, ?)',
+    );
+    this.addFacet = db.prepare(`INSERT INTO work_facets(dimension, value, count) VALUES (?, ?, ?)
+      ON CONFLICT(dimension, value) DO UPDATE SET count = count + excluded.count`);
+  }
+
+  /** Call right after inserting the work's row, in the same transaction. */
+  add(work: NewWork): void {
+    this.insertSearch.run(work.id, work.prompt, work.negativePrompt, work.taskType);
+    for (const [dimension, valueOf] of FACETS) {
+      let counts = this.pending.get(dimension);
+      if (!counts) this.pending.set(dimension, (counts = new Map()));
+      const value = valueOf(work) ?? '';
+      counts.set(value, (counts.get(value) ?? 0) + 1);
+    }
+  }
+
+  /** Adds the batch's facet counts; call before the transaction commits. */
+  flush(): void {
+    for (const [dimension, counts] of this.pending) {
+      for (const [value, count] of counts) this.addFacet.run(dimension, value, count);
+    }
+    this.pending.clear();
+  }
+
+  /** Forgets the batch's counts (its transaction was rolled back). */
+  discard(): void {
+    this.pending.clear();
+  }
+}
