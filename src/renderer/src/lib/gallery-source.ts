@@ -1,7 +1,7 @@
 // The gallery's data: route filters → the library's gallery query, a keyset-paged provider for the
 // grid, the item count for the scrollbar, and the tile each item shows.
 import type { GalleryItem, Facets } from '../../../shared/domain/library';
-import type { MethodInput } from '../../../shared/contract';
+import type { MethodInput, MethodOutput } from '../../../shared/contract';
 import type { Call, MediaUrl } from './backend';
 import type { GalleryFilters } from './router';
 import type { ItemsPage, ItemsProvider, PageRequest } from './virtual/page-cache';
@@ -66,6 +66,33 @@ export function countFromFacets(
   return null;
 }
 
+/** Items per gallery page. */
+export const GALLERY_PAGE_SIZE = 100;
+
+type GalleryQuery = Omit<GalleryInput, 'cursor' | 'limit'>;
+type GalleryPage = MethodOutput<'library.gallery'>;
+
+/** The first page asked for at start, before the UI is built; taken once by the provider it fits. */
+let earlyFirstPage: { key: string; page: Promise<GalleryPage> } | null = null;
+
+/**
+ * Asks for the first gallery page of `query` now, so that the request runs while the UI is being
+ * built instead of after it (the grid's first cells wait for nothing but this page).
+ */
+export function requestFirstPageEarly(call: Call, query: GalleryQuery): Promise<unknown> {
+  const page = call('library.gallery', { ...query, cursor: null, limit: GALLERY_PAGE_SIZE });
+  earlyFirstPage = { key: JSON.stringify(query), page };
+  // Settles either way; a failure is the provider's to report when it takes the page.
+  return page.catch(() => {});
+}
+
+function takeEarlyFirstPage(query: GalleryQuery, limit: number): Promise<GalleryPage> | null {
+  const early = earlyFirstPage;
+  earlyFirstPage = null;
+  if (!early || limit !== GALLERY_PAGE_SIZE || early.key !== JSON.stringify(query)) return null;
+  return early.page;
+}
+
 /** A place this close after a known cursor is read from there; a farther one is sought. */
 const NEAR = 400;
 
@@ -106,13 +133,27 @@ export class GalleryProvider implements ItemsProvider<GalleryItem> {
   }
 
   private async fetch(offset: number, cursor: string | null, limit: number): Promise<ItemsPage<GalleryItem>> {
-    const page = await this.call('library.gallery', { ...this.query, cursor, limit });
+    const early = offset === 0 && cursor === null ? takeEarlyFirstPage(this.query, limit) : null;
+    const page = await (early ?? this.call('library.gallery', { ...this.query, cursor, limit }));
     if (page.nextCursor !== null) {
       const end = offset + page.items.length;
       if (!this.checkpoints.has(end)) this.checkpoints.set(end, page.nextCursor);
     }
     return page;
   }
+}
+
+/**
+ * `toTile` remembered per item: the grid asks again whenever anything about a cell changes, and the
+ * same object back tells the tile nothing changed.
+ */
+export function tileMemo(mediaUrl: MediaUrl): (item: GalleryItem) => TileData {
+  const tiles = new WeakMap<GalleryItem, TileData>();
+  return (item) => {
+    let tile = tiles.get(item);
+    if (!tile) tiles.set(item, (tile = toTile(item, mediaUrl)));
+    return tile;
+  };
 }
 
 export function toTile(item: GalleryItem, mediaUrl: MediaUrl): TileData {
