@@ -139,7 +139,7 @@ try {
   const parseMs = ms(start);
   const rawBytes = inputs.reduce((sum, input) => sum + input.raw.length, 0);
   console.log(
-    `## ingest (${N.toLocaleString('en')} snapshots, ~${Math.round(rawBytes / N)} bytes raw each, FTS + facet triggers)`,
+    `## ingest (${N.toLocaleString('en')} snapshots, ~${Math.round(rawBytes / N)} bytes raw each, search rows + facet counts)`,
   );
   console.log(
     `generating + parsing (zod, exact ids; the client's cost, not the library's): ${fmt(parseMs / 1000)} s = ${Math.round(N / (parseMs / 1000))}/s`,
@@ -187,7 +187,7 @@ try {
     const buildMs = ms(start);
     big.db.pragma('wal_checkpoint(TRUNCATE)');
     console.log(
-      `\n## 1,000,000 works built by direct batched inserts in ${fmt(buildMs / 1000, 1)} s (${Math.round(M / (buildMs / 1000)).toLocaleString('en')}/s with FTS + facet triggers); file ${fmt(fileSize(folder1m) / 1e9, 2)} GB`,
+      `\n## 1,000,000 works built by direct batched inserts in ${fmt(buildMs / 1000, 1)} s (${Math.round(M / (buildMs / 1000)).toLocaleString('en')}/s with search rows + facet counts); file ${fmt(fileSize(folder1m) / 1e9, 2)} GB`,
     );
     measureQueries(big, '1M', M);
     big.close();
