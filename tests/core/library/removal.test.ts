@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLibrary, rebuildIndex } from '../../../src/core/library';
 import type { Library } from '../../../src/core/library';
-import { ACCOUNT, BIG, tempFolder } from './helpers';
+import { ACCOUNT, BIG, checkSearchIndex, tempFolder } from './helpers';
 import { makeSnapshot } from './fixtures/snapshots';
 
 let dir: string;
@@ -73,7 +73,7 @@ describe('removing a task from the library', () => {
       .prepare("SELECT count(*) AS n FROM work_search WHERE work_search MATCH 'lighthouse'")
       .get() as { n: number };
     expect(indexed.n).toBe(0);
-    library.db.prepare("INSERT INTO work_search(work_search, rank) VALUES ('integrity-check', 1)").run();
+    checkSearchIndex(library);
     expect(library.removeTask(BIG(1))).toBeNull();
   });
 
