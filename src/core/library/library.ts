@@ -23,6 +23,7 @@ import { TaskRemoval } from './removal';
 import type { RemovedTask } from './removal';
 import { Reports } from './reports';
 import { writeAccountSidecar, writeTaskSidecar } from './sidecar';
+import { WalCheckpointer } from './wal-checkpointer';
 import { TaskStore } from './tasks';
 import type { DueTask, PollUpdate, TaskRow, TaskStateUpdate } from './tasks';
 
@@ -56,6 +57,8 @@ export class Library {
   private readonly setLabel: Statement<[string | null, string]>;
   private readonly setFavoriteStatement: Statement<[number, string]>;
   private readonly accountsWithSidecar = new Set<string>();
+  /** Started by the first ingest: the bulk writer is who waits on inline checkpoints. */
+  private checkpointer: WalCheckpointer | null = null;
 
   constructor(root: string, db: Database, options: LibraryOptions = {}) {
     this.root = root;
@@ -76,6 +79,8 @@ export class Library {
   }
 
   close(): void {
+    // Its connection first: the writer's close is then the last one, which checkpoints and removes the WAL.
+    this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 
@@ -98,6 +103,7 @@ export class Library {
   /** Thousands of snapshots in one transaction: all applied, or (on a crash) none. */
   ingestMany(inputs: readonly SnapshotInput[], options: IngestOptions = {}): IngestResult[] {
     const now = this.now();
+    this.checkpointer ??= new WalCheckpointer(this.db);
     let results: IngestResult[];
     try {
       results = this.db.transaction(() => this.ingestor.ingestBatch(inputs, now))();
@@ -105,6 +111,7 @@ export class Library {
       this.ingestor.resetCache();
       throw error;
     }
+    this.checkpointer.nudge();
     if (options.sidecars ?? this.sidecars) {
       results.forEach((result) => {
         if (result.taskId && (result.outcome === 'inserted' || result.outcome === 'updated')) {
