@@ -12,20 +12,13 @@ if (!target) throw new Error('No #app element to mount into');
 
 const client = createClient();
 setBackend(client);
-// First, so the server answers it before anything else: the first paint waits for this page only.
-const firstPage =
-  route.current.view === 'gallery'
-    ? requestFirstPageEarly(client.call, galleryQuery(route.current.filters))
-    : null;
+// First, so the server answers it before anything else; the gallery builds its grid when it is here.
+if (route.current.view === 'gallery')
+  void requestFirstPageEarly(client.call, galleryQuery(route.current.filters));
 const props = $state({ startError: null as string | null });
 void app.start(client).catch((error) => {
   props.startError = describeError(error) ?? 'unknown error';
 });
 
-// Built once the first page is here (or a moment has passed), the grid shows its works in the very
-// first frame; built before, it would draw a frame of placeholders and then redraw.
-const FIRST_PAGE_WAIT_MS = 250;
-const firstPageOrTimeout = firstPage
-  ? Promise.race([firstPage, new Promise((resolve) => setTimeout(resolve, FIRST_PAGE_WAIT_MS))])
-  : Promise.resolve();
-void firstPageOrTimeout.then(() => mount(App, { target, props }));
+// Mounted now: the frame around the gallery is built and laid out while the first page is on its way.
+mount(App, { target, props });
