@@ -16,6 +16,8 @@ import type {
 import { decodeCursor, encodeCursor } from './cursor';
 import type { CursorKey } from './cursor';
 import { buildFtsQuery, SNIPPET_CLOSE, SNIPPET_OPEN, snippetParts } from './fts-query';
+import { SearchChangeFeed, searchStateStatement } from './search-changes';
+import type { SearchDelta } from './search-changes';
 import { KEY_SLOTS } from './work-key';
 
 export const DEFAULT_PAGE_SIZE = 60;
@@ -32,8 +34,14 @@ export const MAX_PREFIX_WORDS = 50;
 export const SORTED_MATCHES_MAX = 5000;
 export const SORTED_MATCHES_MIN = 1000;
 
-/** Match sets kept at once (a few recent searches); any write to the library drops them. */
+/** Match sets kept at once (a few recent searches). */
 const MATCH_SET_SLOTS = 3;
+
+/**
+ * Works rechecked at most to patch the kept match sets after writes that changed the text index;
+ * with more (a big import), the sets are rebuilt when next read instead.
+ */
+export const PATCH_MAX_WORKS = 5000;
 
 /** Above every UTF-8 sequence, so `term < prefix + END` bounds the terms that start with `prefix`. */
 const TERM_RANGE_END = '\u{10FFFF}';
@@ -55,8 +63,13 @@ interface KeyStep {
  * FTS5 can only walk matches in rowid order, and probing it per row costs ~30 µs (a seek in every
  * segment), so every page would otherwise pay for the whole match set. `sorted`: (duration_ms, id)
  * of each match, pages are range scans; `set`: ids only (no works lookup per match), pages walk
- * works_by_duration and check each row. Valid while total_changes() and data_version stay as they
- * were when it was built (our own temp writes excepted, see ownWrites).
+ * works_by_duration and check each row.
+ *
+ * Kept across writes (see sync): its members are the works whose search row matches, so it holds
+ * while the text index is unchanged (files, polls, favorites, labels leave it alone), and a change
+ * the library's own writes recorded (search-changes.ts) is patched in: those works are matched
+ * again, in a small index of their own. Durations are only stored by `sorted` sets: after any write,
+ * they are compared with the works' before the set is read again.
  */
 interface MatchSet {
   match: string;
@@ -65,6 +78,16 @@ interface MatchSet {
   /** False when built inside a caller's transaction (a rollback would empty it): this page only. */
   kept: boolean;
   used: number;
+  /** False when a write happened since a `sorted` set's durations were last compared. */
+  durationsChecked: boolean;
+}
+
+/** What the kept sets and expansions were last made true for. */
+interface Seen {
+  /** The text index's state (see search-changes.ts); null: unknown, nothing kept. */
+  state: string | null;
+  changes: number;
+  dataVersion: number;
 }
 
 interface KeyRow {
@@ -152,11 +175,26 @@ export class GalleryQueries {
   private readonly matchSets: MatchSet[] = [];
   /** Prefix expansions (an fts5vocab walk counts every doclist of the range), while valid. */
   private readonly expansions = new Map<string, string[] | null>();
-  /** What total_changes() and data_version were when the kept match sets and expansions were valid. */
-  private keptAt = { changes: -1, dataVersion: -1 };
+  private seen: Seen = { state: null, changes: -1, dataVersion: -1 };
+  /** Match sets built, patched after a recorded change, and forgotten after another (diagnostics). */
+  readonly matchSetCounts = { built: 0, patched: 0, forgotten: 0 };
   private uses = 0;
+  private readonly searchState: () => string;
+  private readonly worksOfTasks: Statement<[string], number>;
+  private readonly snippetTerms: Statement<[string, string], string>;
 
-  constructor(private readonly db: Database) {
+  /** `feed`: what the library's writes did to the text index (shared by its connections). */
+  constructor(
+    private readonly db: Database,
+    private readonly feed: SearchChangeFeed = new SearchChangeFeed(),
+  ) {
+    this.searchState = searchStateStatement(db);
+    this.worksOfTasks = db
+      .prepare(
+        `SELECT w.id FROM tasks t JOIN works w ON w.task_id = t.id
+        WHERE t.task_id IN (SELECT value FROM json_each(?))`,
+      )
+      .pluck() as Statement<[string], number>;
     this.itemById = db.prepare(itemSql('w.id = ?'));
     this.itemByWorkId = db.prepare(itemSql('w.work_id = ?'));
     this.accountByEmail = db.prepare('SELECT id FROM accounts WHERE email = ?');
@@ -179,6 +217,7 @@ export class GalleryQueries {
     for (let slot = 0; slot < MATCH_SET_SLOTS; slot += 1) {
       db.exec(`CREATE TEMP TABLE IF NOT EXISTS gallery_sorted_${slot} (duration_ms INTEGER NOT NULL,
           id INTEGER NOT NULL, PRIMARY KEY (duration_ms, id)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS temp.gallery_sorted_${slot}_by_id ON gallery_sorted_${slot} (id);
         CREATE TEMP TABLE IF NOT EXISTS gallery_set_${slot} (id INTEGER PRIMARY KEY);`);
     }
     // Snippets for rows found outside the text index's rowid walk: the shown rows only, indexed in a
@@ -187,7 +226,11 @@ export class GalleryQueries {
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS gallery_snippet_text (id INTEGER PRIMARY KEY, prompt TEXT,
         negative_prompt TEXT, type TEXT);
       CREATE VIRTUAL TABLE IF NOT EXISTS temp.gallery_snippets USING fts5(prompt, negative_prompt, type,
-        content = 'gallery_snippet_text', content_rowid = 'id', tokenize = '${libraryTokenizer(db)}');`);
+        content = 'gallery_snippet_text', content_rowid = 'id', tokenize = '${libraryTokenizer(db)}');
+      CREATE VIRTUAL TABLE IF NOT EXISTS temp.gallery_snippet_terms USING fts5vocab(temp, gallery_snippets, row);`);
+    this.snippetTerms = db
+      .prepare('SELECT term FROM temp.gallery_snippet_terms WHERE term >= ? AND term < ?')
+      .pluck() as Statement<[string, string], string>;
     this.snippetFill = db.prepare(`INSERT INTO temp.gallery_snippet_text (id, prompt, negative_prompt, type)
       SELECT w.id, t.prompt, t.negative_prompt, t.type FROM works w JOIN tasks t ON t.id = w.task_id
       WHERE w.id IN (SELECT value FROM json_each(?))`);
@@ -203,26 +246,107 @@ export class GalleryQueries {
 
   /** The whole indexed words starting with `prefix`, or null when there are too many to list. */
   private expandPrefix = (prefix: string): string[] | null => {
-    this.dropIfChanged();
-    const kept = this.expansions.get(prefix);
+    const usable = this.sync();
+    const kept = usable ? this.expansions.get(prefix) : undefined;
     if (kept !== undefined) return kept;
     const rows = this.wordsStartingWith.all(prefix, prefix + TERM_RANGE_END, MAX_PREFIX_WORDS + 1);
     const words = rows.length > MAX_PREFIX_WORDS ? null : rows.map((row) => row.term);
-    if (!this.db.inTransaction) {
+    if (usable && !this.db.inTransaction) {
       if (this.expansions.size >= 64) this.expansions.clear();
       this.expansions.set(prefix, words);
     }
     return words;
   };
 
-  /** Forgets the kept match sets and expansions when the library changed since they were made. */
-  private dropIfChanged(): void {
+  /**
+   * Brings the kept match sets and expansions up to date after writes, by anyone: nothing to do when
+   * the text index is as it was; the recorded changes patched in when they lead from that state to
+   * the current one; all forgotten otherwise. False inside a transaction that saw a write since they
+   * were last made true (it may yet roll back): they are neither used nor changed then.
+   */
+  private sync(): boolean {
     const changes = this.totalChanges.get() ?? 0;
     const dataVersion = this.dataVersion.get() ?? 0;
-    if (changes === this.keptAt.changes && dataVersion === this.keptAt.dataVersion) return;
-    this.keptAt = { changes, dataVersion };
+    if (changes === this.seen.changes && dataVersion === this.seen.dataVersion) return true;
+    if (this.db.inTransaction) return false;
+    for (const set of this.matchSets) set.durationsChecked = set.kind === 'set';
+    const state = this.searchState();
+    if (state !== this.seen.state) {
+      const delta = this.seen.state === null ? null : this.feed.between(this.seen.state, state);
+      if (delta === null || !this.patch(delta)) this.forget();
+    }
+    this.seen = { state, changes: this.totalChanges.get() ?? 0, dataVersion };
+    return true;
+  }
+
+  private forget(): void {
+    if (this.matchSets.some((set) => set.kept)) this.matchSetCounts.forgotten += 1;
     this.expansions.clear();
     for (const set of this.matchSets) set.kept = false;
+  }
+
+  /**
+   * Matches the works a recorded change touched again, in a small index of their own with the
+   * library's tokenizer (as snippets are marked), and puts each one in or out of every kept set,
+   * with its current duration. Expansions gain the new words that start with their prefix (a word
+   * no longer indexed matches nothing: the OR stays right). False when there are too many to patch.
+   */
+  private patch(delta: SearchDelta): boolean {
+    const sets = this.matchSets.filter((set) => set.kept);
+    const expansions = [...this.expansions].filter((entry): entry is [string, string[]] => entry[1] !== null);
+    if (sets.length === 0 && expansions.length === 0) return false;
+    const ids = new Set(delta.works);
+    for (let i = 0; i < delta.tasks.length && ids.size <= PATCH_MAX_WORKS; i += 1000) {
+      for (const id of this.worksOfTasks.all(JSON.stringify(delta.tasks.slice(i, i + 1000)))) ids.add(id);
+    }
+    if (ids.size > PATCH_MAX_WORKS) return false;
+    const touched = JSON.stringify([...ids]);
+    this.ownWrites(() =>
+      this.db.transaction(() => {
+        this.snippetFill.run(touched);
+        this.snippetIndex.run();
+        for (const set of sets) {
+          const table = `temp.gallery_${set.kind}_${set.slot}`;
+          this.keyStatement(`DELETE FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`).run(touched);
+          const matching = 'SELECT rowid FROM temp.gallery_snippets WHERE gallery_snippets MATCH ?';
+          this.keyStatement(
+            set.kind === 'set'
+              ? `INSERT INTO ${table} (id) ${matching}`
+              : `INSERT INTO ${table} (duration_ms, id) SELECT duration_ms, id FROM works WHERE id IN (${matching})`,
+          ).run(set.match);
+        }
+        for (const [prefix, words] of expansions) {
+          const all = new Set(words);
+          for (const term of this.snippetTerms.all(prefix, prefix + TERM_RANGE_END)) all.add(term);
+          this.expansions.set(prefix, all.size > MAX_PREFIX_WORDS ? null : [...all].sort());
+        }
+        this.snippetClear.run();
+        this.snippetClearText.run();
+      })(),
+    );
+    if (sets.length > 0) this.matchSetCounts.patched += 1;
+    return true;
+  }
+
+  /** A `sorted` set's stored durations made those of the works again (they move on updates). */
+  private checkDurations(set: MatchSet): void {
+    const table = `temp.gallery_sorted_${set.slot}`;
+    const moved = this.keyStatement(
+      `SELECT s.id FROM ${table} s LEFT JOIN works w ON w.id = s.id WHERE w.duration_ms IS NOT s.duration_ms`,
+    ).all();
+    if (moved.length > 0) {
+      const ids = JSON.stringify(moved.map((row) => row.id));
+      this.ownWrites(() =>
+        this.db.transaction(() => {
+          this.keyStatement(`DELETE FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`).run(ids);
+          this.keyStatement(
+            `INSERT INTO ${table} (duration_ms, id)
+            SELECT duration_ms, id FROM works WHERE id IN (SELECT value FROM json_each(?))`,
+          ).run(ids);
+        })(),
+      );
+    }
+    set.durationsChecked = true;
   }
 
   item(workId: string): GalleryItem | null {
@@ -355,10 +479,12 @@ export class GalleryQueries {
 
   /** The kept matches of `match`, built now when there are none or the library changed since. */
   private matchSet(match: string): MatchSet {
-    this.dropIfChanged();
+    const usable = this.sync();
     this.uses += 1;
     const kept = this.matchSets.find((set) => set.kept && set.match === match);
-    if (kept) {
+    // Inside a transaction, durations are not compared (its rollback would undo the corrections).
+    if (kept && usable && (kept.durationsChecked || !this.db.inTransaction)) {
+      if (!kept.durationsChecked) this.checkDurations(kept);
       kept.used = this.uses;
       return kept;
     }
@@ -367,16 +493,18 @@ export class GalleryQueries {
     const many = (this.countMatchesUpTo.get(match, sortedMax + 1)?.n ?? 0) > sortedMax;
     let set = this.matchSets.find((entry) => !entry.kept);
     if (!set && this.matchSets.length < MATCH_SET_SLOTS) {
-      set = { match, slot: this.matchSets.length, kind: 'set', kept: false, used: 0 };
+      set = { match, slot: this.matchSets.length, kind: 'set', kept: false, used: 0, durationsChecked: true };
       this.matchSets.push(set);
     }
     set ??= this.matchSets.reduce((oldest, entry) => (entry.used < oldest.used ? entry : oldest));
     const slot = set.slot;
+    this.matchSetCounts.built += 1;
     Object.assign(set, {
       match,
       kind: many ? 'set' : 'sorted',
       kept: !this.db.inTransaction,
       used: this.uses,
+      durationsChecked: true,
     });
     this.ownWrites(() => {
       this.keyStatement(`DELETE FROM temp.gallery_sorted_${slot}`).run();
@@ -404,7 +532,7 @@ export class GalleryQueries {
   private ownWrites(write: () => void): void {
     const before = this.totalChanges.get() ?? 0;
     write();
-    if (before === this.keptAt.changes) this.keptAt.changes = this.totalChanges.get() ?? 0;
+    if (before === this.seen.changes) this.seen.changes = this.totalChanges.get() ?? 0;
   }
 
   /** The SQL that would run for a query's key step, with SQLite's plan (benchmarks, debugging). */

@@ -20,6 +20,8 @@ import { Ingestor } from './ingest';
 import type { IngestResult, SnapshotInput } from './ingest';
 import { backupDir, indexPath } from './paths';
 import { TaskRemoval } from './removal';
+import { openSearchChangeFeed, recordedWrite, searchStateStatement } from './search-changes';
+import type { SearchChangeFeed } from './search-changes';
 import type { RemovedTask } from './removal';
 import { Reports } from './reports';
 import { writeAccountSidecar, writeTaskSidecar } from './sidecar';
@@ -59,16 +61,29 @@ export class Library {
   private readonly accountsWithSidecar = new Set<string>();
   /** Started by the first ingest: the bulk writer is who waits on inline checkpoints. */
   private checkpointer: WalCheckpointer | null = null;
+  /** What this library's writes do to the text index, for the gallery of every connection to it. */
+  private readonly searchChanges: SearchChangeFeed;
+  private readonly releaseSearchChanges: () => void;
+  private readonly searchState: () => string;
 
   constructor(root: string, db: Database, options: LibraryOptions = {}) {
     this.root = root;
     this.db = db;
     this.now = options.now ?? Date.now;
     this.sidecars = options.sidecars ?? true;
+    const shared = openSearchChangeFeed(indexPath(root));
+    this.searchChanges = shared.feed;
+    this.releaseSearchChanges = shared.release;
+    this.searchState = searchStateStatement(db);
     this.ingestor = new Ingestor(db);
-    this.galleryQueries = new GalleryQueries(db);
+    this.galleryQueries = new GalleryQueries(db, this.searchChanges);
     this.reports = new Reports(db, this.galleryQueries);
-    this.removal = new TaskRemoval(root, db);
+    this.removal = new TaskRemoval(root, db, (write, removedWorks) =>
+      recordedWrite(db, this.searchChanges, this.searchState, write, () => ({
+        tasks: [],
+        works: removedWorks(),
+      })),
+    );
     this.tasks = new TaskStore(db);
     this.files = new FileStore(db, root);
     this.sidecarSource = db.prepare(`SELECT a.email, a.label, t.created_at, s.raw
@@ -81,6 +96,7 @@ export class Library {
   close(): void {
     // Its connection first: the writer's close is then the last one, which checkpoints and removes the WAL.
     this.checkpointer?.stop();
+    this.releaseSearchChanges();
     if (this.db.open) this.db.close();
   }
 
@@ -106,7 +122,22 @@ export class Library {
     this.checkpointer ??= new WalCheckpointer(this.db);
     let results: IngestResult[];
     try {
-      results = this.db.transaction(() => this.ingestor.ingestBatch(inputs, now))();
+      // The tasks inserted or updated are those whose works may have changed (new works, new text,
+      // new durations): the gallery rechecks their works against its kept match sets.
+      results = recordedWrite(
+        this.db,
+        this.searchChanges,
+        this.searchState,
+        () => this.ingestor.ingestBatch(inputs, now),
+        (done) => ({
+          tasks: done.flatMap((result) =>
+            result.taskId && (result.outcome === 'inserted' || result.outcome === 'updated')
+              ? [result.taskId]
+              : [],
+          ),
+          works: [],
+        }),
+      );
     } catch (error) {
       this.ingestor.resetCache();
       throw error;
@@ -196,6 +227,11 @@ export class Library {
   /** The cursor of the gallery page that starts at `position` of the query's order (a jump). */
   gallerySeek(query: Omit<GalleryQuery, 'cursor' | 'limit'>, position: number): GallerySeek {
     return this.galleryQueries.seek(query, position);
+  }
+
+  /** Text + "longest" match sets built, patched and forgotten so far (tests, benchmarks). */
+  gallerySetCounts(): Readonly<{ built: number; patched: number; forgotten: number }> {
+    return { ...this.galleryQueries.matchSetCounts };
   }
 
   facets(): Facets {

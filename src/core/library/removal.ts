@@ -23,17 +23,28 @@ interface TaskToRemove {
 export class TaskRemoval {
   private readonly selectTask: Statement<[string], TaskToRemove>;
   private readonly selectFiles: Statement<[number], { rel_path: string }>;
+  private readonly selectWorks: Statement<[number], number>;
   private readonly deleteWorks: Statement<[number]>;
   private readonly deleteTask: Statement<[number]>;
   private readonly noteRemoved: Statement<[string, number, number]>;
 
+  /**
+   * `transact` runs the removal's writes in one transaction; `removedWorks` then says which works
+   * went (the library records it for the gallery's kept match sets). Default: a plain transaction.
+   */
   constructor(
     private readonly root: string,
-    private readonly db: Database,
+    db: Database,
+    private readonly transact: (write: () => void, removedWorks: () => number[]) => void = (write) =>
+      db.transaction(write)(),
   ) {
     this.selectTask = db.prepare(`SELECT t.id, t.account_id, a.email, t.created_at
       FROM tasks t JOIN accounts a ON a.id = t.account_id WHERE t.task_id = ?`);
     this.selectFiles = db.prepare('SELECT rel_path FROM files WHERE task_id = ?');
+    this.selectWorks = db.prepare('SELECT id FROM works WHERE task_id = ?').pluck() as Statement<
+      [number],
+      number
+    >;
     this.deleteWorks = db.prepare('DELETE FROM works WHERE task_id = ?');
     this.deleteTask = db.prepare('DELETE FROM tasks WHERE id = ?');
     this.noteRemoved =
@@ -53,12 +64,17 @@ export class TaskRemoval {
         removedFiles += 1;
     }
     this.removeIfEmpty(resolveInside(this.root, folder));
-    this.db.transaction(() => {
-      // Works first: their search-delete trigger reads the task's text, gone once the task row is.
-      this.deleteWorks.run(task.id);
-      this.deleteTask.run(task.id);
-      this.noteRemoved.run(taskId, task.account_id, now);
-    })();
+    let works: number[] = [];
+    this.transact(
+      () => {
+        works = this.selectWorks.all(task.id);
+        // Works first: their search-delete trigger reads the task's text, gone once the task row is.
+        this.deleteWorks.run(task.id);
+        this.deleteTask.run(task.id);
+        this.noteRemoved.run(taskId, task.account_id, now);
+      },
+      () => works,
+    );
     return { removedFiles };
   }
 
