@@ -5,6 +5,7 @@ import { openLibrary } from '../../../src/core/library';
 import type { Library } from '../../../src/core/library';
 import { PATCH_MIN_WORKS, SORTED_MATCHES_MIN } from '../../../src/core/library/gallery';
 import { indexPath } from '../../../src/core/library/paths';
+import { openSearchChangeFeed, SearchChangeFeed } from '../../../src/core/library/search-changes';
 import type { GalleryItem, GalleryQuery } from '../../../src/shared/domain/library';
 import { BIG, checkSearchIndex, tempFolder } from './helpers';
 import { makeSnapshot } from './fixtures/snapshots';
@@ -134,6 +135,20 @@ function acrossWrite(write: () => void): { built: number; patched: number; forgo
     expect(pagesFrom(library, query, cursor), JSON.stringify(query)).toEqual(fromScratch(query, cursor));
   });
   expectAllExact();
+  // A jump lands where it would on a new connection.
+  for (const query of QUERIES) {
+    const total = fromScratch(query).length;
+    for (const position of [1, Math.floor(total / 2), total - 1]) {
+      const fresh = openLibrary(folder, { sidecars: false });
+      try {
+        expect(library.gallerySeek({ ...query, sort: 'longest' }, position)).toEqual(
+          fresh.gallerySeek({ ...query, sort: 'longest' }, position),
+        );
+      } finally {
+        fresh.close();
+      }
+    }
+  }
   checkSearchIndex(library);
   const after = library.gallerySetCounts();
   return {
@@ -287,5 +302,66 @@ describe('text sorted by longest, across writes', () => {
       engine.ingestMany(inputs);
     });
     expect(counts.forgotten).toBe(1);
+  });
+});
+
+describe('the change feed', () => {
+  const change = (before: string, after: string, tasks: string[], works: number[] = []) => ({
+    before,
+    after,
+    tasks,
+    works,
+  });
+
+  it('answers the changes between two states only along an unbroken chain', () => {
+    const feed = new SearchChangeFeed();
+    feed.record(change('a', 'b', ['1']));
+    feed.record(change('b', 'c', ['2', '1'], [7]));
+    feed.record(change('c', 'd', [], [8]));
+    expect(feed.between('a', 'a')).toEqual({ tasks: [], works: [] });
+    expect(feed.between('a', 'c')).toEqual({ tasks: ['1', '2'], works: [7] });
+    expect(feed.between('b', 'd')).toEqual({ tasks: ['2', '1'], works: [7, 8] });
+    expect(feed.between('a', 'x')).toBeNull(); // an unrecorded change after the last one
+    expect(feed.between('x', 'd')).toBeNull(); // a state no recorded change starts from
+    expect(feed.between('d', 'a')).toBeNull();
+  });
+
+  it('lets old changes go, so a reader that far behind rebuilds', () => {
+    const feed = new SearchChangeFeed();
+    for (let i = 0; i < 300; i += 1) feed.record(change(`s${i}`, `s${i + 1}`, [String(i)]));
+    expect(feed.between('s0', 's300')).toBeNull();
+    expect(feed.between('s100', 's300')?.tasks).toHaveLength(200);
+    feed.record(
+      change(
+        's300',
+        's301',
+        Array.from({ length: 60_000 }, (_, i) => String(i)),
+      ),
+    );
+    expect(feed.between('s299', 's301')).toBeNull();
+    expect(feed.between('s300', 's301')?.tasks).toHaveLength(60_000);
+  });
+
+  it('is shared by the open libraries on one index, and forgotten once the last is closed', () => {
+    const file = indexPath(folder);
+    const first = openSearchChangeFeed(file);
+    const second = openSearchChangeFeed(`${file}/../${file.split('/').at(-1)}`);
+    expect(second.feed).toBe(first.feed);
+    expect(first.feed).toBe((library as unknown as { searchChanges: SearchChangeFeed }).searchChanges);
+    first.release();
+    first.release(); // twice: counted once
+    second.release();
+    const elsewhere = openSearchChangeFeed(indexPath(`${folder}-elsewhere`));
+    expect(elsewhere.feed).not.toBe(first.feed);
+    elsewhere.release();
+    // Every library on the index closed: the next one starts a feed of its own (an index rebuilt
+    // meanwhile could repeat old states).
+    const spare = tempFolder();
+    const only = openSearchChangeFeed(indexPath(spare.dir));
+    only.release();
+    const again = openSearchChangeFeed(indexPath(spare.dir));
+    expect(again.feed).not.toBe(only.feed);
+    again.release();
+    spare.cleanup();
   });
 });
