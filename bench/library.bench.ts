@@ -88,10 +88,7 @@ function measureQueries(library: Library, label: string, works: number) {
   console.log(`\n## gallery page (60 items) at ${label} (${works.toLocaleString('en')} works): ms`);
   console.log('query'.padEnd(34), 'p50'.padStart(8), 'p95'.padStart(8), 'items'.padStart(6));
   const counts = library.gallerySetCounts();
-  for (const [name, query, write, runs] of [
-    ...cases.map(([n, q]) => [n, q, null, 60] as const),
-    ...cold,
-  ]) {
+  for (const [name, query, write, runs] of [...cases.map(([n, q]) => [n, q, null, 60] as const), ...cold]) {
     const times: number[] = [];
     let items = 0;
     for (let run = 0; run < runs; run += 1) {
