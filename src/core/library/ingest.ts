@@ -135,7 +135,7 @@ export class Ingestor {
     this.selectWork = db.prepare('SELECT id FROM works WHERE work_id = ?');
     this.insertWork = db.prepare(`INSERT INTO works (id, work_id, task_id, content_type, width, height,
         duration_ms, result_url, cover_url, favorite, created_at, account_id, task_type, model_version, phase)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(work_id) DO NOTHING`);
     this.updateWork = db.prepare(`UPDATE works SET content_type = @content_type, width = @width,
         height = @height, duration_ms = @duration_ms, result_url = coalesce(@result_url, result_url),
         cover_url = coalesce(@cover_url, cover_url)
@@ -167,9 +167,14 @@ export class Ingestor {
 
   /** Applies snapshots in order. Must run inside a transaction (the callers wrap it). */
   ingestBatch(inputs: readonly SnapshotInput[], now: number): IngestResult[] {
-    const results = inputs.map((input) => this.ingest(input, now));
-    this.newWorks.flush();
-    return results;
+    this.keys.beginBatch();
+    try {
+      const results = inputs.map((input) => this.ingest(input, now));
+      this.newWorks.flush();
+      return results;
+    } finally {
+      this.keys.endBatch();
+    }
   }
 
   /** Records a task id the user typed, to be polled; does nothing when the task is known. */
@@ -294,7 +299,6 @@ export class Ingestor {
           };
     let addedWork = false;
     for (const work of works) {
-      const found = this.selectWork.get(work.workId);
       const media = work.resource ?? null;
       const values = {
         content_type: work.contentType ?? null,
@@ -304,42 +308,48 @@ export class Ingestor {
         result_url: media?.resource || null,
         cover_url: work.cover?.resource || null,
       };
-      if (found) {
-        if (current && outcome !== 'unchanged') this.updateWork.run({ ...values, id: found.id });
-        continue;
+      // A new task's works are new, unless the service also lists one under another task: insert
+      // first and look the work up only when its id is taken.
+      let found = outcome === 'inserted' ? undefined : this.selectWork.get(work.workId);
+      if (!found) {
+        const workCreated = finiteOrNull(work.createTime) ?? createdAt ?? now;
+        const id = this.keys.next(workCreated);
+        const favorite = work.favored || work.starred ? 1 : 0;
+        const inserted = this.insertWork.run(
+          id,
+          work.workId,
+          rowId,
+          values.content_type,
+          values.width,
+          values.height,
+          values.duration_ms,
+          values.result_url,
+          values.cover_url,
+          favorite,
+          workCreated,
+          accountId,
+          taskFacts.type,
+          taskFacts.model_version,
+          taskFacts.phase,
+        );
+        if (inserted.changes > 0) {
+          this.newWorks.add({
+            id,
+            accountId,
+            phase: taskFacts.phase,
+            contentType: values.content_type,
+            taskType: taskFacts.type,
+            modelVersion: taskFacts.model_version,
+            favorite,
+            prompt: taskFacts.prompt,
+            negativePrompt: taskFacts.negative_prompt,
+          });
+          addedWork = true;
+          continue;
+        }
+        found = this.selectWork.get(work.workId);
       }
-      const workCreated = finiteOrNull(work.createTime) ?? createdAt ?? now;
-      const id = this.keys.next(workCreated);
-      const favorite = work.favored || work.starred ? 1 : 0;
-      this.insertWork.run(
-        id,
-        work.workId,
-        rowId,
-        values.content_type,
-        values.width,
-        values.height,
-        values.duration_ms,
-        values.result_url,
-        values.cover_url,
-        favorite,
-        workCreated,
-        accountId,
-        taskFacts.type,
-        taskFacts.model_version,
-        taskFacts.phase,
-      );
-      this.newWorks.add({
-        id,
-        accountId,
-        phase: taskFacts.phase,
-        contentType: values.content_type,
-        taskType: taskFacts.type,
-        modelVersion: taskFacts.model_version,
-        favorite,
-        prompt: taskFacts.prompt,
-        negativePrompt: taskFacts.negative_prompt,
-      });
-      addedWork = true;
+      if (found && current && outcome !== 'unchanged') this.updateWork.run({ ...values, id: found.id });
     }
     if (addedWork && (outcome === 'unchanged' || outcome === 'stale')) outcome = 'updated';
     return { taskId, outcome };

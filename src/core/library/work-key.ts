@@ -7,20 +7,41 @@ export const KEY_SLOTS = 1024;
 
 export class WorkKeys {
   private readonly highestInSlot: Statement<[number, number], { id: number | null }>;
+  private readonly highest: Statement<[], number | null>;
+  /** No key above this is in use (within the batch under way); null: unknown. */
+  private ceiling: number | null = null;
 
   constructor(db: Database) {
     this.highestInSlot = db.prepare('SELECT max(id) AS id FROM works WHERE id >= ? AND id < ?');
+    this.highest = db.prepare('SELECT max(id) FROM works').pluck() as Statement<[], number | null>;
+  }
+
+  /**
+   * Call inside the batch's transaction, before its first `next`: works newer than every stored
+   * one (a sync's usual case) then get their key without a query. No other writer can add a work
+   * until the transaction ends, when `endBatch` forgets the bound.
+   */
+  beginBatch(): void {
+    this.ceiling = this.highest.get() ?? -1;
+  }
+
+  endBatch(): void {
+    this.ceiling = null;
   }
 
   /** A free key for a work created at `createdAt` ms. */
   next(createdAt: number): number {
     const ms = Math.max(0, Math.floor(createdAt));
     let base = ms * KEY_SLOTS;
+    if (this.ceiling !== null && base > this.ceiling) return (this.ceiling = base);
     // Over 1024 works in one millisecond: borrow the next millisecond rather than fail.
     for (;;) {
       const highest = this.highestInSlot.get(base, base + KEY_SLOTS)?.id ?? null;
-      if (highest === null) return base;
-      if (highest + 1 < base + KEY_SLOTS) return highest + 1;
+      const key = highest === null ? base : highest + 1 < base + KEY_SLOTS ? highest + 1 : null;
+      if (key !== null) {
+        if (this.ceiling !== null && key > this.ceiling) this.ceiling = key;
+        return key;
+      }
       base += KEY_SLOTS;
     }
   }

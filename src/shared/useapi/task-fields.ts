@@ -11,11 +11,25 @@ export interface TaskFacts {
   inputUrls: string[];
 }
 
-function argument(info: TaskInfo | null | undefined, name: string): string | null {
-  const found = info?.arguments?.find((arg) => arg.name === name);
-  if (found?.value === undefined || found.value === null) return null;
-  const value = String(found.value);
-  return value === '' ? null : value;
+/** The arguments the archive reads, each by its first occurrence, in one pass over the list. */
+const READ_ARGUMENTS = new Set([
+  'prompt',
+  'negative_prompt',
+  'duration',
+  'kling_version',
+  'model_name',
+  'version',
+]);
+
+function readArguments(info: TaskInfo | null | undefined): Map<string, string | null> {
+  const found = new Map<string, string | null>();
+  for (const arg of info?.arguments ?? []) {
+    const name = arg.name;
+    if (typeof name !== 'string' || !READ_ARGUMENTS.has(name) || found.has(name)) continue;
+    const value = arg.value === undefined || arg.value === null ? '' : String(arg.value);
+    found.set(name, value === '' ? null : value);
+  }
+  return found;
 }
 
 export function readTaskFacts(response: TaskResponse): TaskFacts {
@@ -24,12 +38,13 @@ export function readTaskFacts(response: TaskResponse): TaskFacts {
   const inputUrls = (info?.inputs ?? [])
     .map((input) => input.url)
     .filter((url): url is string => typeof url === 'string' && url.length > 0);
+  const args = readArguments(info);
+  const argument = (name: string) => args.get(name) ?? null;
   return {
-    prompt: argument(info, 'prompt'),
-    negativePrompt: argument(info, 'negative_prompt'),
-    duration: argument(info, 'duration'),
-    modelVersion:
-      argument(info, 'kling_version') ?? argument(info, 'model_name') ?? argument(info, 'version'),
+    prompt: argument('prompt'),
+    negativePrompt: argument('negative_prompt'),
+    duration: argument('duration'),
+    modelVersion: argument('kling_version') ?? argument('model_name') ?? argument('version'),
     inputUrls: [...new Set(inputUrls)],
   };
 }

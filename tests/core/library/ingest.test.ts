@@ -271,3 +271,51 @@ describe('sidecars', () => {
     });
   });
 });
+
+describe('work rows of new tasks', () => {
+  const workRows = () =>
+    library.db
+      .prepare(
+        'SELECT w.id, w.work_id, w.created_at, t.task_id FROM works w JOIN tasks t ON t.id = w.task_id ORDER BY w.id',
+      )
+      .all() as { id: number; work_id: string; created_at: number; task_id: string }[];
+
+  it('a new task that lists a work archived under another task leaves that work where it is', () => {
+    library.ingest(makeSnapshot(ACCOUNT, { taskId: BIG(1), workIds: [BIG(2)], prompt: 'first owner' }));
+    const result = library.ingest(
+      makeSnapshot(ACCOUNT, { taskId: BIG(3), workIds: [BIG(2), BIG(4)], prompt: 'second task' }),
+    );
+    expect(result.outcome).toBe('inserted');
+    expect(workRows().map((row) => [row.work_id, row.task_id])).toEqual([
+      [BIG(2), BIG(1)],
+      [BIG(4), BIG(3)],
+    ]);
+    expect(library.gallery({ text: 'second' }).items.map((item) => item.workId)).toEqual([BIG(4)]);
+    checkSearchIndex(library);
+  });
+
+  it('works of one millisecond, older and newer ones, in one batch and across batches, get distinct keys of their time', () => {
+    const at = 1_750_000_000_000;
+    const spec = (n: number, createTime: number) => ({
+      taskId: BIG(100 + n),
+      workIds: [BIG(200 + 2 * n), BIG(201 + 2 * n)],
+      createTime,
+    });
+    library.ingestMany([0, 1, 2].map((n) => makeSnapshot(ACCOUNT, spec(n, at))));
+    library.ingestMany(
+      [
+        [3, at],
+        [4, at - 60_000],
+        [5, at + 60_000],
+        [6, at + 60_000],
+      ].map(([n, time]) => makeSnapshot(ACCOUNT, spec(n as number, time as number))),
+    );
+    const rows = workRows();
+    expect(rows).toHaveLength(14);
+    expect(new Set(rows.map((row) => row.id)).size).toBe(14);
+    for (const row of rows) expect(Math.floor(row.id / 1024)).toBe(row.created_at);
+    // Key order is time order.
+    const times = rows.map((row) => row.created_at);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+});
