@@ -3,11 +3,12 @@ import type { Database } from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLibrary } from '../../../src/core/library';
 import type { Library } from '../../../src/core/library';
-import { PATCH_MIN_WORKS, SORTED_MATCHES_MIN } from '../../../src/core/library/gallery';
+import { PATCH_MIN_WORKS } from '../../../src/core/library/gallery';
 import { indexPath } from '../../../src/core/library/paths';
 import { openSearchChangeFeed, SearchChangeFeed } from '../../../src/core/library/search-changes';
 import type { GalleryItem, GalleryQuery } from '../../../src/shared/domain/library';
 import { BIG, checkSearchIndex, tempFolder } from './helpers';
+import { ACCOUNTS, fillLongestLibrary, longestPages, START } from './fixtures/longest-library';
 import { makeSnapshot } from './fixtures/snapshots';
 
 // Text + "longest" keeps its match sets across writes: unchanged when the text index is, patched
@@ -23,14 +24,7 @@ let engine: Library;
 /** Another program's connection: plain SQL, nothing recorded. */
 let foreign: Database;
 
-const ACCOUNTS = ['a@example.com', 'b@example.com'];
-const DURATIONS = [5041, 10041, 5041, 10041, 5041, 0, 7333];
-const COUNT = SORTED_MATCHES_MIN + 600;
-const START = 1_740_000_000_000;
 let nextTask = 1_000_000;
-
-const promptOf = (i: number) =>
-  i % 97 === 0 ? `a rare comet ${i}` : i % 4 === 0 ? `a blue whale ${i}` : `a red fox number ${i}`;
 
 /** A new task with one work (or `works` works), ingested by `by`; returns its ids. */
 function addTask(
@@ -59,20 +53,7 @@ beforeAll(() => {
   folder = temp.dir;
   cleanup = temp.cleanup;
   library = openLibrary(folder, { sidecars: false });
-  library.ingestMany(
-    Array.from({ length: COUNT }, (_, i) => {
-      const duration = DURATIONS[i % DURATIONS.length] as number;
-      return makeSnapshot(ACCOUNTS[i % 2] as string, {
-        taskId: BIG(i * 10),
-        workIds: [BIG(i * 10 + 1)],
-        createTime: START + i * 1000,
-        contentType: duration === 0 ? 'image' : 'video',
-        durationMs: duration,
-        prompt: promptOf(i),
-        favored: i % 5 === 0,
-      });
-    }),
-  );
+  fillLongestLibrary(library, { favorites: true });
   engine = openLibrary(folder, { sidecars: false });
   foreign = new BetterSqlite3(indexPath(folder));
   foreign.pragma('busy_timeout = 5000');
@@ -90,15 +71,22 @@ const QUERIES: GalleryQuery[] = [
   { text: 'comet ' }, // few: kept sorted by duration
 ];
 
+/** A newer snapshot of a shown work's task through the engine's connection, with `changes`. */
+function reingest(item: GalleryItem, changes: { prompt?: string; durationMs?: number }): void {
+  engine.ingest(
+    makeSnapshot(item.account, {
+      taskId: item.taskId,
+      workIds: [item.workId],
+      // The fixture's works are created 16 ms after their task.
+      createTime: item.createdAt - 16,
+      durationMs: changes.durationMs ?? item.durationMs ?? 0,
+      prompt: changes.prompt ?? item.prompt ?? '',
+    }),
+  );
+}
+
 function pagesFrom(lib: Library, query: GalleryQuery, cursor: string | null, limit = 37): GalleryItem[] {
-  const items: GalleryItem[] = [];
-  for (let guard = 0; guard < 10_000; guard += 1) {
-    const page = lib.gallery({ ...query, sort: 'longest', limit, cursor });
-    items.push(...page.items);
-    cursor = page.nextCursor;
-    if (!cursor) return items;
-  }
-  throw new Error('pagination did not end');
+  return longestPages(lib, query, limit, cursor);
 }
 
 /** The query's pages from `cursor` on, on a new connection: nothing kept, built from scratch. */
@@ -202,25 +190,9 @@ describe('text sorted by longest, across writes', () => {
       addTask(library, 'a short comet and a whale', 100);
       // A comet's text changes (it becomes a fox); a fox's duration changes with its snapshot.
       const comet = comets[1]!;
-      engine.ingest(
-        makeSnapshot(comet.account, {
-          taskId: comet.taskId,
-          workIds: [comet.workId],
-          createTime: comet.createdAt - 16,
-          durationMs: comet.durationMs ?? 0,
-          prompt: 'no longer a c0met but a fox',
-        }),
-      );
+      reingest(comet, { prompt: 'no longer a c0met but a fox' });
       const fox = foxes[40]!;
-      engine.ingest(
-        makeSnapshot(fox.account, {
-          taskId: fox.taskId,
-          workIds: [fox.workId],
-          createTime: fox.createdAt - 16,
-          durationMs: 12_345,
-          prompt: fox.prompt ?? '',
-        }),
-      );
+      reingest(fox, { durationMs: 12_345 });
       // Removed: a comet, a fox and a favorite whale.
       library.removeTask(comets[2]!.taskId);
       engine.removeTask(foxes[3]!.taskId);

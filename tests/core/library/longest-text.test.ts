@@ -4,38 +4,19 @@ import type { Library } from '../../../src/core/library';
 import { SORTED_MATCHES_MIN } from '../../../src/core/library/gallery';
 import type { GalleryItem, GalleryQuery } from '../../../src/shared/domain/library';
 import { BIG, tempFolder } from './helpers';
+import { ACCOUNTS, fillLongestLibrary, longestPages, START } from './fixtures/longest-library';
 import { makeSnapshot } from './fixtures/snapshots';
 
 // Text + "longest" reads a kept match set: sorted (few matches) or walked against the duration
 // index (many). Both are checked against a brute-force order, across pages, cursors and changes.
 let library: Library;
 let cleanup: () => void;
-const ACCOUNTS = ['a@example.com', 'b@example.com'];
-// Real Kling durations are a few values (5 s, 10 s videos; images 0), plus odd ones.
-const DURATIONS = [5041, 10041, 5041, 10041, 5041, 0, 7333];
-const COUNT = SORTED_MATCHES_MIN + 600;
-const START = 1_740_000_000_000;
-
-const promptOf = (i: number) =>
-  i % 97 === 0 ? `a rare comet ${i}` : i % 4 === 0 ? `a blue whale ${i}` : `a red fox number ${i}`;
 
 beforeAll(() => {
   const temp = tempFolder();
   cleanup = temp.cleanup;
   library = openLibrary(temp.dir, { sidecars: false });
-  library.ingestMany(
-    Array.from({ length: COUNT }, (_, i) => {
-      const duration = DURATIONS[i % DURATIONS.length] as number;
-      return makeSnapshot(ACCOUNTS[i % 2] as string, {
-        taskId: BIG(i * 10),
-        workIds: [BIG(i * 10 + 1)],
-        createTime: START + i * 1000,
-        contentType: duration === 0 ? 'image' : 'video',
-        durationMs: duration,
-        prompt: promptOf(i),
-      });
-    }),
-  );
+  fillLongestLibrary(library);
 });
 afterAll(() => {
   library.close();
@@ -58,17 +39,7 @@ function bruteForce(word: string, account?: string): string[] {
     .map((item) => item.workId);
 }
 
-function pages(query: GalleryQuery, limit: number): GalleryItem[] {
-  const items: GalleryItem[] = [];
-  let cursor: string | null = null;
-  for (let guard = 0; guard < 10_000; guard += 1) {
-    const page = library.gallery({ ...query, sort: 'longest', limit, cursor });
-    items.push(...page.items);
-    cursor = page.nextCursor;
-    if (!cursor) return items;
-  }
-  throw new Error('pagination did not end');
-}
+const pages = (query: GalleryQuery, limit: number) => longestPages(library, query, limit);
 
 describe('text sorted by longest', () => {
   it('pages through exactly the brute-force order, many matches, few and none, with any page size', () => {
