@@ -30,6 +30,9 @@ export default defineConfig({
       // electron-vite leaves the renderer unminified; minified, the page has a third of the script
       // to parse and compile before the first paint.
       minify: true,
+      // The tiles' icon sprite goes into the CSS: fetched as a file, it would come after the first
+      // frame and the first tiles would be drawn without their icons.
+      assetsInlineLimit: (file) => (file.endsWith('tile-icons.png') ? true : undefined),
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
     },
     plugins: [svelte({ configFile: resolve('svelte.config.js') })],
