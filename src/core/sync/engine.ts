@@ -418,6 +418,9 @@ export class SyncEngine {
     const now = this.now();
     for (const taskId of taskIds) {
       const added = this.library.addPendingTask(email, taskId);
+      // A new row (maybe a task the user removed): none of an earlier following carries over, such as
+      // a cancel, a not-found count or the first-seen time its stale cutoff counts from.
+      if (added) this.store.forgetTaskState(taskId);
       this.store.firstSeen(taskId, now);
       if (added) {
         outcome.accepted.push(taskId);
@@ -474,6 +477,7 @@ export class SyncEngine {
       if (job.done) stopping.push(job.done);
     }
     await Promise.all(stopping);
+    this.store.forgetTaskState(taskId);
   }
 
   /** Fetches one library file again (the user asked: the only way an archived file is downloaded twice). */

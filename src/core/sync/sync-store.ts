@@ -37,6 +37,7 @@ export class SyncStore {
   private readonly touchState: Statement<[string, number]>;
   private readonly setNotFound: Statement<[number, string]>;
   private readonly setGivenUp: Statement<[string | null, string]>;
+  private readonly deleteState: Statement<[string]>;
   private readonly getPause: Statement<[string], { reason: string; token_hash: string }>;
   private readonly setPause: Statement<[string, string, string]>;
   private readonly clearPause: Statement<[string]>;
@@ -76,6 +77,7 @@ export class SyncStore {
     );
     this.setNotFound = db.prepare('UPDATE sync_task_state SET not_found = ? WHERE task_id = ?');
     this.setGivenUp = db.prepare('UPDATE sync_task_state SET given_up = ? WHERE task_id = ?');
+    this.deleteState = db.prepare('DELETE FROM sync_task_state WHERE task_id = ?');
     this.getPause = db.prepare('SELECT reason, token_hash FROM sync_account_pause WHERE email = ?');
     this.setPause = db.prepare(`INSERT INTO sync_account_pause (email, reason, token_hash) VALUES (?, ?, ?)
       ON CONFLICT(email) DO UPDATE SET reason = excluded.reason, token_hash = excluded.token_hash`);
@@ -136,6 +138,11 @@ export class SyncStore {
 
   givenUp(taskId: string): GiveUpReason | null {
     return (this.getState.get(taskId)?.given_up as GiveUpReason | null | undefined) ?? null;
+  }
+
+  /** Forgets how the engine followed a task (it was removed, or is followed anew from scratch). */
+  forgetTaskState(taskId: string): void {
+    this.deleteState.run(taskId);
   }
 
   setGiveUp(taskId: string, reason: GiveUpReason | null, now: number): void {

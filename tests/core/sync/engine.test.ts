@@ -43,6 +43,14 @@ function filesOnDisk(root: string): string[] {
   return out.sort();
 }
 
+async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for a condition');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 beforeEach(async () => {
@@ -82,6 +90,33 @@ describe('SyncEngine', () => {
     expect(events.filter((e) => e.name === 'file.archived')).toHaveLength(3);
     // Polled more than once: it went through its steps.
     expect(sim.requests().filter((r) => r.path.endsWith(`/tasks/${id}`)).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('follows a removed task added again afresh, not as the cancelled task it was', async () => {
+    const id = sim.addTask({ kind: 'img2video', outcome: 'succeed', mediaBytes: 10_000, stepMs: 3_600_000 });
+    const polls = () => sim.requests().filter((r) => r.path.endsWith(`/tasks/${id}`)).length;
+    const engine = engineFor();
+    engine.start();
+    engine.addTasks(EMAIL, [id]);
+    await waitUntil(() => polls() >= 1);
+    expect(engine.cancelTask(id)).toBe(true);
+    expect(engine.taskReport(id).error).toBe('cancelled');
+    await engine.forgetTask(id);
+    expect(library.removeTask(id)).not.toBeNull();
+
+    const before = polls();
+    expect(engine.addTasks(EMAIL, [id]).accepted).toEqual([id]);
+    await waitUntil(() => polls() > before);
+    expect(engine.taskReport(id)).toMatchObject({ final: false, error: null });
+    sim.advanceTask(id, 5);
+    await engine.waitForTasks([id]);
+    const report = engine.taskReport(id);
+    expect(report).toMatchObject({ final: true, phase: 'succeeded', error: null });
+    expect(report.works.flatMap((work) => work.files.map((file) => file.kind)).sort()).toEqual([
+      'cover',
+      'input',
+      'video',
+    ]);
   });
 
   it('records failure codes as final failures with their reason', async () => {
