@@ -300,6 +300,10 @@ describe('the journey of a user', () => {
     await expect.poll(paused).toBe(wasPaused);
     const favorite = page.getByRole('button', { name: 'Favorite (F)' });
     const before = await favorite.getAttribute('aria-pressed');
+    // A favorite changes the library: the grid behind is built anew, now or after the viewer closes.
+    await page.evaluate(() =>
+      document.querySelector('[role=grid]')?.setAttribute('data-before-favorite', ''),
+    );
     await page.keyboard.press('f');
     await expect.poll(() => favorite.getAttribute('aria-pressed')).not.toBe(before);
     await page.keyboard.press('f');
@@ -316,6 +320,9 @@ describe('the journey of a user', () => {
     expect(await tabTo(page, '[role=dialog] button')).toBe(true);
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.waitForFunction(() => document.activeElement?.getAttribute('role') === 'grid');
+    // Once the grid of the library before the favorite is gone, its successor has the focus.
+    await page.waitForFunction(() => !document.querySelector('[role=grid][data-before-favorite]'));
     await page.waitForFunction(() => document.activeElement?.getAttribute('role') === 'grid');
     await page.close();
   }, 60_000);
