@@ -16,8 +16,8 @@ import type {
 import { decodeCursor, encodeCursor } from './cursor';
 import type { CursorKey } from './cursor';
 import { buildFtsQuery, SNIPPET_CLOSE, SNIPPET_OPEN, snippetParts } from './fts-query';
-import { SearchChangeFeed, searchStateStatement } from './search-changes';
-import type { SearchDelta } from './search-changes';
+import { searchStateStatement } from './search-changes';
+import type { SearchChangeFeed, SearchDelta } from './search-changes';
 import { KEY_SLOTS } from './work-key';
 
 export const DEFAULT_PAGE_SIZE = 60;
@@ -188,7 +188,7 @@ export class GalleryQueries {
   /** `feed`: what the library's writes did to the text index (shared by its connections). */
   constructor(
     private readonly db: Database,
-    private readonly feed: SearchChangeFeed = new SearchChangeFeed(),
+    private readonly feed: SearchChangeFeed,
   ) {
     this.searchState = searchStateStatement(db);
     this.worksOfTasks = db

@@ -129,14 +129,7 @@ export class Library {
         this.searchChanges,
         this.searchState,
         () => this.ingestor.ingestBatch(inputs, now),
-        (done) => ({
-          tasks: done.flatMap((result) =>
-            result.taskId && (result.outcome === 'inserted' || result.outcome === 'updated')
-              ? [result.taskId]
-              : [],
-          ),
-          works: [],
-        }),
+        (done) => ({ tasks: changedTaskIds(done), works: [] }),
       );
     } catch (error) {
       this.ingestor.resetCache();
@@ -144,11 +137,7 @@ export class Library {
     }
     this.checkpointer.nudge();
     if (options.sidecars ?? this.sidecars) {
-      results.forEach((result) => {
-        if (result.taskId && (result.outcome === 'inserted' || result.outcome === 'updated')) {
-          this.writeSidecar(result.taskId);
-        }
-      });
+      for (const taskId of changedTaskIds(results)) this.writeSidecar(taskId);
     }
     return results;
   }
@@ -261,6 +250,13 @@ export class Library {
   removeTask(taskId: string): RemovedTask | null {
     return this.removal.remove(taskId, this.now());
   }
+}
+
+/** The tasks an ingest inserted or updated: their sidecars are rewritten, their works rechecked. */
+function changedTaskIds(results: readonly IngestResult[]): string[] {
+  return results.flatMap((result) =>
+    result.taskId && (result.outcome === 'inserted' || result.outcome === 'updated') ? [result.taskId] : [],
+  );
 }
 
 /** Opens (creating or migrating) the library in `folder`. */

@@ -30,13 +30,12 @@ export class TaskRemoval {
 
   /**
    * `transact` runs the removal's writes in one transaction; `removedWorks` then says which works
-   * went (the library records it for the gallery's kept match sets). Default: a plain transaction.
+   * went (the library records it for the gallery's kept match sets).
    */
   constructor(
     private readonly root: string,
     db: Database,
-    private readonly transact: (write: () => void, removedWorks: () => number[]) => void = (write) =>
-      db.transaction(write)(),
+    private readonly transact: (write: () => void, removedWorks: () => number[]) => void,
   ) {
     this.selectTask = db.prepare(`SELECT t.id, t.account_id, a.email, t.created_at
       FROM tasks t JOIN accounts a ON a.id = t.account_id WHERE t.task_id = ?`);
