@@ -18,6 +18,7 @@ import type { CursorKey } from './cursor';
 import { buildFtsQuery, SNIPPET_CLOSE, SNIPPET_OPEN, snippetParts } from './fts-query';
 import { searchStateStatement } from './search-changes';
 import type { SearchChangeFeed, SearchDelta } from './search-changes';
+import { includes, isAscending, replaceMembers } from './sorted-ids';
 import { KEY_SLOTS } from './work-key';
 
 export const DEFAULT_PAGE_SIZE = 60;
@@ -26,10 +27,10 @@ export const DEFAULT_PAGE_SIZE = 60;
 export const MAX_PREFIX_WORDS = 50;
 
 /**
- * Text + "longest" keeps the query's matches in a temp table (see MatchSet). Up to this many (fewer
- * in a small library: works / 128, at least SORTED_MATCHES_MIN) are stored sorted by duration;
- * with more, only their ids are stored and the duration index is walked longest first, checking
- * each row against them: about limit / density rows, at most ~128 × limit per page.
+ * Text + "longest" keeps the query's matches (see MatchSet). Up to this many (fewer in a small
+ * library: works / 128, at least SORTED_MATCHES_MIN) are stored sorted by duration in a temp table;
+ * with more, only their ids are kept, in memory, and the duration index is walked longest first,
+ * checking each row against them: about limit / density rows, at most ~128 × limit per page.
  */
 export const SORTED_MATCHES_MAX = 5000;
 export const SORTED_MATCHES_MIN = 1000;
@@ -64,8 +65,10 @@ interface KeyStep {
  * A text query's matches, materialised once for "longest" and reused by its next pages and seeks:
  * FTS5 can only walk matches in rowid order, and probing it per row costs ~30 µs (a seek in every
  * segment), so every page would otherwise pay for the whole match set. `sorted`: (duration_ms, id)
- * of each match, pages are range scans; `set`: ids only (no works lookup per match), pages walk
- * works_by_duration and check each row.
+ * of each match in a temp table, pages are range scans; `set`: the ids only, in a sorted array that
+ * SQL reads through a function (no works lookup per match, and read from the text index as one JSON
+ * array: about half the cost of inserting each id into a temp table), pages walk works_by_duration
+ * and check each row.
  *
  * Kept across writes (see sync): its members are the works whose search row matches, so it holds
  * while the text index is unchanged (files, polls, favorites, labels leave it alone), and a change
@@ -77,6 +80,8 @@ interface MatchSet {
   match: string;
   slot: number;
   kind: 'sorted' | 'set';
+  /** A `set`'s matches, ascending (empty for a `sorted` one). */
+  ids: Float64Array;
   /** False when built inside a caller's transaction (a rollback would empty it): this page only. */
   kept: boolean;
   used: number;
@@ -98,6 +103,11 @@ interface KeyRow {
   /** Present when the key step could mark it on the spot (text search walked in rowid order). */
   snippet?: string | null;
 }
+
+/** The SQL function that tells whether a work is in a kept `set` (its slot, the work's id). */
+const IN_MATCH_SET = 'gallery_in_match_set';
+
+const NO_IDS = new Float64Array(0);
 
 const snippetSql = (table: string) => `snippet(${table}, 0, '${SNIPPET_OPEN}', '${SNIPPET_CLOSE}', '…', 16)`;
 const SNIPPET_SQL = snippetSql('work_search');
@@ -164,7 +174,8 @@ export class GalleryQueries {
   private readonly itemByWorkId: Statement<[string], ItemRow>;
   private readonly accountByEmail: Statement<[string], { id: number }>;
   private readonly wordsStartingWith: Statement<[string, string, number], { term: string }>;
-  private readonly countMatchesUpTo: Statement<[string, number], { n: number }>;
+  private readonly matchIds: Statement<[string], string>;
+  private readonly patchMatches: Statement<[string], number>;
   private readonly keyStatements = new Map<string, Statement<unknown[], KeyRow>>();
   private readonly totalChanges: Statement<[], number>;
   private readonly dataVersion: Statement<[], number>;
@@ -204,8 +215,11 @@ export class GalleryQueries {
     db.exec(
       'CREATE VIRTUAL TABLE IF NOT EXISTS temp.work_search_terms USING fts5vocab(main, work_search, row)',
     );
-    this.countMatchesUpTo = db.prepare(
-      'SELECT count(*) AS n FROM (SELECT 1 FROM work_search WHERE work_search MATCH ? LIMIT ?)',
+    this.matchIds = db
+      .prepare('SELECT json_group_array(rowid) FROM work_search WHERE work_search MATCH ?')
+      .pluck() as Statement<[string], string>;
+    db.function(IN_MATCH_SET, { directOnly: true }, (slot, id) =>
+      includes(this.matchSets[Number(slot)]?.ids ?? NO_IDS, Number(id)) ? 1 : 0,
     );
     this.wordsStartingWith = db.prepare(
       'SELECT term FROM temp.work_search_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?',
@@ -219,8 +233,7 @@ export class GalleryQueries {
     for (let slot = 0; slot < MATCH_SET_SLOTS; slot += 1) {
       db.exec(`CREATE TEMP TABLE IF NOT EXISTS gallery_sorted_${slot} (duration_ms INTEGER NOT NULL,
           id INTEGER NOT NULL, PRIMARY KEY (duration_ms, id)) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS temp.gallery_sorted_${slot}_by_id ON gallery_sorted_${slot} (id);
-        CREATE TEMP TABLE IF NOT EXISTS gallery_set_${slot} (id INTEGER PRIMARY KEY);`);
+        CREATE INDEX IF NOT EXISTS temp.gallery_sorted_${slot}_by_id ON gallery_sorted_${slot} (id);`);
     }
     // Snippets for rows found outside the text index's rowid walk: the shown rows only, indexed in a
     // small FTS5 table with the library's tokenizer, so that snippet() marks exactly what it would
@@ -244,6 +257,9 @@ export class GalleryQueries {
       "INSERT INTO temp.gallery_snippets (gallery_snippets) VALUES ('delete-all')",
     );
     this.snippetClearText = db.prepare('DELETE FROM temp.gallery_snippet_text');
+    this.patchMatches = db
+      .prepare('SELECT rowid FROM temp.gallery_snippets WHERE gallery_snippets MATCH ?')
+      .pluck() as Statement<[string], number>;
   }
 
   /** The whole indexed words starting with `prefix`, or null when there are too many to list. */
@@ -284,7 +300,10 @@ export class GalleryQueries {
   private forget(): void {
     if (this.matchSets.some((set) => set.kept)) this.matchSetCounts.forgotten += 1;
     this.expansions.clear();
-    for (const set of this.matchSets) set.kept = false;
+    for (const set of this.matchSets) {
+      set.kept = false;
+      set.ids = NO_IDS;
+    }
   }
 
   /**
@@ -307,18 +326,25 @@ export class GalleryQueries {
     }
     if (ids.size > limit) return false;
     const touched = JSON.stringify([...ids]);
+    const touchedIds = Float64Array.from(ids);
     this.ownWrites(() =>
       this.db.transaction(() => {
         this.snippetFill.run(touched);
         this.snippetIndex.run();
         for (const set of sets) {
-          const table = `temp.gallery_${set.kind}_${set.slot}`;
+          if (set.kind === 'set') {
+            set.ids = replaceMembers(
+              set.ids,
+              touchedIds,
+              Float64Array.from(this.patchMatches.all(set.match)),
+            );
+            continue;
+          }
+          const table = `temp.gallery_sorted_${set.slot}`;
           this.keyStatement(`DELETE FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`).run(touched);
-          const matching = 'SELECT rowid FROM temp.gallery_snippets WHERE gallery_snippets MATCH ?';
           this.keyStatement(
-            set.kind === 'set'
-              ? `INSERT INTO ${table} (id) ${matching}`
-              : `INSERT INTO ${table} (duration_ms, id) SELECT duration_ms, id FROM works WHERE id IN (${matching})`,
+            `INSERT INTO ${table} (duration_ms, id) SELECT duration_ms, id FROM works
+            WHERE id IN (SELECT rowid FROM temp.gallery_snippets WHERE gallery_snippets MATCH ?)`,
           ).run(set.match);
         }
         for (const [prefix, words] of expansions) {
@@ -429,7 +455,7 @@ export class GalleryQueries {
     const ftsDriven = match !== null && matches === null;
     const idColumn = ftsDriven ? 'work_search.rowid' : sorted ? 's.id' : 'w.id';
     const durationColumn = sorted ? 's.duration_ms' : 'w.duration_ms';
-    if (matches?.kind === 'set') where.push(`w.id IN temp.gallery_set_${matches.slot}`);
+    if (matches?.kind === 'set') where.push(`${IN_MATCH_SET}(${matches.slot}, w.id)`);
     else if (ftsDriven) {
       where.push('work_search MATCH ?');
       params.push(match);
@@ -496,37 +522,44 @@ export class GalleryQueries {
     }
     const works = this.workCount.get() ?? 0;
     const sortedMax = Math.min(SORTED_MATCHES_MAX, Math.max(SORTED_MATCHES_MIN, Math.ceil(works / 128)));
-    const many = (this.countMatchesUpTo.get(match, sortedMax + 1)?.n ?? 0) > sortedMax;
+    // One walk of the text index: the whole match set, whichever way it is then kept.
+    const idsJson = this.matchIds.get(match) ?? '[]';
+    const ids = Float64Array.from(JSON.parse(idsJson) as number[]);
+    const many = ids.length > sortedMax;
     let set = this.matchSets.find((entry) => !entry.kept);
     if (!set && this.matchSets.length < MATCH_SET_SLOTS) {
-      set = { match, slot: this.matchSets.length, kind: 'set', kept: false, used: 0, durationsChecked: true };
+      set = {
+        match,
+        slot: this.matchSets.length,
+        kind: 'set',
+        ids: NO_IDS,
+        kept: false,
+        used: 0,
+        durationsChecked: true,
+      };
       this.matchSets.push(set);
     }
     set ??= this.matchSets.reduce((oldest, entry) => (entry.used < oldest.used ? entry : oldest));
     const slot = set.slot;
     this.matchSetCounts.built += 1;
+    // The text index walks matches in rowid order; sorted again should it ever not.
+    if (!isAscending(ids)) ids.sort();
     Object.assign(set, {
       match,
       kind: many ? 'set' : 'sorted',
+      // A set keeps stale FTS rowids, if any: the walk over works_by_duration only meets live works.
+      ids: many ? ids : NO_IDS,
       kept: !this.db.inTransaction,
       used: this.uses,
       durationsChecked: true,
     });
     this.ownWrites(() => {
       this.keyStatement(`DELETE FROM temp.gallery_sorted_${slot}`).run();
-      this.keyStatement(`DELETE FROM temp.gallery_set_${slot}`).run();
-      // The set keeps stale FTS rowids, if any: the walk over works_by_duration only meets live works.
-      if (many)
-        this.keyStatement(
-          `INSERT INTO temp.gallery_set_${slot} (id)
-          SELECT rowid FROM work_search WHERE work_search MATCH ?`,
-        ).run(match);
-      else
+      if (!many)
         this.keyStatement(
           `INSERT INTO temp.gallery_sorted_${slot} (duration_ms, id)
-          SELECT w.duration_ms, w.id FROM work_search JOIN works w ON w.id = work_search.rowid
-          WHERE work_search MATCH ?`,
-        ).run(match);
+          SELECT duration_ms, id FROM works WHERE id IN (SELECT value FROM json_each(?))`,
+        ).run(idsJson);
     });
     return set;
   }
