@@ -27,7 +27,12 @@ export function decodeCursor(cursor: string, sort: string, length: number): Curs
     );
   }
   for (const part of value.k) {
-    if (part !== null && typeof part !== 'string' && !(typeof part === 'number' && Number.isFinite(part))) {
+    // Keys are whole numbers (ids, times, durations): anything else was not made here.
+    if (
+      part !== null &&
+      typeof part !== 'string' &&
+      !(typeof part === 'number' && Number.isSafeInteger(part))
+    ) {
       throw new CursorError('The page cursor is damaged; start again from the first page.');
     }
   }

@@ -19,7 +19,7 @@ import { buildFtsQuery, SNIPPET_CLOSE, SNIPPET_OPEN, snippetParts } from './fts-
 import { searchStateStatement } from './search-changes';
 import type { SearchChangeFeed, SearchDelta } from './search-changes';
 import { includes, isAscending, replaceMembers } from './sorted-ids';
-import { KEY_SLOTS } from './work-key';
+import { keyAtTime, sqlInteger } from './work-key';
 
 export const DEFAULT_PAGE_SIZE = 60;
 
@@ -481,17 +481,18 @@ export class GalleryQueries {
     // Dates become a range of the time-ordered key: the rowid (or FTS rowid) does the filtering.
     if (query.createdFrom !== undefined) {
       where.push(`${idColumn} >= ?`);
-      params.push(Math.max(0, query.createdFrom) * KEY_SLOTS);
+      params.push(keyAtTime(query.createdFrom));
     }
     if (query.createdTo !== undefined) {
       where.push(`${idColumn} < ?`);
-      params.push(Math.max(0, query.createdTo) * KEY_SLOTS);
+      params.push(keyAtTime(query.createdTo));
     }
     if (cursor) {
       if (sort === 'newest') where.push(`${idColumn} < ?`);
       else if (sort === 'oldest') where.push(`${idColumn} > ?`);
       else where.push(`(${durationColumn}, ${idColumn}) < (?, ?)`);
-      params.push(...cursor);
+      // As INTEGERs (see sqlInteger): FTS5 ignores a rowid bound given as a REAL.
+      params.push(...cursor.map((part) => (typeof part === 'number' ? sqlInteger(part) : part)));
     }
     const order =
       sort === 'newest'

@@ -48,3 +48,21 @@ export class WorkKeys {
 }
 
 export const createdAtOfKey = (key: number) => Math.floor(key / KEY_SLOTS);
+
+const LARGEST_INT64 = 2n ** 63n - 1n;
+
+/**
+ * A key (or any integer compared with one) to bind as an SQLite INTEGER. better-sqlite3 binds every
+ * JS number as a REAL, and FTS5 drops a rowid bound that is not an INTEGER: it then walks every match
+ * from the newest and leaves the bound to SQLite, so a deep cursor or an old date range would cost as
+ * much as all the matches before it. Truncated and clamped to SQLite's integer range.
+ */
+export function sqlInteger(value: number): bigint {
+  if (Number.isNaN(value)) return 0n;
+  if (!Number.isFinite(value)) return value > 0 ? LARGEST_INT64 : -LARGEST_INT64;
+  const integer = BigInt(Math.trunc(value));
+  return integer > LARGEST_INT64 ? LARGEST_INT64 : integer < -LARGEST_INT64 ? -LARGEST_INT64 : integer;
+}
+
+/** The first key of works created at or after `ms`, as an SQLite INTEGER. */
+export const keyAtTime = (ms: number): bigint => sqlInteger(Math.max(0, Math.trunc(ms)) * KEY_SLOTS);

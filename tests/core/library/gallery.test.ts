@@ -102,6 +102,15 @@ describe('keyset pagination', () => {
     const ranged = allPages({ createdFrom: from, createdTo: to });
     expect(ranged.length).toBeGreaterThan(0);
     expect(ranged.every((i) => i.createdAt >= from && i.createdAt < to)).toBe(true);
+    // A range walked through the text index (its rowid is the key), page by page.
+    const wide = { createdFrom: from, createdTo: from + 80 * 60_000 };
+    const rangedText = allPages({ text: 'fox', ...wide });
+    expect(rangedText.length).toBeGreaterThan(17);
+    expect(rangedText.map((i) => i.workId)).toEqual(
+      allPages(wide)
+        .filter((i) => /\bfox/i.test(i.prompt ?? ''))
+        .map((i) => i.workId),
+    );
     expect(library.gallery({ account: 'nobody@example.com' })).toEqual({ items: [], nextCursor: null });
   });
 
@@ -109,6 +118,11 @@ describe('keyset pagination', () => {
     const cursor = library.gallery({ limit: 5 }).nextCursor;
     expect(() => library.gallery({ sort: 'longest', cursor })).toThrow(CursorError);
     expect(() => library.gallery({ cursor: 'not a cursor' })).toThrow(CursorError);
+    // Keys are whole numbers: a fraction or a number past 2^53 was not made by the library.
+    for (const key of ['1.5', '1e300', '9007199254740993'])
+      expect(() =>
+        library.gallery({ cursor: Buffer.from(`{"s":"newest","k":[${key}]}`).toString('base64url') }),
+      ).toThrow(CursorError);
     expect(() =>
       library.gallery({
         cursor: Buffer.from('{"s":"newest","k":["1; DROP TABLE works"]}').toString('base64url'),
