@@ -7,7 +7,8 @@ export class CursorError extends Error {
   }
 }
 
-export type CursorKey = ReadonlyArray<number | string | null>;
+/** Whole numbers: ids, times, durations. */
+export type CursorKey = ReadonlyArray<number>;
 
 export function encodeCursor(sort: string, key: CursorKey): string {
   return Buffer.from(JSON.stringify({ s: sort, k: key })).toString('base64url');
@@ -27,12 +28,8 @@ export function decodeCursor(cursor: string, sort: string, length: number): Curs
     );
   }
   for (const part of value.k) {
-    // Keys are whole numbers (ids, times, durations): anything else was not made here.
-    if (
-      part !== null &&
-      typeof part !== 'string' &&
-      !(typeof part === 'number' && Number.isSafeInteger(part))
-    ) {
+    // Keys are whole numbers: anything else was not made here (and is never put into the SQL).
+    if (!Number.isSafeInteger(part)) {
       throw new CursorError('The page cursor is damaged; start again from the first page.');
     }
   }

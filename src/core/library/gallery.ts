@@ -59,6 +59,36 @@ interface KeyStep {
   where: string[];
   params: unknown[];
   order: string;
+  /** The same order walked from its end. */
+  reversedOrder: string;
+  durationColumn: string;
+  idColumn: string;
+  /** A "longest" cursor's key (duration, id), walked as two ranges (see keyQuery); null otherwise. */
+  longestAfter: readonly [bigint, bigint] | null;
+}
+
+/**
+ * A key step as SQL with its parameters: one walk of the sort's index, or after a "longest" cursor
+ * two: the rest of the cursor's duration, then the shorter ones. A row value `(duration, id) < (?, ?)`
+ * is served by the index on duration alone, so its walk would start at the top of the cursor's
+ * duration and pass every work of it above the cursor (all the images, at 0 ms, deep in the sort).
+ */
+function keyQuery(step: KeyStep, columns: string, limit: number): [string, unknown[]] {
+  const walk = (extra: string[], order: string) => {
+    const where = [...step.where, ...extra];
+    return `SELECT ${columns} FROM ${step.from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY ${order} LIMIT ?`;
+  };
+  const after = step.longestAfter;
+  if (!after) return [walk([], step.order), [...step.params, limit]];
+  const [duration, id] = after;
+  const sameDuration = walk([`${step.durationColumn} = ?`, `${step.idColumn} < ?`], `${step.idColumn} DESC`);
+  const shorter = walk([`${step.durationColumn} < ?`], step.order);
+  return [
+    `SELECT * FROM (${sameDuration}) UNION ALL SELECT * FROM (${shorter})
+      ORDER BY duration_ms DESC, id DESC LIMIT ?`,
+    [...step.params, duration, id, limit, ...step.params, duration, limit, limit],
+  ];
 }
 
 /**
@@ -180,6 +210,7 @@ export class GalleryQueries {
   private readonly totalChanges: Statement<[], number>;
   private readonly dataVersion: Statement<[], number>;
   private readonly workCount: Statement<[], number | null>;
+  private readonly facetCount: Statement<[string, string], number | undefined>;
   private readonly snippetFill: Statement<[string]>;
   private readonly snippetIndex: Statement<[]>;
   private readonly snippetRows: Statement<[string], { id: number; snippet: string }>;
@@ -229,6 +260,9 @@ export class GalleryQueries {
     this.workCount = db
       .prepare("SELECT sum(count) FROM work_facets WHERE dimension = 'favorite'")
       .pluck() as Statement<[], number | null>;
+    this.facetCount = db
+      .prepare('SELECT count FROM work_facets WHERE dimension = ? AND value = ?')
+      .pluck() as Statement<[string, string], number | undefined>;
     // Temp tables (per connection, in memory): nothing stored in the library, nothing to migrate.
     for (let slot = 0; slot < MATCH_SET_SLOTS; slot += 1) {
       db.exec(`CREATE TEMP TABLE IF NOT EXISTS gallery_sorted_${slot} (duration_ms INTEGER NOT NULL,
@@ -390,14 +424,15 @@ export class GalleryQueries {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const step = this.keyStep(query, query.cursor ?? null);
     if (step === null) return { items: [], nextCursor: null };
-    const { sort, match, ftsDriven, keys: keyColumns, from, where, params, order } = step;
+    const { sort, match, ftsDriven } = step;
     // Walking the text index in rowid order, the snippet is marked from the row the cursor is on:
     // a later lookup by rowid would seek every term again in every index segment, per row shown.
     const snippetInKeys = ftsDriven && sort !== 'longest';
-    const sql = `SELECT ${keyColumns}${snippetInKeys ? `, ${SNIPPET_SQL} AS snippet` : ''} FROM ${from}
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`;
-    params.push(limit + 1);
-
+    const [sql, params] = keyQuery(
+      step,
+      `${step.keys}${snippetInKeys ? `, ${SNIPPET_SQL} AS snippet` : ''}`,
+      limit + 1,
+    );
     const keys = this.keyStatement(sql).all(...params);
     const more = keys.length > limit;
     const shown = more ? keys.slice(0, limit) : keys;
@@ -425,21 +460,63 @@ export class GalleryQueries {
    * The cursor that starts a gallery page at `position` (0-based) of the query's order: for a jump
    * (scrollbar drag, End) to a place no page has reached yet. It skips `position` keys in the index
    * that serves the sort — one index walk, keys only, no rows read — instead of the client paging
-   * its way there; the pages from that cursor on are keyset pages as usual.
+   * its way there; the pages from that cursor on are keyset pages as usual. In the far half of a
+   * query the facet counts can count, it skips from the other end (End in a million works: a few
+   * keys, not a million).
    */
   seek(query: Omit<GalleryQuery, 'cursor' | 'limit'>, position: number): GallerySeek {
     if (position <= 0) return { cursor: null, atEnd: false };
     const step = this.keyStep(query, null);
     if (step === null) return { cursor: null, atEnd: true };
-    const { sort, keys: keyColumns, from, where, params, order } = step;
-    const sql = `SELECT ${keyColumns} FROM ${from}
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT 2 OFFSET ?`;
+    const { sort, params } = step;
+    // Keys only, skipping `offset` of them in `orderBy` (a step without a cursor: one walk).
+    const skipIn = ({ keys, from, where }: KeyStep, orderBy: string) =>
+      this.keyStatement(`SELECT ${keys} FROM ${from}
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${orderBy} LIMIT ? OFFSET ?`);
+    const cursorOf = (row: KeyRow) =>
+      encodeCursor(sort, sort === 'longest' ? [row.duration_ms, row.id] : [row.id]);
+    // One read transaction: the counts and the keys skipped from the end must agree.
+    const fromEnd = this.db.transaction((): GallerySeek | null => {
+      const total = this.countOf(query);
+      if (total === null || position <= total / 2 || position > total) return null;
+      // The key just before `position` is the (total - position)th from the end. Whether anything
+      // follows it is asked of the works themselves, not of the counts.
+      const before = skipIn(step, step.reversedOrder).get(...params, 1, total - position);
+      if (!before) return null;
+      const cursor = cursorOf(before);
+      const after = this.keyStep(query, cursor);
+      if (!after) return null;
+      const [sql, afterParams] = keyQuery(after, after.keys, 1);
+      return { cursor, atEnd: !this.keyStatement(sql).get(...afterParams) };
+    })();
+    if (fromEnd) return fromEnd;
     // The key just before `position` makes the cursor; a second row says something is there.
-    const keys = this.keyStatement(sql).all(...params, position - 1);
+    const keys = skipIn(step, step.order).all(...params, 2, position - 1);
     const before = keys[0];
     if (!before) return { cursor: null, atEnd: true };
-    const key: CursorKey = sort === 'longest' ? [before.duration_ms, before.id] : [before.id];
-    return { cursor: encodeCursor(sort, key), atEnd: keys.length < 2 };
+    return { cursor: cursorOf(before), atEnd: keys.length < 2 };
+  }
+
+  /**
+   * The number of works a query shows, when the facet counts hold it: no text, no dates, at most one
+   * filter (null otherwise: counting would walk what the seek means to skip).
+   */
+  private countOf(query: Omit<GalleryQuery, 'cursor' | 'limit'>): number | null {
+    if (query.text || query.createdFrom !== undefined || query.createdTo !== undefined) return null;
+    const filters: Array<[string, string]> = [];
+    if (query.account !== undefined) {
+      const account = this.accountByEmail.get(query.account);
+      if (!account) return 0;
+      filters.push(['account', String(account.id)]);
+    }
+    if (query.phase !== undefined) filters.push(['phase', query.phase]);
+    if (query.contentType !== undefined) filters.push(['content_type', query.contentType]);
+    if (query.taskType !== undefined) filters.push(['task_type', query.taskType]);
+    if (query.modelVersion !== undefined) filters.push(['model_version', query.modelVersion]);
+    if (query.favoritesOnly) filters.push(['favorite', '1']);
+    const [only, ...more] = filters;
+    if (!only) return this.workCount.get() ?? 0;
+    return more.length > 0 ? null : (this.facetCount.get(...only) ?? 0);
   }
 
   /** The key step's FROM, WHERE and ORDER BY for a query (null: it can match nothing). */
@@ -487,12 +564,14 @@ export class GalleryQueries {
       where.push(`${idColumn} < ?`);
       params.push(keyAtTime(query.createdTo));
     }
+    // As INTEGERs (see sqlInteger): FTS5 ignores a rowid bound given as a REAL.
+    const [first = 0n, second = 0n] = (cursor ?? []).map(sqlInteger);
+    let longestAfter: KeyStep['longestAfter'] = null;
     if (cursor) {
       if (sort === 'newest') where.push(`${idColumn} < ?`);
       else if (sort === 'oldest') where.push(`${idColumn} > ?`);
-      else where.push(`(${durationColumn}, ${idColumn}) < (?, ?)`);
-      // As INTEGERs (see sqlInteger): FTS5 ignores a rowid bound given as a REAL.
-      params.push(...cursor.map((part) => (typeof part === 'number' ? sqlInteger(part) : part)));
+      if (sort === 'longest') longestAfter = [first, second];
+      else params.push(first);
     }
     const order =
       sort === 'newest'
@@ -500,6 +579,12 @@ export class GalleryQueries {
         : sort === 'oldest'
           ? `${idColumn} ASC`
           : `${durationColumn} DESC, ${idColumn} DESC`;
+    const reversedOrder =
+      sort === 'newest'
+        ? `${idColumn} ASC`
+        : sort === 'oldest'
+          ? `${idColumn} DESC`
+          : `${durationColumn} ASC, ${idColumn} ASC`;
     const from = matches
       ? sorted
         ? `temp.gallery_sorted_${matches.slot} s CROSS JOIN works w ON w.id = s.id`
@@ -507,7 +592,20 @@ export class GalleryQueries {
       : ftsDriven
         ? 'work_search JOIN works w ON w.id = work_search.rowid'
         : 'works w';
-    return { sort, match, ftsDriven, keys: 'w.id, w.duration_ms', from, where, params, order };
+    return {
+      sort,
+      match,
+      ftsDriven,
+      keys: 'w.id, w.duration_ms',
+      from,
+      where,
+      params,
+      order,
+      reversedOrder,
+      durationColumn,
+      idColumn,
+      longestAfter,
+    };
   }
 
   /** The kept matches of `match`, built now when there are none or the library changed since. */
