@@ -28,6 +28,8 @@ function measureQueries(library: Library, label: string, works: number) {
   const deepKey = minKey + Math.floor((maxKey - minKey) * 0.1); // ~90% of the way down "newest"
   const deepNewest = encodeCursor('newest', [deepKey]);
   const deepLongest = encodeCursor('longest', [5200, deepKey]);
+  // Halfway through the images, which all share one duration (0 ms), at the end of "longest".
+  const deepImages = encodeCursor('longest', [0, deepKey]);
   const mid = Math.floor((minKey + maxKey) / 2 / KEY_SLOTS);
   const cases: Array<[string, GalleryQuery]> = [
     ['newest, page 1', {}],
@@ -41,6 +43,12 @@ function measureQueries(library: Library, label: string, works: number) {
       'account+image+model, page 1',
       { account: 'bob@example.com', contentType: 'image', modelVersion: '2.0' },
     ],
+    ['account, longest, page 1', { account: 'bob@example.com', sort: 'longest' }],
+    ['account, longest, deep cursor', { account: 'bob@example.com', sort: 'longest', cursor: deepLongest }],
+    ['account, longest, deep in images', { account: 'bob@example.com', sort: 'longest', cursor: deepImages }],
+    ['images (all 0 ms), longest', { contentType: 'image', sort: 'longest' }],
+    ['image task type, longest', { taskType: 'mmu_txt2img_aiweb', sort: 'longest' }],
+    ['account+favorites, longest', { account: 'bob@example.com', favoritesOnly: true, sort: 'longest' }],
     ['favorites, page 1', { favoritesOnly: true }],
     ['favorites, deep cursor', { favoritesOnly: true, cursor: deepNewest }],
     ['date range (1 week)', { createdFrom: mid, createdTo: mid + 7 * 86_400_000 }],

@@ -102,6 +102,7 @@ export function fillDirect(library: Library, count: number, options: DirectFillO
           taskType: type,
           modelVersion: model,
           favorite,
+          durationMs: duration,
           prompt,
           negativePrompt: null,
         });

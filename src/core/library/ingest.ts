@@ -341,6 +341,7 @@ export class Ingestor {
             taskType: taskFacts.type,
             modelVersion: taskFacts.model_version,
             favorite,
+            durationMs: values.duration_ms,
             prompt: taskFacts.prompt,
             negativePrompt: taskFacts.negative_prompt,
           });

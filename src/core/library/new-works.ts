@@ -12,6 +12,7 @@ export interface NewWork {
   taskType: string | null;
   modelVersion: string | null;
   favorite: 0 | 1;
+  durationMs: number;
   prompt: string | null;
   negativePrompt: string | null;
 }
@@ -27,16 +28,17 @@ const FACETS = [
 
 export class NewWorkIndexer {
   private readonly insertSearch: Statement<[number, string | null, string | null, string | null]>;
-  private readonly addFacet: Statement<[string, string, number]>;
-  /** dimension → value ('' for unknown) → works added, for the batch under way. */
-  private readonly pending = new Map<string, Map<string, number>>();
+  private readonly addFacet: Statement<[string, string, number, number]>;
+  /** dimension → value ('' for unknown) → works added and the longest of them, for the batch under way. */
+  private readonly pending = new Map<string, Map<string, { count: number; longest: number }>>();
 
   constructor(db: Database) {
     this.insertSearch = db.prepare(
       'INSERT INTO work_search(rowid, prompt, negative_prompt, type) VALUES (?, ?, ?, ?)',
     );
-    this.addFacet = db.prepare(`INSERT INTO work_facets(dimension, value, count) VALUES (?, ?, ?)
-      ON CONFLICT(dimension, value) DO UPDATE SET count = count + excluded.count`);
+    this.addFacet = db.prepare(`INSERT INTO work_facets(dimension, value, count, longest_ms)
+      VALUES (?, ?, ?, ?) ON CONFLICT(dimension, value) DO UPDATE SET count = count + excluded.count,
+        longest_ms = max(longest_ms, excluded.longest_ms)`);
   }
 
   /** Call right after inserting the work's row, in the same transaction. */
@@ -46,14 +48,18 @@ export class NewWorkIndexer {
       let counts = this.pending.get(dimension);
       if (!counts) this.pending.set(dimension, (counts = new Map()));
       const value = valueOf(work) ?? '';
-      counts.set(value, (counts.get(value) ?? 0) + 1);
+      const sum = counts.get(value);
+      if (sum) {
+        sum.count += 1;
+        if (work.durationMs > sum.longest) sum.longest = work.durationMs;
+      } else counts.set(value, { count: 1, longest: work.durationMs });
     }
   }
 
   /** Adds the batch's facet counts; call before the transaction commits. */
   flush(): void {
     for (const [dimension, counts] of this.pending) {
-      for (const [value, count] of counts) this.addFacet.run(dimension, value, count);
+      for (const [value, { count, longest }] of counts) this.addFacet.run(dimension, value, count, longest);
     }
     this.pending.clear();
   }

@@ -62,10 +62,17 @@ describe('migrating from every earlier version', () => {
         .run(BIG(1));
       old
         .prepare(
-          `INSERT INTO works(id, work_id, task_id, created_at, account_id, phase, content_type)
-        VALUES (1740800000000000, ?, 1, 1700000000000, 1, 'succeeded', 'video')`,
+          `INSERT INTO works(id, work_id, task_id, created_at, account_id, phase, content_type, duration_ms)
+        VALUES (1740800000000000, ?, 1, 1700000000000, 1, 'succeeded', 'video', 5041)`,
         )
         .run(BIG(2));
+      // From version 7 on, the code that adds a work writes its search row and facet counts.
+      if (from >= 7) {
+        old.exec(`INSERT INTO work_search(rowid, prompt, negative_prompt, type)
+            VALUES (1740800000000000, 'an ancient lighthouse', NULL, 'm2v_txt2video_hq');
+          INSERT INTO work_facets(dimension, value, count) VALUES ('account', '1', 1), ('phase', 'succeeded', 1),
+            ('content_type', 'video', 1), ('task_type', '', 1), ('model_version', '', 1), ('favorite', '0', 1);`);
+      }
       // Files archived before the app knew which copy it fetched (files exist since version 1).
       const file = old.prepare(
         `INSERT INTO files(task_id, work_id, kind, source_url, rel_path, bytes, bytes_done, sha256, state)
@@ -107,6 +114,10 @@ describe('migrating from every earlier version', () => {
       const facets = library.facets();
       expect(facets.total).toBe(1);
       expect(facets.accounts).toEqual([{ value: 'old@example.com', count: 1 }]);
+      // "Longest" under a filter starts at the filter's longest work, counted from the old data.
+      expect(library.gallery({ contentType: 'video', sort: 'longest' }).items.map((i) => i.workId)).toEqual([
+        BIG(2),
+      ]);
       library.close();
 
       const backups = readdirSync(backupDir(dir));

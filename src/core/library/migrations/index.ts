@@ -6,6 +6,7 @@ import { migration004 } from './004-file-copy';
 import { migration005 } from './005-removed-tasks';
 import { migration006 } from './006-stats-counters';
 import { migration007 } from './007-ingest-writes-new-works';
+import { migration008 } from './008-facet-longest';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005,
   migration006,
   migration007,
+  migration008,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
