@@ -88,7 +88,7 @@ function measureQueries(library: Library, label: string, works: number) {
     ['text + longest, after 5 new works', fox, () => addWorks(5), 60],
     ['text rare + longest, after 5 new works', rare, () => addWorks(5), 60],
     ['text rarer + longest, after 5 new works', rarer, () => addWorks(5), 60],
-    ['text + longest, after 200 new works', fox, () => addWorks(200), 20],
+    ['text + longest, after 200 new works', fox, () => addWorks(200), 60],
     ['text + longest, rebuilt (SQL edit)', fox, () => editPrompt.run(someTask), 30],
     ['text rare + longest, rebuilt', rare, () => editPrompt.run(someTask), 30],
     ['text rarer + longest, rebuilt', rarer, () => editPrompt.run(someTask), 30],

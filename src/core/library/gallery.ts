@@ -138,8 +138,12 @@ interface KeyRow {
   snippet?: string | null;
 }
 
-/** Filters with an index of their own (works_by_account, works_by_content_type, works_favorites). */
-const INDEXED_FACETS = new Set(['account', 'content_type', 'favorite']);
+/** Filters with an index of their own, by facet dimension. */
+const FILTER_INDEXES = new Map([
+  ['account', 'works_by_account'],
+  ['content_type', 'works_by_content_type'],
+  ['favorite', 'works_favorites'],
+]);
 
 /** The SQL function that tells whether a work is in a kept `set` (its slot, the work's id). */
 const IN_MATCH_SET = 'gallery_in_match_set';
@@ -504,24 +508,28 @@ export class GalleryQueries {
 
   /**
    * How "longest" under filters is read. Their works are no longer than the shortest of the
-   * filters' longest durations (facet rows keep each value's longest), so the walk starts there:
-   * without that bound an image filter (all 0 ms) would pass every video first. The walk down the
-   * duration index checks each row, about limit × works / matches rows a page, while the filter's
-   * own index and a sort cost about one row per match: the walk when matches² ≥ 64 × works (at a
-   * million, 8,000 matches: ~4 ms either way), the filter's index below that, where there is one
-   * (account, content type, favorites).
+   * filters' longest durations (facet rows keep each value's longest), so every walk starts there:
+   * without that bound an image filter (all 0 ms) would pass every video first. Then the cheaper of
+   * two plans, from the facet counts: the duration index walked and each row checked, about
+   * 64 × works / matches rows a page (matches estimated as if the filters were independent), or the
+   * index of one filter, its works read and sorted (account, content type, favorites).
    */
-  private filteredLongest(facets: ReadonlyArray<[string, string]>): { longest: bigint; walk: boolean } {
-    let matches = Infinity;
+  private filteredLongest(facets: ReadonlyArray<[string, string]>): { longest: bigint; index: string } {
+    const works = Math.max(1, this.workCount.get() ?? 0);
     let longest = Infinity;
+    let matches = works;
+    let index = 'works_by_duration';
+    let cost = Infinity;
     for (const [dimension, value] of facets) {
       const row = this.facet.get(dimension, value);
-      matches = Math.min(matches, row?.count ?? 0);
+      const count = row?.count ?? 0;
       longest = Math.min(longest, row?.longest_ms ?? 0);
+      matches *= count / works;
+      const own = FILTER_INDEXES.get(dimension);
+      if (own && count < cost) [index, cost] = [own, count];
     }
-    const works = this.workCount.get() ?? 0;
-    const indexed = facets.some(([dimension]) => INDEXED_FACETS.has(dimension));
-    return { longest: sqlInteger(longest), walk: matches * matches >= 64 * works || !indexed };
+    if ((64 * works) / Math.max(matches, 1) <= cost) index = 'works_by_duration';
+    return { longest: sqlInteger(longest), index };
   }
 
   /**
@@ -633,8 +641,8 @@ export class GalleryQueries {
         : 'works w INDEXED BY works_by_duration'
       : ftsDriven
         ? 'work_search JOIN works w ON w.id = work_search.rowid'
-        : plan?.walk && !dated
-          ? 'works w INDEXED BY works_by_duration'
+        : plan && !dated
+          ? `works w INDEXED BY ${plan.index}`
           : 'works w';
     return {
       sort,
