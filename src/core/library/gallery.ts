@@ -538,20 +538,31 @@ export class GalleryQueries {
    */
   private countOf(query: Omit<GalleryQuery, 'cursor' | 'limit'>): number | null {
     if (query.text || query.createdFrom !== undefined || query.createdTo !== undefined) return null;
-    const filters: Array<[string, string]> = [];
-    if (query.account !== undefined) {
-      const account = this.accountByEmail.get(query.account);
-      if (!account) return 0;
-      filters.push(['account', String(account.id)]);
-    }
-    if (query.phase !== undefined) filters.push(['phase', query.phase]);
-    if (query.contentType !== undefined) filters.push(['content_type', query.contentType]);
-    if (query.taskType !== undefined) filters.push(['task_type', query.taskType]);
-    if (query.modelVersion !== undefined) filters.push(['model_version', query.modelVersion]);
-    if (query.favoritesOnly) filters.push(['favorite', '1']);
+    const filters = this.filterFacets(query);
+    if (filters === null) return 0;
     const [only, ...more] = filters;
     if (!only) return this.workCount.get() ?? 0;
     return more.length > 0 ? null : (this.facet.get(...only)?.count ?? 0);
+  }
+
+  /** A query's filters as facet rows (dimension, value), or null when its account is unknown. */
+  private filterFacets(query: Omit<GalleryQuery, 'cursor' | 'limit'>): Array<[string, string]> | null {
+    const facets: Array<[string, string]> = [];
+    if (query.account !== undefined) {
+      const account = this.accountByEmail.get(query.account);
+      if (!account) return null;
+      facets.push(['account', String(account.id)]);
+    }
+    for (const [dimension, value] of [
+      ['phase', query.phase],
+      ['content_type', query.contentType],
+      ['task_type', query.taskType],
+      ['model_version', query.modelVersion],
+    ] as const) {
+      if (value !== undefined) facets.push([dimension, value]);
+    }
+    if (query.favoritesOnly) facets.push(['favorite', '1']);
+    return facets;
   }
 
   /** The key step's FROM, WHERE and ORDER BY for a query (null: it can match nothing). */
@@ -572,30 +583,18 @@ export class GalleryQueries {
       where.push('work_search MATCH ?');
       params.push(match);
     }
-    // The filters, and their facet rows (dimension, value).
-    const facets: Array<[string, string]> = [];
-    if (query.account !== undefined) {
-      const account = this.accountByEmail.get(query.account);
-      if (!account) return null;
-      where.push('w.account_id = ?');
-      params.push(account.id);
-      facets.push(['account', String(account.id)]);
-    }
-    for (const [column, value] of [
-      ['phase', query.phase],
-      ['content_type', query.contentType],
-      ['task_type', query.taskType],
-      ['model_version', query.modelVersion],
-    ] as const) {
-      if (value !== undefined) {
-        where.push(`w.${column} = ?`);
+    const facets = this.filterFacets(query);
+    if (facets === null) return null;
+    for (const [dimension, value] of facets) {
+      // Favorites as a literal: only then can works_favorites (WHERE favorite = 1) serve them.
+      if (dimension === 'favorite') where.push('w.favorite = 1');
+      else if (dimension === 'account') {
+        where.push('w.account_id = ?');
+        params.push(Number(value));
+      } else {
+        where.push(`w.${dimension} = ?`);
         params.push(value);
-        facets.push([column, value]);
       }
-    }
-    if (query.favoritesOnly) {
-      where.push('w.favorite = 1');
-      facets.push(['favorite', '1']);
     }
     const dated = query.createdFrom !== undefined || query.createdTo !== undefined;
     const plan = sort === 'longest' && facets.length > 0 ? this.filteredLongest(facets) : null;
