@@ -628,12 +628,7 @@ export class GalleryQueries {
         : sort === 'oldest'
           ? `${idColumn} ASC`
           : `${durationColumn} DESC, ${idColumn} DESC`;
-    const reversedOrder =
-      sort === 'newest'
-        ? `${idColumn} ASC`
-        : sort === 'oldest'
-          ? `${idColumn} DESC`
-          : `${durationColumn} ASC, ${idColumn} ASC`;
+    const reversedOrder = order.replace(/\b(DESC|ASC)\b/g, (way) => (way === 'DESC' ? 'ASC' : 'DESC'));
     const from = matches
       ? sorted
         ? `temp.gallery_sorted_${matches.slot} s CROSS JOIN works w ON w.id = s.id`

@@ -7,6 +7,7 @@ import { openLibrary } from '../../../src/core/library';
 import type { Library } from '../../../src/core/library';
 import type { GalleryItem, GalleryQuery } from '../../../src/shared/domain/library';
 import { BIG, tempFolder } from './helpers';
+import { longestPages } from './fixtures/longest-library';
 import { makeSnapshot, random } from './fixtures/snapshots';
 
 const BIG_ACCOUNT = 'many@example.com';
@@ -50,17 +51,7 @@ afterAll(() => {
   cleanup();
 });
 
-function pages(query: GalleryQuery, limit: number): GalleryItem[] {
-  const items: GalleryItem[] = [];
-  let cursor: string | null = null;
-  for (let guard = 0; guard < 1000; guard += 1) {
-    const page = library.gallery({ ...query, sort: 'longest', limit, cursor });
-    items.push(...page.items);
-    cursor = page.nextCursor;
-    if (!cursor) return items;
-  }
-  throw new Error('pagination did not end');
-}
+const pages = (query: GalleryQuery, limit: number) => longestPages(library, query, limit);
 
 const ids = (items: GalleryItem[]) => items.map((item) => item.workId);
 
