@@ -55,6 +55,19 @@ describe('PageCache', () => {
     ]);
   });
 
+  it('fetches the pages after a jump by the cursor of the first, not by offset each', async () => {
+    const { provider, requests } = numbered(1_000_000);
+    const cache = new PageCache(provider, { pageSize: 100, concurrency: 3 });
+    cache.want(500_000, 500_250);
+    for (let i = 0; i < 4; i += 1) await settle();
+    expect(cache.get(500_249)).toBe('item-500249');
+    expect(requests).toEqual([
+      { cursor: null, offset: 500_000 },
+      { cursor: 'after:500099', offset: 500_100 },
+      { cursor: 'after:500199', offset: 500_200 },
+    ]);
+  });
+
   it('keeps memory bounded by evicting the least recently wanted pages', async () => {
     const { provider } = numbered(100_000);
     const cache = new PageCache(provider, { pageSize: 100, maxPages: 3 });

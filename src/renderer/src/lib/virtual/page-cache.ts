@@ -124,13 +124,27 @@ export class PageCache<T> {
   }
 
   private pump(): void {
-    while (this.running < this.concurrency && this.wanted.length > 0) {
-      // Prefer a page whose cursor is known: keyset reads are the cheap ones.
-      const withCursor = this.wanted.findIndex((page) => this.cursors.has(page));
-      const [page] = this.wanted.splice(withCursor >= 0 ? withCursor : 0, 1);
+    while (this.running < this.concurrency) {
+      const next = this.nextWanted();
+      if (next < 0) return;
+      const [page] = this.wanted.splice(next, 1);
       if (page === undefined || this.pages.has(page)) continue;
       void this.fetch(page);
     }
+  }
+
+  /**
+   * The wanted page to fetch next (its place in `wanted`, -1 for none now): one whose cursor is known
+   * (a keyset read, the cheap kind), else one that does not follow a page being loaded or waiting.
+   * The pages after a jump's first wait for it, whose answer brings their cursors, rather than each
+   * being sought by offset: a seek walks the index up to there, one after another on the library's side.
+   */
+  private nextWanted(): number {
+    const withCursor = this.wanted.findIndex((page) => this.cursors.has(page));
+    if (withCursor >= 0) return withCursor;
+    return this.wanted.findIndex(
+      (page) => this.pages.get(page - 1)?.status !== 'loading' && !this.wanted.includes(page - 1),
+    );
   }
 
   private async fetch(page: number): Promise<void> {
