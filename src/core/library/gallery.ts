@@ -14,7 +14,6 @@ import type {
   TaskPhase,
 } from '../../shared/domain/library';
 import { decodeCursor, encodeCursor } from './cursor';
-import type { CursorKey } from './cursor';
 import { buildFtsQuery, SNIPPET_CLOSE, SNIPPET_OPEN, snippetParts } from './fts-query';
 import { searchStateStatement } from './search-changes';
 import type { SearchChangeFeed, SearchDelta } from './search-changes';
@@ -69,6 +68,10 @@ interface KeyStep {
    */
   longestAfter: { duration: bigint; id: bigint; shorterThan: bigint } | null;
 }
+
+/** The cursor of the page that follows `row` in `sort`: its sort key. */
+const cursorAfter = (sort: GallerySort, row: KeyRow) =>
+  encodeCursor(sort, sort === 'longest' ? [row.duration_ms, row.id] : [row.id]);
 
 /**
  * A key step as SQL with its parameters: one walk of the sort's index, or after a "longest" cursor
@@ -457,12 +460,7 @@ export class GalleryQueries {
       });
     } else if (match && items.length > 0) this.addSnippets(match, shown, items);
     const last = shown.at(-1);
-    let nextCursor: string | null = null;
-    if (more && last) {
-      const key: CursorKey = sort === 'longest' ? [last.duration_ms, last.id] : [last.id];
-      nextCursor = encodeCursor(sort, key);
-    }
-    return { items, nextCursor };
+    return { items, nextCursor: more && last ? cursorAfter(sort, last) : null };
   }
 
   /**
@@ -482,8 +480,6 @@ export class GalleryQueries {
     const skipIn = ({ keys, from, where }: KeyStep, orderBy: string) =>
       this.keyStatement(`SELECT ${keys} FROM ${from}
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${orderBy} LIMIT ? OFFSET ?`);
-    const cursorOf = (row: KeyRow) =>
-      encodeCursor(sort, sort === 'longest' ? [row.duration_ms, row.id] : [row.id]);
     // One read transaction: the counts and the keys skipped from the end must agree.
     const fromEnd = this.db.transaction((): GallerySeek | null => {
       const total = this.countOf(query);
@@ -492,7 +488,7 @@ export class GalleryQueries {
       // follows it is asked of the works themselves, not of the counts.
       const before = skipIn(step, step.reversedOrder).get(...params, 1, total - position);
       if (!before) return null;
-      const cursor = cursorOf(before);
+      const cursor = cursorAfter(sort, before);
       const after = this.keyStep(query, cursor);
       if (!after) return null;
       const [sql, afterParams] = keyQuery(after, after.keys, 1);
@@ -503,7 +499,7 @@ export class GalleryQueries {
     const keys = skipIn(step, step.order).all(...params, 2, position - 1);
     const before = keys[0];
     if (!before) return { cursor: null, atEnd: true };
-    return { cursor: cursorOf(before), atEnd: keys.length < 2 };
+    return { cursor: cursorAfter(sort, before), atEnd: keys.length < 2 };
   }
 
   /**
