@@ -81,6 +81,7 @@ function measureQueries(library: Library, label: string, works: number) {
   const fox = { text: 'fox', sort: 'longest' } as const;
   const rare = { text: 'whale noir', sort: 'longest' } as const;
   const rarer = { text: 'whale noir rain', sort: 'longest' } as const;
+  const dense = { text: 'in ', sort: 'longest' } as const;
   const cold: Array<[string, GalleryQuery, () => void, number]> = [
     ['text + longest, after a write', fox, () => touch.run(), 60],
     ['text rare + longest, after a write', rare, () => touch.run(), 60],
@@ -92,6 +93,8 @@ function measureQueries(library: Library, label: string, works: number) {
     ['text + longest, rebuilt (SQL edit)', fox, () => editPrompt.run(someTask), 30],
     ['text rare + longest, rebuilt', rare, () => editPrompt.run(someTask), 30],
     ['text rarer + longest, rebuilt', rarer, () => editPrompt.run(someTask), 30],
+    // A word in 30% of the prompts: at a million works its pages probe instead of reading matches.
+    ['text dense "in" + longest, rebuilt', dense, () => editPrompt.run(someTask), 30],
   ];
   console.log(`\n## gallery page (60 items) at ${label} (${works.toLocaleString('en')} works): ms`);
   console.log('query'.padEnd(34), 'p50'.padStart(8), 'p95'.padStart(8), 'items'.padStart(6));
