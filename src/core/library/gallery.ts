@@ -35,14 +35,18 @@ export const SORTED_MATCHES_MAX = 5000;
 export const SORTED_MATCHES_MIN = 1000;
 
 /**
- * A text + "longest" page probes the text index per row of the duration walk, instead of reading
- * every match first, when works × density² reaches this: a probe costs ~20 µs and a page takes
- * about 64 / density of them, while reading the matches costs ~0.12 µs each (at a million works, a
- * word in 30% of the prompts: ~4 ms a page instead of ~40 ms for the first). Density is sampled from
- * the newest PROBE_SAMPLE works; prefix terms are never probed (FTS5 merges them again per probe).
+ * A text + "longest" page for a dense match reads no match set: it walks the duration index in
+ * chunks and matches each chunk's works in the small temp text index snippets use (~10 µs a work,
+ * about 75 / density works a page), when works × density² reaches PROBE_MIN. Reading every match
+ * costs ~0.13 µs each, once, and later pages ~1 ms: at a million works, a word in 30% of the prompts
+ * takes ~3 ms a page instead of ~40 ms for the first, while one in 10% is still read (~14 ms, once).
+ * Density is sampled from the newest PROBE_SAMPLE works; a seek still reads the matches (probing
+ * would walk up to its position).
  */
 export const PROBE_MIN = 20_000;
 export const PROBE_SAMPLE = 2048;
+/** Works matched at once in the temp index while probing. */
+const PROBE_CHUNK_MAX = 2000;
 
 /** Match sets kept at once (a few recent searches). */
 const MATCH_SET_SLOTS = 3;
@@ -77,6 +81,8 @@ interface KeyStep {
    * works shorter than `shorterThan` (its duration, or less under a filter's bound); null otherwise.
    */
   longestAfter: { duration: bigint; id: bigint; shorterThan: bigint } | null;
+  /** Text + longest for a dense match: the step walks works without the text, `probe` matches them. */
+  probe: { query: Omit<GalleryQuery, 'limit' | 'cursor'>; match: string; density: number } | null;
 }
 
 /** The cursor of the page that follows `row` in `sort`: its sort key. */
@@ -243,8 +249,8 @@ export class GalleryQueries {
   private readonly matchSets: MatchSet[] = [];
   /** Prefix expansions (an fts5vocab walk counts every doclist of the range), while valid. */
   private readonly expansions = new Map<string, string[] | null>();
-  /** Whether a match is dense enough to probe (see PROBE_MIN), while the text index is unchanged. */
-  private readonly dense = new Map<string, boolean>();
+  /** A match's sampled density when dense enough to probe (see PROBE_MIN), else null; while the text index is unchanged. */
+  private readonly dense = new Map<string, number | null>();
   private readonly sampleFloor: Statement<[number], number | undefined>;
   private readonly sampleMatches: Statement<[string, bigint], number>;
   private seen: Seen = { state: null, changes: -1, dataVersion: -1 };
@@ -460,13 +466,17 @@ export class GalleryQueries {
     const { sort, match, ftsDriven } = step;
     // Walking the text index in rowid order, the snippet is marked from the row the cursor is on:
     // a later lookup by rowid would seek every term again in every index segment, per row shown.
-    const snippetInKeys = ftsDriven && sort !== 'longest';
-    const [sql, params] = keyQuery(
-      step,
-      `${step.keys}${snippetInKeys ? `, ${SNIPPET_SQL} AS snippet` : ''}`,
-      limit + 1,
-    );
-    const keys = this.keyStatement(sql).all(...params);
+    const snippetInKeys = (ftsDriven && sort !== 'longest') || step.probe !== null;
+    let keys: KeyRow[];
+    if (step.probe) keys = this.probedKeys(step, limit + 1);
+    else {
+      const [sql, params] = keyQuery(
+        step,
+        `${step.keys}${snippetInKeys ? `, ${SNIPPET_SQL} AS snippet` : ''}`,
+        limit + 1,
+      );
+      keys = this.keyStatement(sql).all(...params);
+    }
     const more = keys.length > limit;
     const shown = more ? keys.slice(0, limit) : keys;
     const items = shown.map((key) => {
@@ -596,17 +606,19 @@ export class GalleryQueries {
     const params: unknown[] = [];
     // Text + longest reads the query's kept matches, or probes a dense one; other text queries walk
     // the text index.
-    const probe = match !== null && sort === 'longest' && paging && this.isDense(match);
-    const matches = match !== null && sort === 'longest' && !probe ? this.matchSet(match) : null;
+    const density = match !== null && sort === 'longest' && paging ? this.probeDensity(match) : null;
+    if (match !== null && density !== null) {
+      const { text: _text, cursor: _cursor, ...rest } = query;
+      const step = this.keyStep(rest, cursorText);
+      return step && { ...step, match, probe: { query: rest, match, density } };
+    }
+    const matches = match !== null && sort === 'longest' ? this.matchSet(match) : null;
     const sorted = matches?.kind === 'sorted';
-    const ftsDriven = match !== null && matches === null && !probe;
+    const ftsDriven = match !== null && matches === null;
     const idColumn = ftsDriven ? 'work_search.rowid' : sorted ? 's.id' : 'w.id';
     const durationColumn = sorted ? 's.duration_ms' : 'w.duration_ms';
     if (matches?.kind === 'set') where.push(`${IN_MATCH_SET}(${matches.slot}, w.id)`);
-    else if (probe) {
-      where.push('EXISTS (SELECT 1 FROM work_search WHERE work_search MATCH ? AND work_search.rowid = w.id)');
-      params.push(match);
-    } else if (ftsDriven) {
+    else if (ftsDriven) {
       where.push('work_search MATCH ?');
       params.push(match);
     }
@@ -656,17 +668,15 @@ export class GalleryQueries {
           ? `${idColumn} ASC`
           : `${durationColumn} DESC, ${idColumn} DESC`;
     const reversedOrder = order.replace(/\b(DESC|ASC)\b/g, (way) => (way === 'DESC' ? 'ASC' : 'DESC'));
-    const from = probe
-      ? 'works w INDEXED BY works_by_duration'
-      : matches
-        ? sorted
-          ? `temp.gallery_sorted_${matches.slot} s CROSS JOIN works w ON w.id = s.id`
-          : 'works w INDEXED BY works_by_duration'
-        : ftsDriven
-          ? 'work_search JOIN works w ON w.id = work_search.rowid'
-          : plan && !dated
-            ? `works w INDEXED BY ${plan.index}`
-            : 'works w';
+    const from = matches
+      ? sorted
+        ? `temp.gallery_sorted_${matches.slot} s CROSS JOIN works w ON w.id = s.id`
+        : 'works w INDEXED BY works_by_duration'
+      : ftsDriven
+        ? 'work_search JOIN works w ON w.id = work_search.rowid'
+        : plan && !dated
+          ? `works w INDEXED BY ${plan.index}`
+          : 'works w';
     return {
       sort,
       match,
@@ -680,29 +690,56 @@ export class GalleryQueries {
       durationColumn,
       idColumn,
       longestAfter,
+      probe: null,
     };
   }
 
-  /** Whether `match` is dense enough to probe per row (see PROBE_MIN); kept until the index changes. */
-  private isDense(match: string): boolean {
-    if (match.includes('*')) return false;
+  /** `match`'s sampled density when dense enough to probe (see PROBE_MIN), else null; kept until the index changes. */
+  private probeDensity(match: string): number | null {
     const usable = this.sync();
     const kept = usable ? this.dense.get(match) : undefined;
     if (kept !== undefined) return kept;
     const works = this.workCount.get() ?? 0;
-    let dense = false;
-    // Below PROBE_MIN works, reading every match is cheaper however dense it is.
-    if (works >= PROBE_MIN) {
+    let dense: number | null = null;
+    // Below PROBE_MIN works, reading every match is cheaper however dense it is. A one-letter prefix
+    // has no prefix index: sampling would merge all its words' doclists, which reading them repeats.
+    if (works >= PROBE_MIN && !/"\p{L}"\*/u.test(match)) {
       const sample = Math.min(PROBE_SAMPLE, works);
       const floor = this.sampleFloor.get(sample - 1) ?? 0;
       const density = (this.sampleMatches.get(match, sqlInteger(floor)) ?? 0) / sample;
-      dense = works * density * density >= PROBE_MIN;
+      if (works * density * density >= PROBE_MIN) dense = density;
     }
     if (usable && !this.db.inTransaction) {
       if (this.dense.size >= 64) this.dense.clear();
       this.dense.set(match, dense);
     }
     return dense;
+  }
+
+  /**
+   * The first `want` keys of a probing step (see PROBE_MIN): the works it walks, a chunk at a time,
+   * matched in the temp text index, each with its snippet.
+   */
+  private probedKeys(step: KeyStep, want: number): KeyRow[] {
+    const { query, match, density } = step.probe ?? { query: {}, match: '', density: 1 };
+    // A little over what the density says, so that one chunk usually fills the page.
+    const chunk = Math.min(PROBE_CHUNK_MAX, Math.max(64, Math.ceil((1.25 * want) / Math.max(density, 0.01))));
+    const found: KeyRow[] = [];
+    let walk: KeyStep | null = step;
+    while (walk && found.length < want) {
+      const [sql, params] = keyQuery(walk, walk.keys, chunk);
+      const candidates = this.keyStatement(sql).all(...params);
+      const snippets = this.matchAmong(match, candidates);
+      for (const candidate of candidates) {
+        const snippet = snippets.get(candidate.id);
+        if (snippet === undefined) continue;
+        found.push({ ...candidate, snippet });
+        if (found.length === want) break;
+      }
+      const last = candidates.at(-1);
+      walk = candidates.length === chunk && last ? this.keyStep(query, cursorAfter('longest', last)) : null;
+    }
+    return found;
   }
 
   /** The kept matches of `match`, built now when there are none or the library changed since. */
@@ -790,21 +827,28 @@ export class GalleryQueries {
   }
 
   private addSnippets(match: string, keys: KeyRow[], items: GalleryItem[]): void {
-    const byId = new Map<number, string>();
-    this.ownWrites(() =>
-      this.db.transaction(() => {
-        this.snippetFill.run(JSON.stringify(keys.map((key) => key.id)));
-        this.snippetIndex.run();
-        for (const row of this.snippetRows.all(match)) byId.set(row.id, row.snippet);
-        this.snippetClear.run();
-        this.snippetClearText.run();
-      })(),
-    );
+    const byId = this.matchAmong(match, keys);
     keys.forEach((key, index) => {
       const item = items[index];
       const snippet = byId.get(key.id);
       if (item && snippet) item.snippet = snippetParts(snippet);
     });
+  }
+
+  /** Which of `keys` match, each with its snippet: their text indexed in the small temp index. */
+  private matchAmong(match: string, keys: readonly KeyRow[]): Map<number, string> {
+    const byId = new Map<number, string>();
+    if (keys.length === 0) return byId;
+    this.ownWrites(() =>
+      this.db.transaction(() => {
+        this.snippetFill.run(JSON.stringify(keys.map((key) => key.id)));
+        this.snippetIndex.run();
+        for (const row of this.snippetRows.all(match)) byId.set(row.id, row.snippet ?? '');
+        this.snippetClear.run();
+        this.snippetClearText.run();
+      })(),
+    );
+    return byId;
   }
 }
 

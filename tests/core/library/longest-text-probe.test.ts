@@ -1,6 +1,7 @@
-// Text + "longest" for a word in most prompts of a big library: pages probe the text index per row of
-// the duration walk instead of reading every match first (PROBE_MIN). Checked against the unfiltered
-// order, and a seek there still lands exactly (it reads the matches: probing would walk up to it).
+// Text + "longest" for a word in most prompts of a big library: pages walk the duration index in
+// chunks and match each chunk in the small temp text index instead of reading every match first
+// (PROBE_MIN). Checked against the unfiltered order, and a seek there still lands exactly (it reads
+// the matches: probing would walk up to it).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLibrary } from '../../../src/core/library';
 import type { Library } from '../../../src/core/library';
