@@ -468,7 +468,7 @@ export class GalleryQueries {
     // a later lookup by rowid would seek every term again in every index segment, per row shown.
     const snippetInKeys = (ftsDriven && sort !== 'longest') || step.probe !== null;
     let keys: KeyRow[];
-    if (step.probe) keys = this.probedKeys(step, limit + 1);
+    if (step.probe) keys = this.probedKeys(step, step.probe, limit + 1);
     else {
       const [sql, params] = keyQuery(
         step,
@@ -720,8 +720,8 @@ export class GalleryQueries {
    * The first `want` keys of a probing step (see PROBE_MIN): the works it walks, a chunk at a time,
    * matched in the temp text index, each with its snippet.
    */
-  private probedKeys(step: KeyStep, want: number): KeyRow[] {
-    const { query, match, density } = step.probe ?? { query: {}, match: '', density: 1 };
+  private probedKeys(step: KeyStep, probe: NonNullable<KeyStep['probe']>, want: number): KeyRow[] {
+    const { query, match, density } = probe;
     // A little over what the density says, so that one chunk usually fills the page.
     const chunk = Math.min(PROBE_CHUNK_MAX, Math.max(64, Math.ceil((1.25 * want) / Math.max(density, 0.01))));
     const found: KeyRow[] = [];
