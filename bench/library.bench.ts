@@ -90,11 +90,11 @@ function measureQueries(library: Library, label: string, works: number) {
     ['text rare + longest, after 5 new works', rare, () => addWorks(5), 60],
     ['text rarer + longest, after 5 new works', rarer, () => addWorks(5), 60],
     ['text + longest, after 200 new works', fox, () => addWorks(200), 60],
-    ['text + longest, rebuilt (SQL edit)', fox, () => editPrompt.run(someTask), 30],
-    ['text rare + longest, rebuilt', rare, () => editPrompt.run(someTask), 30],
-    ['text rarer + longest, rebuilt', rarer, () => editPrompt.run(someTask), 30],
+    ['text + longest, rebuilt (SQL edit)', fox, () => editPrompt.run(someTask), 60],
+    ['text rare + longest, rebuilt', rare, () => editPrompt.run(someTask), 60],
+    ['text rarer + longest, rebuilt', rarer, () => editPrompt.run(someTask), 60],
     // A word in 30% of the prompts: at a million works its pages probe instead of reading matches.
-    ['text dense "in" + longest, rebuilt', dense, () => editPrompt.run(someTask), 30],
+    ['text dense "in" + longest, rebuilt', dense, () => editPrompt.run(someTask), 60],
   ];
   console.log(`\n## gallery page (60 items) at ${label} (${works.toLocaleString('en')} works): ms`);
   console.log('query'.padEnd(34), 'p50'.padStart(8), 'p95'.padStart(8), 'items'.padStart(6));
@@ -195,21 +195,27 @@ try {
   console.log(
     `ingest, batches of ${BATCH}, no sidecars: ${fmt(ingestMs / 1000)} s = ${Math.round(N / (ingestMs / 1000)).toLocaleString('en')} snapshots/s (goal >= 20,000/s)`,
   );
-  const inputs = Array.from({ length: 20_000 / BATCH }, (_, k) => batchAt(k * BATCH)).flat();
-  start = process.hrtime.bigint();
-  library.ingestMany(inputs);
-  console.log(
-    `re-ingest of 20,000 unchanged snapshots: ${Math.round(20_000 / (ms(start) / 1000)).toLocaleString('en')}/s`,
-  );
-  const sidecarFolder = mkdtempSync(path.join(tmpdir(), 'kling-bench-sidecar-'));
-  const withSidecars = openLibrary(sidecarFolder);
-  start = process.hrtime.bigint();
-  for (let i = 0; i < 5000; i += 1000) withSidecars.ingestMany(inputs.slice(i, i + 1000));
-  console.log(
-    `ingest with task.json sidecars written (5,000): ${Math.round(5000 / (ms(start) / 1000)).toLocaleString('en')} snapshots/s`,
-  );
-  withSidecars.close();
-  rmSync(sidecarFolder, { recursive: true, force: true });
+  // One real response, for the 1M library's raw column; the parsed snapshots are let go after use,
+  // so that the query figures below are not taken in a heap swollen by the benchmark's own data.
+  let sampleRaw = '{}';
+  {
+    const inputs = Array.from({ length: 20_000 / BATCH }, (_, k) => batchAt(k * BATCH)).flat();
+    sampleRaw = inputs[0]?.raw ?? sampleRaw;
+    start = process.hrtime.bigint();
+    library.ingestMany(inputs);
+    console.log(
+      `re-ingest of 20,000 unchanged snapshots: ${Math.round(20_000 / (ms(start) / 1000)).toLocaleString('en')}/s`,
+    );
+    const sidecarFolder = mkdtempSync(path.join(tmpdir(), 'kling-bench-sidecar-'));
+    const withSidecars = openLibrary(sidecarFolder);
+    start = process.hrtime.bigint();
+    for (let i = 0; i < 5000; i += 1000) withSidecars.ingestMany(inputs.slice(i, i + 1000));
+    console.log(
+      `ingest with task.json sidecars written (5,000): ${Math.round(5000 / (ms(start) / 1000)).toLocaleString('en')} snapshots/s`,
+    );
+    withSidecars.close();
+    rmSync(sidecarFolder, { recursive: true, force: true });
+  }
 
   library.db.pragma('wal_checkpoint(TRUNCATE)');
   const size = fileSize(folder100k);
@@ -227,7 +233,7 @@ try {
     const big = openLibrary(folder1m, { sidecars: false });
     const M = 1_000_000;
     start = process.hrtime.bigint();
-    fillDirect(big, M, { seed: 2, sampleRaw: inputs[0]?.raw ?? '{}' });
+    fillDirect(big, M, { seed: 2, sampleRaw });
     const buildMs = ms(start);
     big.db.pragma('wal_checkpoint(TRUNCATE)');
     console.log(
