@@ -37,13 +37,15 @@ export const SORTED_MATCHES_MIN = 1000;
 /**
  * A text + "longest" page for a dense match reads no match set: it walks the duration index in
  * chunks and matches each chunk's works in the small temp text index snippets use (~10 µs a work,
- * about 75 / density works a page), when works × density² reaches PROBE_MIN. Reading every match
- * costs ~0.13 µs each, once, and later pages ~1 ms: at a million works, a word in 30% of the prompts
- * takes ~3 ms a page instead of ~40 ms for the first, while one in 10% is still read (~14 ms, once).
- * Density is sampled from the newest PROBE_SAMPLE works; a seek still reads the matches (probing
- * would walk up to its position).
+ * about 75 / density works a page: ~1 + 0.76 / density ms). Reading every match costs ~0.13 µs
+ * each, once, then ~1 ms a page. So a match is probed when reading it would cost over ~4 ms (at
+ * least PROBE_MIN matches) and a probed page would not (density at least PROBE_MIN_DENSITY): at a
+ * million works a word in 30% of the prompts takes ~2 ms a page instead of ~40 ms for the first,
+ * while one in 10% is read (~14 ms, once). Density is sampled from the newest PROBE_SAMPLE works; a
+ * seek still reads the matches (probing would walk up to its position).
  */
 export const PROBE_MIN = 20_000;
+export const PROBE_MIN_DENSITY = 0.25;
 export const PROBE_SAMPLE = 2048;
 /** Works matched at once in the temp index while probing. */
 const PROBE_CHUNK_MAX = 2000;
@@ -701,13 +703,13 @@ export class GalleryQueries {
     if (kept !== undefined) return kept;
     const works = this.workCount.get() ?? 0;
     let dense: number | null = null;
-    // Below PROBE_MIN works, reading every match is cheaper however dense it is. A one-letter prefix
+    // Below PROBE_MIN works there are fewer matches than that however dense. A one-letter prefix
     // has no prefix index: sampling would merge all its words' doclists, which reading them repeats.
     if (works >= PROBE_MIN && !/"\p{L}"\*/u.test(match)) {
       const sample = Math.min(PROBE_SAMPLE, works);
       const floor = this.sampleFloor.get(sample - 1) ?? 0;
       const density = (this.sampleMatches.get(match, sqlInteger(floor)) ?? 0) / sample;
-      if (works * density * density >= PROBE_MIN) dense = density;
+      if (density >= PROBE_MIN_DENSITY && works * density >= PROBE_MIN) dense = density;
     }
     if (usable && !this.db.inTransaction) {
       if (this.dense.size >= 64) this.dense.clear();

@@ -11,7 +11,7 @@ import { BIG, tempFolder } from './helpers';
 import { longestPages } from './fixtures/longest-library';
 import { makeSnapshot, random } from './fixtures/snapshots';
 
-// Works × density² must reach PROBE_MIN: 23,000 × 0.95² ≈ 20,800.
+// The matches must reach PROBE_MIN: 23,000 × 0.95 ≈ 21,850.
 const N = PROBE_MIN + 3000;
 let library: Library;
 let cleanup: () => void;
