@@ -87,6 +87,13 @@ interface KeyStep {
   probe: { query: Omit<GalleryQuery, 'limit' | 'cursor'>; match: string; density: number } | null;
 }
 
+/** A key step's walk in `order`, with `extra` conditions after its own (no LIMIT). */
+function walkSql(step: KeyStep, columns: string, extra: readonly string[], order: string): string {
+  const where = [...step.where, ...extra];
+  return `SELECT ${columns} FROM ${step.from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY ${order}`;
+}
+
 /** The cursor of the page that follows `row` in `sort`: its sort key. */
 const cursorAfter = (sort: GallerySort, row: KeyRow) =>
   encodeCursor(sort, sort === 'longest' ? [row.duration_ms, row.id] : [row.id]);
@@ -98,11 +105,7 @@ const cursorAfter = (sort: GallerySort, row: KeyRow) =>
  * duration and pass every work of it above the cursor (all the images, at 0 ms, deep in the sort).
  */
 function keyQuery(step: KeyStep, columns: string, limit: number): [string, unknown[]] {
-  const walk = (extra: string[], order: string) => {
-    const where = [...step.where, ...extra];
-    return `SELECT ${columns} FROM ${step.from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY ${order} LIMIT ?`;
-  };
+  const walk = (extra: string[], order: string) => `${walkSql(step, columns, extra, order)} LIMIT ?`;
   const after = step.longestAfter;
   if (!after) return [walk([], step.order), [...step.params, limit]];
   const { duration, id, shorterThan } = after;
@@ -510,9 +513,8 @@ export class GalleryQueries {
     if (step === null) return { cursor: null, atEnd: true };
     const { sort, params } = step;
     // Keys only, skipping `offset` of them in `orderBy` (a step without a cursor: one walk).
-    const skipIn = ({ keys, from, where }: KeyStep, orderBy: string) =>
-      this.keyStatement(`SELECT ${keys} FROM ${from}
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${orderBy} LIMIT ? OFFSET ?`);
+    const skipIn = (walk: KeyStep, orderBy: string) =>
+      this.keyStatement(`${walkSql(walk, walk.keys, [], orderBy)} LIMIT ? OFFSET ?`);
     // One read transaction: the counts and the keys skipped from the end must agree.
     const fromEnd = this.db.transaction((): GallerySeek | null => {
       const total = this.countOf(query);
