@@ -5,6 +5,7 @@ import { openLibrary, LibraryVersionError } from '../../core/library';
 import type { Library } from '../../core/library';
 import { LibraryLockedError, SyncEngine, type SyncEvent, type TaskReport } from '../../core/sync';
 import { createUseapiClient, describeResult } from '../../core/useapi';
+import { describeRefusal, judgeTaskIds } from '../../shared/domain/task-id';
 import {
   UsageError,
   apiBase as readApiBase,
@@ -15,7 +16,6 @@ import {
   type Io,
 } from './options';
 
-const TASK_ID = /^\d{1,40}$/;
 const COMMON_FLAGS = ['library', 'api-base', 'token', 'email', 'timeout'];
 
 export const SYNC_HELP = `Usage: kling-archive sync [--json] [--timeout SECONDS] TASK_ID...
@@ -136,12 +136,18 @@ export async function runArchiveCommand(
       io.out(SYNC_HELP);
       return 0;
     }
-    const taskIds = [...new Set(args.positional)];
+    // Each entry judged once by the one task-id rule; each refused one named once, with its reason.
+    const judged = judgeTaskIds(args.positional);
+    const taskIds = judged.ids;
     if (command === 'sync') {
+      if (judged.refused.length > 0) {
+        const lines = judged.refused.map(describeRefusal);
+        throw new UsageError(
+          `${lines.length === 1 ? 'not a task id' : 'not task ids'}: ${lines.join('; ')} (a task id is digits only, at most 20 of them)`,
+        );
+      }
       if (taskIds.length === 0) throw new UsageError('give at least one task id');
-      const bad = taskIds.find((id) => !TASK_ID.test(id));
-      if (bad !== undefined) throw new UsageError(`'${bad}' is not a task id (a number of up to 40 digits)`);
-    } else if (taskIds.length > 0) {
+    } else if (args.positional.length > 0) {
       throw new UsageError('history takes no task ids');
     }
     let since: number | undefined;
