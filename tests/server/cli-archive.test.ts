@@ -19,8 +19,12 @@ interface JsonDoc {
     statusName: string | null;
     final: boolean;
     error: string | null;
+    lastError: string | null;
+    nextTryAt: string | null;
     works: Array<{ id: string; files: Array<{ kind: string; path: string; bytes: number; sha256: string }> }>;
+    problems: Array<{ kind: string; path: string; state: string; error: string | null }>;
   }>;
+  summary: { tasks: number; archived: number; withProblems: number; waiting: number; reasons: string[] };
 }
 
 let sim: RunningSimulator;
@@ -117,10 +121,12 @@ describe('kling-archive sync', () => {
     const slow = sim.addTask({ outcome: 'succeed' }); // needs several polls, minutes apart by default
     const result = await cli(['sync', '--json', '--timeout', '1', slow]);
     expect(result.code).toBe(1);
+    // Never "timed out" alone: what the task was doing when the run stopped.
     expect((JSON.parse(result.out) as JsonDoc).tasks[0]).toMatchObject({
       id: slow,
       final: false,
-      error: 'timed out',
+      error: 'timed out after 1 s; the task was still queued at useapi.net',
+      lastError: null,
     });
   });
 

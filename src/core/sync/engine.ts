@@ -24,6 +24,7 @@ import {
   type PollPolicy,
 } from './schedule';
 import { NOT_KEPT_SUFFIX, REFUSED_PREFIX, SyncStore, tokenFingerprint } from './sync-store';
+import { DISK_FULL_MESSAGE, isDiskFullError } from './disk-full';
 import { pollProblem } from './poll-problem';
 import { taskAgeMs } from './task-age';
 
@@ -773,15 +774,32 @@ export class SyncEngine {
     if (!this.running || this.downloadsPaused !== null) return;
     const room = (this.options.downloadConcurrency ?? 3) - this.downloads.size;
     if (room <= 0) return;
-    for (const file of this.library.claimFiles(room)) {
+    let claimed: FileRow[];
+    try {
+      claimed = this.library.claimFiles(room);
+    } catch (error) {
+      this.onDiskFull(error);
+      return;
+    }
+    for (const file of claimed) {
       const controller = new AbortController();
       const job: DownloadJob = { taskId: file.taskId, controller };
       this.downloads.set(file.id, job);
-      job.done = this.downloadOne(file, controller).finally(() => {
-        this.downloads.delete(file.id);
-        this.pumpDownloads();
-      });
+      job.done = this.downloadOne(file, controller)
+        .catch((error: unknown) => this.onDiskFull(error))
+        .finally(() => {
+          this.downloads.delete(file.id);
+          this.pumpDownloads();
+        });
     }
+  }
+
+  /** The index could not be written for want of space: the queue stops with the reason; anything else throws. */
+  private onDiskFull(error: unknown): void {
+    if (!isDiskFullError(error)) throw error;
+    if (this.downloadsPaused !== null) return;
+    this.downloadsPaused = DISK_FULL_MESSAGE;
+    this.events.emit('downloads.paused', { reason: DISK_FULL_MESSAGE });
   }
 
   /**
@@ -1074,8 +1092,11 @@ export class SyncEngine {
     else if (!final && givenUp === 'stale') error = row.last_error ?? 'timed out';
     else if (!final && givenUp === 'cancelled') error = 'cancelled';
     else if (!final && !this.accounts.has(row.email)) error = 'no token for this account';
-    else if (final && !open && problems.length > 0)
-      error = `${problems.length} file(s) could not be archived`;
+    else if (final && problems.length > 0 && (!open || this.downloadsPaused !== null)) {
+      // A stopped queue (disk full) holds the rest: not archived either, and the reason is the stop's.
+      const why = this.downloadsPaused ?? problems.find((p) => p.error)?.error;
+      error = `${problems.length} file(s) could not be archived${why ? `: ${why}` : ''}`;
+    }
     const waiting = !final && error === null;
     return {
       id: taskId,

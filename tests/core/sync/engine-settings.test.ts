@@ -182,7 +182,7 @@ describe('fallbackToWatermarked', () => {
     expect(report).toMatchObject({
       phase: 'succeeded',
       settled: true,
-      error: '1 file(s) could not be archived',
+      error: `1 file(s) could not be archived: ${video?.error}`,
     });
     expect(report.problems).toEqual([
       { kind: 'video', path: video?.relativePath, state: 'failed', error: video?.error },
@@ -264,7 +264,10 @@ describe('fallbackToWatermarked', () => {
     );
     expect(assetRequests()).toHaveLength(3);
     expect(mediaRequests(sim, video?.sourceUrl ?? null)).toEqual([]);
-    expect(engine.taskReport(id)).toMatchObject({ settled: true, error: '1 file(s) could not be archived' });
+    expect(engine.taskReport(id)).toMatchObject({
+      settled: true,
+      error: `1 file(s) could not be archived: ${video?.error}`,
+    });
 
     // The setting switched: the file is queued again and the watermarked copy kept.
     sim.clearFaults();
