@@ -8,6 +8,7 @@ import { createUseapiClient, describeResult } from '../../core/useapi';
 import { describeRefusal, judgeTaskIds } from '../../shared/domain/task-id';
 import { summarizeOutcomes, taskOutcome } from '../../shared/domain/task-outcome';
 import { formatWait } from '../../core/sync/poll-problem';
+import { DEFAULT_API_BASE } from '../../core/settings/schema';
 import {
   UsageError,
   apiBase as readApiBase,
@@ -24,7 +25,7 @@ export const SYNC_HELP = `Usage: kling-archive sync [--json] [--timeout SECONDS]
        kling-archive history [--json] [--since DATE] [--timeout SECONDS]
 Follows the tasks until they are final and archives every file into the library.
   --library DIR     library folder ($KLING_ARCHIVE_LIBRARY; default ~/Kling Archive)
-  --api-base URL    useapi.net base URL ($KLING_ARCHIVE_API_BASE; default https://api.useapi.net)
+  --api-base URL    useapi.net base URL ($KLING_ARCHIVE_API_BASE; default ${DEFAULT_API_BASE})
   --token TOKEN     useapi.net API token ($USEAPI_TOKEN)
   --email EMAIL     the Kling account (optional when the token has one)
   --json            print one JSON document on stdout at the end
