@@ -133,6 +133,18 @@ describe('kling-archive sync', () => {
   it('exits 2 on usage and configuration errors, writing nothing', async () => {
     expect((await cli(['sync', '12a4'])).code).toBe(2);
     expect((await cli(['sync', '1.5e3'])).err).toMatch(/not a task id/);
+    // Each refused entry named once, with one reason; nothing sent, nothing written.
+    const ids = await cli(['sync', 'abc', '1.5', 'abc', '18446744073709551616', '7'.repeat(45), '123']);
+    expect(ids.code).toBe(2);
+    for (const line of [
+      'abc: not a number',
+      '1.5: not a whole number',
+      '18446744073709551616: larger than a task id can be',
+      `${'7'.repeat(24)}…: longer than a task id can be`,
+    ]) {
+      expect(ids.err.split(line)).toHaveLength(2);
+    }
+    expect(sim.requests()).toEqual([]);
     expect((await cli(['sync'])).code).toBe(2);
     expect((await cli(['sync', '--bogus', '1'])).code).toBe(2);
     const noToken = await cli(['sync', '123'], { USEAPI_TOKEN: undefined });
