@@ -66,15 +66,23 @@ export function summarizeFailure(stderr) {
   return cause ?? lines[0] ?? 'the installer gave no reason';
 }
 
+/**
+ * Runs node_modules/electron/install.js. At a terminal its stderr is the terminal, so its own
+ * progress bar shows (it draws only on a TTY); elsewhere (CI, logs, tests) its output is kept and a
+ * failure is said in one line.
+ */
 function runInstaller(root, env) {
-  // Progress goes to stderr as it happens; the error, if any, is kept to be said in one line.
+  const terminal = process.stderr.isTTY === true && !env.CI;
   const result = spawnSync(process.execPath, [join(electronPackageDir(root), 'install.js')], {
     cwd: root,
     env,
-    stdio: ['ignore', 'inherit', 'pipe'],
+    stdio: ['ignore', 'inherit', terminal ? 'inherit' : 'pipe'],
     encoding: 'utf8',
   });
-  return { ok: result.status === 0, stderr: result.stderr ?? '' };
+  return {
+    ok: result.status === 0,
+    stderr: terminal ? "the installer's message is above" : (result.stderr ?? ''),
+  };
 }
 
 /**
