@@ -32,7 +32,12 @@ check('security scan', 'node', ['scripts/security-scan.mjs']);
 
 // The browser suites need a Chromium: found here, or installed when this machine allows it. The
 // one found is passed on, so every suite uses the same; without one they are counted as skipped.
-const chromium = provideChromium();
+let chromium;
+try {
+  chromium = provideChromium();
+} catch (error) {
+  chromium = { path: null, reason: error.message };
+}
 const testEnv = { ...process.env };
 if (chromium.path) {
   testEnv.CHROMIUM_PATH = chromium.path;
@@ -53,9 +58,10 @@ if (existsSync(report)) {
   passed += json.numPassedTests;
   failed += json.numFailedTests;
   skipped += json.numPendingTests + json.numTodoTests;
-  // A suite that fails to load has no failed test of its own; count it so it cannot pass unseen.
+  // A suite that fails to load, or whose beforeAll fails, has no failed test of its own (its tests
+  // show as skipped): count the suite as a failure so it cannot pass unseen.
   const brokenSuites = json.testResults.filter(
-    (s) => s.status === 'failed' && s.assertionResults.length === 0,
+    (s) => s.status === 'failed' && !s.assertionResults.some((a) => a.status === 'failed'),
   );
   failed += brokenSuites.length;
   if (!ok && json.numFailedTests === 0 && brokenSuites.length === 0) failed += 1;
