@@ -116,7 +116,11 @@ beforeAll(() => {
 }, 300_000);
 
 afterAll(() => {
-  if (createdNative) rmSync(path.dirname(createdNative), { recursive: true, force: true });
+  if (createdNative) {
+    rmSync(path.dirname(createdNative), { recursive: true, force: true });
+    if (readdirSync(path.join(root, '.native')).length === 0)
+      rmSync(path.join(root, '.native'), { recursive: true });
+  }
   rmSync(dir, { recursive: true, force: true });
 });
 
