@@ -19,6 +19,11 @@ export interface HealReport {
 
 export interface CheckedOpenOptions extends LibraryOptions {
   quickCheck?: QuickCheckOptions;
+  /**
+   * Runs the heal (the index set aside and rebuilt) under the caller's guard: the CLI takes the
+   * library's engine lock, so that it never rebuilds an index another process has open.
+   */
+  whileHealing?: <T>(heal: () => Promise<T>) => Promise<T>;
 }
 
 export interface CheckedLibrary {
@@ -34,7 +39,8 @@ export interface CheckedLibrary {
 export async function openCheckedLibrary(folder: string, options: CheckedOpenOptions = {}): Promise<CheckedLibrary> {
   const cause = checkedOpen(folder, options);
   if (typeof cause !== 'string') return { library: cause, healed: null };
-  const healed = await healIndex(folder, cause, options);
+  const heal = () => healIndex(folder, cause, options);
+  const healed = await (options.whileHealing ? options.whileHealing(heal) : heal());
   return { library: openLibrary(folder, options), healed };
 }
 

@@ -72,6 +72,7 @@ export class Library {
   readonly journal: LibraryJournal | null;
   /** The first corruption error a statement raised, if any: the index must be rebuilt. */
   damaged: Error | null = null;
+  private closed = false;
   /** Started by the first ingest: the bulk writer is who waits on inline checkpoints. */
   private checkpointer: WalCheckpointer | null = null;
   /** What this library's writes do to the text index, for the gallery of every connection to it. */
@@ -108,6 +109,9 @@ export class Library {
   }
 
   close(): void {
+    // Twice is harmless (a heal closes a library its caller closes again).
+    if (this.closed) return;
+    this.closed = true;
     // Its connection first: the writer's close is then the last one, which checkpoints and removes the WAL.
     this.checkpointer?.stop();
     this.releaseSearchChanges();

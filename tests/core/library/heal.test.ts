@@ -1,7 +1,7 @@
 // A damaged index heals itself: a real SQLite file with garbage written over some of its pages (or
 // its header), a real library folder, and the journal that keeps what only the index knew.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readFileSync, closeSync, writeSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import {
 } from '../../../src/core/library';
 import type { Library } from '../../../src/core/library';
 import { indexPath, journalPath } from '../../../src/core/library/paths';
+import { overwriteIndexPages } from './corrupt-pages';
 import { ACCOUNT, BIG, tempFolder } from './helpers';
 import { makeSnapshot } from './fixtures/snapshots';
 
@@ -55,27 +56,7 @@ function fillLibrary(library: Library) {
   expect(library.addPendingTask(ACCOUNT, BIG(40))).toBe(true);
 }
 
-/** Garbage over whole pages of the index file: the root pages of these tables, or page 1 (the header). */
-function overwritePages(tables: string[] | 'header') {
-  const file = indexPath(dir);
-  let pages: number[] = [1];
-  let pageSize = 4096;
-  if (tables !== 'header') {
-    const db = new BetterSqlite3(file);
-    pageSize = db.pragma('page_size', { simple: true }) as number;
-    pages = tables.map(
-      (name) => db.prepare('SELECT rootpage FROM sqlite_schema WHERE name = ?').pluck().get(name) as number,
-    );
-    db.close();
-  }
-  expect(existsSync(`${file}-wal`)).toBe(false); // closed cleanly: everything is in the main file
-  const fd = openSync(file, 'r+');
-  try {
-    for (const page of pages) writeSync(fd, Buffer.alloc(pageSize, 0xab), 0, pageSize, (page - 1) * pageSize);
-  } finally {
-    closeSync(fd);
-  }
-}
+const overwritePages = (tables: string[] | 'header') => overwriteIndexPages(dir, tables);
 
 function expectStateKept(library: Library) {
   expect(library.workDetail(BIG(11))?.work.favorite).toBe(true);
@@ -103,7 +84,6 @@ describe('a damaged index heals itself on opening', () => {
     expect(healed!.message).toMatch(/^The library index was damaged \(.+\) and has been rebuilt from the folder: 2 task\(s\), 2 work\(s\), .*1 favorite\(s\), 1 removal\(s\), 1 id\(s\) waiting/);
     expect(healed!.message).not.toMatch(/\n/);
     expect(existsSync(healed!.rebuild.previousIndex!)).toBe(true);
-    expect(readFileSync(healed!.rebuild.previousIndex!).subarray(4096, 4100)).toBeDefined();
     expectStateKept(library);
     expect(quickCheck(library.db).ok).toBe(true);
     // The files on disk were hashed again: all of them are recorded as archived.
