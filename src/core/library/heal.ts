@@ -47,8 +47,16 @@ export async function openCheckedLibrary(folder: string, options: CheckedOpenOpt
 /** The open library when its index reads well, or SQLite's complaint (the library closed again). */
 function checkedOpen(folder: string, options: CheckedOpenOptions): Library | string {
   let library: Library;
+  // The check's own findings are answered here, by a heal: the caller hears of later ones only.
+  let checking = true;
+  const onCorruption = options.onCorruption;
   try {
-    library = openLibrary(folder, options);
+    library = openLibrary(folder, {
+      ...options,
+      onCorruption: (error) => {
+        if (!checking) onCorruption?.(error);
+      },
+    });
   } catch (error) {
     if (isCorruptionError(error)) return (error as Error).message;
     throw error;
@@ -63,6 +71,7 @@ function checkedOpen(folder: string, options: CheckedOpenOptions): Library | str
     if (journal && (!journal.exists() || journal.needsCompacting())) {
       journal.compactFrom(library.db, (options.now ?? Date.now)());
     }
+    checking = false;
     return library;
   } catch (error) {
     library.close();
