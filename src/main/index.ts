@@ -9,7 +9,12 @@ import type { SecretStore } from '../core/settings';
 import { checkBetterSqlite3 } from '../core/native/better-sqlite3-check';
 import { createEngineAdapter } from '../core/api/engine-adapter';
 import type { EngineAdapter } from '../core/api/engine-adapter';
-import { openLibraryPort, rebuildLibraryIndex } from '../core/api/library-adapter';
+import {
+  checkLibraryOnStart,
+  healLibraryIndex,
+  openLibraryPort,
+  rebuildLibraryIndex,
+} from '../core/api/library-adapter';
 import { createUseapiClient } from '../core/useapi';
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
 import { registerIpc } from './ipc';
@@ -72,6 +77,7 @@ async function start(): Promise<void> {
     secrets,
     openLibrary: openLibraryPort,
     rebuildLibrary: rebuildLibraryIndex,
+    healLibrary: healLibraryIndex,
     accountsClient: (options) => createUseapiClient(options),
     shell: {
       openInFolder: (file) => shell.showItemInFolder(file),
@@ -80,6 +86,8 @@ async function start(): Promise<void> {
     engine,
     log,
   });
+  // A damaged index is healed (and said so) before anything opens it.
+  await checkLibraryOnStart(settings.read().libraryFolder, log);
   try {
     engine.start();
   } catch (error) {

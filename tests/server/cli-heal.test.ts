@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLibrary } from '../../src/core/library';
-import { main } from '../../src/server/cli';
+import { main, serve } from '../../src/server/cli';
 import { startSimulator, TOKENS, type RunningSimulator } from '../../src/sim';
 import { overwriteIndexPages } from '../core/library/corrupt-pages';
 
@@ -109,6 +109,26 @@ describe('the CLI on a damaged index', () => {
     const result = await cli(['verify']);
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/The library index was damaged \(file is not a database\)/);
+    expect(favorite(workId)).toBe(true);
+  });
+
+  it('serve heals it before anything opens it, and says so in one line on stderr', async () => {
+    const workId = await archivedFavorite();
+    overwriteIndexPages(library, ['works', 'files']);
+    let err = '';
+    let said = '';
+    const io = {
+      out: (text: string) => void (said += text),
+      err: (text: string) => void ((err += text), (said += text)),
+    };
+    const flags = ['--library', library, '--config', path.join(dir, 'config'), '--api-base', sim.baseUrl];
+    const handle = await serve([...flags, '--token', TOKENS.basic], io, {});
+    if (typeof handle === 'number') throw new Error(`serve failed: ${err}`);
+    await handle.close();
+    expect(err.split('\n').filter((line) => line.includes('The library index was damaged'))).toHaveLength(1);
+    // Healed before it served anything, not later by a connection that met the damage.
+    expect(said.indexOf('The library index was damaged')).toBeLessThan(said.indexOf('Kling Archive is running'));
+    expect(said.indexOf('The library index was damaged')).toBeGreaterThanOrEqual(0);
     expect(favorite(workId)).toBe(true);
   });
 });
