@@ -79,7 +79,11 @@ describe('the CLI on a damaged index', () => {
       /^kling-archive sync: The library index was damaged \(.+\) and has been rebuilt from the folder: 1 task\(s\), 1 work\(s\), \d+ file\(s\), 1 favorite\(s\) kept; lost: .*; the damaged index is kept at .+index-before-rebuild-.+\.sqlite\.$/,
     );
     expect(result.code, result.err + result.out).toBe(0);
-    expect((JSON.parse(result.out) as SyncDoc).tasks[0]).toMatchObject({ id: next, final: true, error: null });
+    expect((JSON.parse(result.out) as SyncDoc).tasks[0]).toMatchObject({
+      id: next,
+      final: true,
+      error: null,
+    });
     expect(favorite(workId)).toBe(true);
   });
 
@@ -127,7 +131,9 @@ describe('the CLI on a damaged index', () => {
     await handle.close();
     expect(err.split('\n').filter((line) => line.includes('The library index was damaged'))).toHaveLength(1);
     // Healed before it served anything, not later by a connection that met the damage.
-    expect(said.indexOf('The library index was damaged')).toBeLessThan(said.indexOf('Kling Archive is running'));
+    expect(said.indexOf('The library index was damaged')).toBeLessThan(
+      said.indexOf('Kling Archive is running'),
+    );
     expect(said.indexOf('The library index was damaged')).toBeGreaterThanOrEqual(0);
     expect(favorite(workId)).toBe(true);
   });

@@ -13,12 +13,17 @@ export interface LibraryHealer {
   answer(error: unknown): Promise<{ ok: false; error: ContractErrorShape } | null>;
 }
 
-export function createLibraryHealer(deps: ApiDeps, closeLibrary: () => Promise<void>, log: Logger): LibraryHealer {
+export function createLibraryHealer(
+  deps: ApiDeps,
+  closeLibrary: () => Promise<void>,
+  log: Logger,
+): LibraryHealer {
   let healing: Promise<string> | undefined;
 
   function heal(cause: string): Promise<string> {
     const rebuild = deps.healLibrary;
-    if (!rebuild) return Promise.resolve(`The library index is damaged (${cause}); rebuild it from the folder.`);
+    if (!rebuild)
+      return Promise.resolve(`The library index is damaged (${cause}); rebuild it from the folder.`);
     healing ??= (async () => {
       const folder = deps.settings.read().libraryFolder;
       const work = async () => {

@@ -27,7 +27,8 @@ export const openLibraryPort: OpenLibrary = (folder) => libraryPort(openLibrary(
 
 export const rebuildLibraryIndex: RebuildLibrary = (folder) => rebuildIndex(folder);
 
-export const healLibraryIndex: HealLibrary = async (folder, cause) => (await healIndex(folder, cause)).message;
+export const healLibraryIndex: HealLibrary = async (folder, cause) =>
+  (await healIndex(folder, cause)).message;
 
 /**
  * The composition roots' check before the engine starts: a damaged index is healed (under the

@@ -5,7 +5,8 @@ import type { Database } from 'better-sqlite3';
 
 /** SQLite's result codes for a damaged file (extended codes start with these). */
 const CORRUPTION_CODES = ['SQLITE_CORRUPT', 'SQLITE_NOTADB'];
-const CORRUPTION_MESSAGES = /database disk image is malformed|file is not a database|file is encrypted or is not a database/i;
+const CORRUPTION_MESSAGES =
+  /database disk image is malformed|file is not a database|file is encrypted or is not a database/i;
 
 /** True for SQLite's "the file is damaged" errors, whichever layer rethrew them. */
 export function isCorruptionError(error: unknown): boolean {
@@ -72,7 +73,10 @@ export function quickCheck(db: Database, options: QuickCheckOptions = {}): Quick
         result.skipped += 1;
         continue;
       }
-      const rows = db.prepare(`PRAGMA quick_check(${quoteIdentifier(table.name)})`).pluck().all() as string[];
+      const rows = db
+        .prepare(`PRAGMA quick_check(${quoteIdentifier(table.name)})`)
+        .pluck()
+        .all() as string[];
       result.checked += 1;
       if (rows.length !== 1 || rows[0] !== 'ok') {
         return { ...result, ok: false, problem: describeCheck(rows) };

@@ -36,7 +36,10 @@ export interface CheckedLibrary {
  * Opens the library, checks its index, and rebuilds it first when it is damaged. Also starts the
  * journal of a library that has none yet (favorites from before the journal existed are kept).
  */
-export async function openCheckedLibrary(folder: string, options: CheckedOpenOptions = {}): Promise<CheckedLibrary> {
+export async function openCheckedLibrary(
+  folder: string,
+  options: CheckedOpenOptions = {},
+): Promise<CheckedLibrary> {
   const cause = checkedOpen(folder, options);
   if (typeof cause !== 'string') return { library: cause, healed: null };
   const heal = () => healIndex(folder, cause, options);
@@ -84,20 +87,30 @@ function checkedOpen(folder: string, options: CheckedOpenOptions): Library | str
  * Sets the damaged index aside and rebuilds it from the folder. Every connection to the index must
  * be closed first (a connection left open would go on writing into the file set aside).
  */
-export async function healIndex(folder: string, cause: string, options: LibraryOptions = {}): Promise<HealReport> {
+export async function healIndex(
+  folder: string,
+  cause: string,
+  options: LibraryOptions = {},
+): Promise<HealReport> {
   const rebuild = await rebuildIndex(folder, options);
   return { cause, rebuild, message: describeHeal(cause, rebuild) };
 }
 
 /** Closes a library that met a damaged index and heals it (the caller's other connections closed). */
-export async function healDamagedLibrary(library: Library, options: LibraryOptions = {}): Promise<HealReport> {
+export async function healDamagedLibrary(
+  library: Library,
+  options: LibraryOptions = {},
+): Promise<HealReport> {
   const cause = library.damaged?.message ?? 'database disk image is malformed';
   library.close();
   return healIndex(library.root, cause, options);
 }
 
 /** Opens, checks (healing when needed) and closes: the composition roots' check before they start. */
-export async function checkLibraryIndex(folder: string, options: CheckedOpenOptions = {}): Promise<HealReport | null> {
+export async function checkLibraryIndex(
+  folder: string,
+  options: CheckedOpenOptions = {},
+): Promise<HealReport | null> {
   const { library, healed } = await openCheckedLibrary(folder, options);
   library.close();
   return healed;
@@ -114,9 +127,13 @@ export function describeHeal(cause: string, rebuild: RebuildReport): string {
   ].join(', ');
   const lost = [
     ...(rebuild.problems.length
-      ? [`${rebuild.problems.length} unreadable task.json (${rebuild.problems[0]?.path ?? ''}${rebuild.problems.length > 1 ? ', …' : ''})`]
+      ? [
+          `${rebuild.problems.length} unreadable task.json (${rebuild.problems[0]?.path ?? ''}${rebuild.problems.length > 1 ? ', …' : ''})`,
+        ]
       : []),
-    ...(rebuild.journal.favoritesLost ? [`${rebuild.journal.favoritesLost} favorite(s) of works no longer in the folder`] : []),
+    ...(rebuild.journal.favoritesLost
+      ? [`${rebuild.journal.favoritesLost} favorite(s) of works no longer in the folder`]
+      : []),
     ...(rebuild.journal.unreadable ? [`${rebuild.journal.unreadable} unreadable journal line(s)`] : []),
     // files.copy lives only in the index: the bytes on disk do not say which copy they are.
     ...(rebuild.filesPresent ? ['which files are watermark-free copies'] : []),

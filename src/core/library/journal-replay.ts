@@ -15,7 +15,13 @@ export interface JournalReplay {
 }
 
 export function replayJournal(library: Library, journal: JournalState): JournalReplay {
-  const replay: JournalReplay = { favorites: 0, removed: 0, added: 0, favoritesLost: 0, unreadable: journal.unreadable };
+  const replay: JournalReplay = {
+    favorites: 0,
+    removed: 0,
+    added: 0,
+    favoritesLost: 0,
+    unreadable: journal.unreadable,
+  };
   const setFavorite = library.db.prepare<[number, string]>('UPDATE works SET favorite = ? WHERE work_id = ?');
   const noteRemoved = library.db.prepare<[string, string | null, number]>(
     `INSERT INTO removed_tasks (task_id, account_id, removed_at)

@@ -2,7 +2,15 @@
 // any answer came — also go to a small append-only journal in `.kling-archive/`, so that a rebuild
 // from the folder (task.json files) loses none of them. One JSON object a line, ids as exact text.
 // Appended after the index committed the change; compacted (rewritten from the index) when it grows.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { journalPath } from './paths';
@@ -29,7 +37,8 @@ const COMPACT_CHECK_BYTES = 256 * 1024;
 function isEntry(value: unknown): value is JournalEntry {
   if (value === null || typeof value !== 'object') return false;
   const entry = value as Record<string, unknown>;
-  if (entry['op'] === 'favorite') return typeof entry['workId'] === 'string' && typeof entry['favorite'] === 'boolean';
+  if (entry['op'] === 'favorite')
+    return typeof entry['workId'] === 'string' && typeof entry['favorite'] === 'boolean';
   if (entry['op'] === 'remove' || entry['op'] === 'add') {
     return (
       typeof entry['taskId'] === 'string' &&
@@ -101,11 +110,16 @@ export class LibraryJournal {
   compactFrom(db: Database, now: number): void {
     const lines: string[] = [];
     const push = (entry: JournalEntry) => lines.push(JSON.stringify(entry));
-    for (const workId of db.prepare('SELECT work_id FROM works WHERE favorite = 1 ORDER BY id').pluck().all()) {
+    for (const workId of db
+      .prepare('SELECT work_id FROM works WHERE favorite = 1 ORDER BY id')
+      .pluck()
+      .all()) {
       push({ op: 'favorite', workId: String(workId), favorite: true });
     }
     // Works the user unmarked stay unmarked, even where their task.json says the service favored them.
-    const unmarked = db.prepare<[string], number>('SELECT 1 FROM works WHERE work_id = ? AND favorite = 0').pluck();
+    const unmarked = db
+      .prepare<[string], number>('SELECT 1 FROM works WHERE work_id = ? AND favorite = 0')
+      .pluck();
     for (const [workId, favorite] of readJournal(this.root).favorites) {
       if (!favorite && unmarked.get(workId) !== undefined) push({ op: 'favorite', workId, favorite: false });
     }
@@ -115,7 +129,8 @@ export class LibraryJournal {
          LEFT JOIN accounts a ON a.id = r.account_id ORDER BY r.removed_at`,
       )
       .all();
-    for (const row of removed) push({ op: 'remove', taskId: row.task_id, account: row.email, at: row.removed_at });
+    for (const row of removed)
+      push({ op: 'remove', taskId: row.task_id, account: row.email, at: row.removed_at });
     const pending = db
       .prepare<[], { task_id: string; email: string }>(
         `SELECT t.task_id, a.email FROM tasks t JOIN accounts a ON a.id = t.account_id

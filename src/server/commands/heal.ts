@@ -34,7 +34,12 @@ export async function openHealedLibrary(
 }
 
 /** After a run that met a damaged index (the library's other users stopped): heal it and say so. */
-export async function healAfterRun(command: string, library: Library, io: Io, locked = false): Promise<string> {
+export async function healAfterRun(
+  command: string,
+  library: Library,
+  io: Io,
+  locked = false,
+): Promise<string> {
   const heal = () => healDamagedLibrary(library);
   const report = await (locked ? heal() : underEngineLock(library.root, heal));
   const message = `${report.message} Run the command again to finish.`;

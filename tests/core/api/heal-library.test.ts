@@ -73,7 +73,9 @@ describe('a damaged index met while the API runs', () => {
     expect(logs.filter((line) => line.includes('index was damaged'))).toHaveLength(1);
 
     const again = await api.call('library.gallery', { account: 'all' });
-    expect(again.ok && again.value.items.map((item) => [item.workId, item.favorite])).toEqual([['7002', true]]);
+    expect(again.ok && again.value.items.map((item) => [item.workId, item.favorite])).toEqual([
+      ['7002', true],
+    ]);
   });
 
   it("the sync engine's connection meeting it heals the index, and the engine carries on", async () => {

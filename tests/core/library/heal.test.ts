@@ -63,7 +63,11 @@ function expectStateKept(library: Library) {
   expect(library.workDetail(BIG(21))?.work.favorite).toBe(false);
   expect(library.task(BIG(30))).toBeNull();
   // Still removed: a late answer for it stores nothing.
-  const late = makeSnapshot(ACCOUNT, { taskId: BIG(30), workIds: [BIG(31)], createTime: Date.UTC(2025, 3, 3, 12) });
+  const late = makeSnapshot(ACCOUNT, {
+    taskId: BIG(30),
+    workIds: [BIG(31)],
+    createTime: Date.UTC(2025, 3, 3, 12),
+  });
   expect(library.ingest(late).outcome).toBe('removed');
   // The id added before any answer is still waiting to be polled.
   expect(library.task(BIG(40))).toMatchObject({ task_id: BIG(40), email: ACCOUNT });
@@ -81,7 +85,9 @@ describe('a damaged index heals itself on opening', () => {
     const { library, healed } = await openCheckedLibrary(dir);
     keep(library);
     expect(healed).not.toBeNull();
-    expect(healed!.message).toMatch(/^The library index was damaged \(.+\) and has been rebuilt from the folder: 2 task\(s\), 2 work\(s\), .*1 favorite\(s\), 1 removal\(s\), 1 id\(s\) waiting/);
+    expect(healed!.message).toMatch(
+      /^The library index was damaged \(.+\) and has been rebuilt from the folder: 2 task\(s\), 2 work\(s\), .*1 favorite\(s\), 1 removal\(s\), 1 id\(s\) waiting/,
+    );
     expect(healed!.message).not.toMatch(/\n/);
     expect(existsSync(healed!.rebuild.previousIndex!)).toBe(true);
     expectStateKept(library);
@@ -198,8 +204,12 @@ describe('the quick check', () => {
 
   it('tells corruption errors from others', () => {
     expect(isCorruptionError(Object.assign(new Error('x'), { code: 'SQLITE_CORRUPT_INDEX' }))).toBe(true);
-    expect(isCorruptionError(Object.assign(new Error('file is not a database'), { code: 'SQLITE_NOTADB' }))).toBe(true);
-    expect(isCorruptionError(new Error('wrapped', { cause: new Error('database disk image is malformed') }))).toBe(true);
+    expect(
+      isCorruptionError(Object.assign(new Error('file is not a database'), { code: 'SQLITE_NOTADB' })),
+    ).toBe(true);
+    expect(
+      isCorruptionError(new Error('wrapped', { cause: new Error('database disk image is malformed') })),
+    ).toBe(true);
     expect(isCorruptionError(Object.assign(new Error('busy'), { code: 'SQLITE_BUSY' }))).toBe(false);
     expect(isCorruptionError('database disk image is malformed')).toBe(false);
   });
