@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLibrary } from '../../src/core/library';
 import { main, serve } from '../../src/server/cli';
 import { startSimulator, TOKENS, type RunningSimulator } from '../../src/sim';
-import { overwriteIndexPages } from '../core/library/corrupt-pages';
+import { damageFreeList, overwriteIndexPages } from '../core/library/corrupt-pages';
 
 let sim: RunningSimulator;
 let dir: string;
@@ -136,5 +136,25 @@ describe('the CLI on a damaged index', () => {
     );
     expect(said.indexOf('The library index was damaged')).toBeGreaterThanOrEqual(0);
     expect(favorite(workId)).toBe(true);
+  });
+
+  it('sync meeting the damage mid-run stops, heals, says so in one line (exit 1); the next run archives', async () => {
+    const workId = await archivedFavorite();
+    damageFreeList(library); // every table reads well: the check on opening passes
+
+    const next = sim.addTask({ initialState: 'final', mediaBytes: 10_000 });
+    const result = await cli(['sync', '--json', next]);
+    expect(result.code).toBe(1);
+    const lines = result.err.split('\n').filter((line) => line.includes('index was damaged'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^kling-archive sync: during the run: The library index was damaged \(database disk image is malformed\) .* Run the command again to finish\.$/,
+    );
+    expect((JSON.parse(result.out) as { error: string }).error).toMatch(/damaged/);
+    expect(favorite(workId)).toBe(true);
+
+    const again = await cli(['sync', '--json', next]);
+    expect(again.code).toBe(0);
+    expect((JSON.parse(again.out) as SyncDoc).tasks[0]).toMatchObject({ id: next, final: true, error: null });
   });
 });
