@@ -19,14 +19,6 @@ export function isCorruptionError(error: unknown): boolean {
   return false;
 }
 
-/** Raised instead of a raw SQLite message where the caller should heal the index. */
-export class IndexDamagedError extends Error {
-  constructor(readonly detail: string) {
-    super(`The library's index is damaged (${detail}).`);
-    this.name = 'IndexDamagedError';
-  }
-}
-
 export interface QuickCheckOptions {
   /**
    * How long the check may take. Tables are checked one at a time (`PRAGMA quick_check(table)`,
@@ -54,7 +46,9 @@ export const QUICK_CHECK_BUDGET_MS = 1500;
  * `PRAGMA quick_check` bounded in time. SQLite has no time limit for it (the N of `quick_check(N)`
  * caps the errors reported, not the pages read) and better-sqlite3 cannot interrupt a statement,
  * so the check goes table by table, the small tables of the user's state first, and stops starting
- * new ones once the budget is spent. Reading the schema alone already catches a damaged header.
+ * new ones once the budget is spent. Reading the schema alone already catches a damaged header. The
+ * free list is not part of a table's check: a damaged one shows on the write that takes a free page,
+ * which the corruption watch below reports.
  */
 export function quickCheck(db: Database, options: QuickCheckOptions = {}): QuickCheckResult {
   const now = options.now ?? Date.now;

@@ -13,7 +13,7 @@ export type { RebuildReport } from './rebuild';
 export { verifyLibrary } from './verify';
 export type { VerifyReport } from './verify';
 export { hashFile } from './hash';
-export { IndexDamagedError, isCorruptionError, quickCheck, QUICK_CHECK_BUDGET_MS } from './corruption';
+export { isCorruptionError, quickCheck, QUICK_CHECK_BUDGET_MS } from './corruption';
 export type { QuickCheckOptions, QuickCheckResult } from './corruption';
 export { checkLibraryIndex, describeHeal, healDamagedLibrary, healIndex, openCheckedLibrary } from './heal';
 export type { CheckedLibrary, CheckedOpenOptions, HealReport } from './heal';
