@@ -199,7 +199,10 @@ export async function runArchiveCommand(
     } else {
       const outcome = await engine.syncHistory(email, since === undefined ? {} : { since });
       ids = outcome.taskIds;
-      if (library.damaged) return await healDuringRun();
+      if (library.damaged) {
+        if (deadline) clearTimeout(deadline);
+        return await healDuringRun();
+      }
       if (outcome.error) io.err(`history: ${outcome.error}\n`);
       if (outcome.error && ids.length === 0) {
         if (deadline) clearTimeout(deadline);
@@ -208,8 +211,8 @@ export async function runArchiveCommand(
       }
     }
     await engine.waitForTasks(ids, stopSignals.signal);
-    if (library.damaged) return await healDuringRun();
     if (deadline) clearTimeout(deadline);
+    if (library.damaged) return await healDuringRun();
     const timedOut = stopSignals.signal.aborted;
     const tasks = ids.map((id) => toJson(engine!.taskReport(id), timedOut));
     const success = tasks.every((task) => task.final && task.error === null && task.problems.length === 0);
