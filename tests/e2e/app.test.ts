@@ -97,7 +97,8 @@ describe('the app in a browser', () => {
   });
 
   it('shows a banner when useapi.net rejects an account token', async () => {
-    // An account set up with a token useapi.net (the simulator) does not know.
+    // An account set up while its token worked; the token is revoked at useapi.net afterwards.
+    app.simulator.addAccount('user:4242-RevokedToken99', 'revoked@example.com');
     const answer = await fetch(`${app.server.origin}/api/accounts.add`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-kling-archive-key': app.server.secret },
@@ -108,6 +109,7 @@ describe('the app in a browser', () => {
       }),
     });
     expect(answer.status).toBe(200);
+    app.simulator.revokeToken('user:4242-RevokedToken99');
     const page = await openApp();
     await page.getByRole('link', { name: 'Tasks' }).click();
     await page
