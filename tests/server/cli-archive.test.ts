@@ -271,7 +271,10 @@ describe('kling-archive sync under a token with several accounts', () => {
   it('history still needs --email when the token has several accounts', async () => {
     const multi = await startSimulator({ scenario: 'multi' });
     try {
-      const result = await cli(['history'], { KLING_ARCHIVE_API_BASE: multi.baseUrl, USEAPI_TOKEN: TOKENS.multiA });
+      const result = await cli(['history'], {
+        KLING_ARCHIVE_API_BASE: multi.baseUrl,
+        USEAPI_TOKEN: TOKENS.multiA,
+      });
       expect(result.code).toBe(2);
       expect(result.err).toContain('pass --email');
     } finally {

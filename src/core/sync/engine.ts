@@ -698,7 +698,11 @@ export class SyncEngine {
   }
 
   /** A task whose owner is unknown and that `askedFirst` does not know: the account that answers gets it. */
-  private async findOwner(taskId: string, askedFirst: string, signal: AbortSignal): Promise<OwnerFound | null> {
+  private async findOwner(
+    taskId: string,
+    askedFirst: string,
+    signal: AbortSignal,
+  ): Promise<OwnerFound | null> {
     if (!this.library.taskAccounts.ownerUnknown(taskId)) return null;
     const { owner } = await findTaskOwner(taskId, askedFirst, this.ownerPort, signal);
     if (owner && this.running) this.library.moveTaskToAccount(taskId, owner.email);

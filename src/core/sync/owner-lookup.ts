@@ -51,7 +51,7 @@ export async function findTaskOwner(
     if (email === askedFirst) continue;
     const client = port.client(email);
     if (!client) continue;
-    let release: (() => void) | null = null;
+    let release: () => void;
     try {
       release = await port.slot(email, signal);
     } catch {

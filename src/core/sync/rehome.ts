@@ -21,7 +21,11 @@ export interface RehomePort {
 }
 
 /** The tasks of these entries that the library files under an account other than `email`. */
-export function tasksFiledElsewhere(library: Library, email: string, inputs: readonly SnapshotInput[]): string[] {
+export function tasksFiledElsewhere(
+  library: Library,
+  email: string,
+  inputs: readonly SnapshotInput[],
+): string[] {
   const elsewhere: string[] = [];
   for (const input of inputs) {
     const taskId = snapshotTaskId(input.snapshot);

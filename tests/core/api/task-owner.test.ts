@@ -45,7 +45,10 @@ describe('tasks.add with several accounts', () => {
     const imported = await api.call('accounts.import', { credentials: { token: TOKENS.multiA } });
     if (!imported.ok) throw new Error(imported.error.message);
     const alice = imported.value.added.find((a) => a.email === 'alice@example.com');
-    expect((await api.call('accounts.add', { email: 'carol@example.com', credentials: { token: TOKENS.multiB } })).ok).toBe(true);
+    expect(
+      (await api.call('accounts.add', { email: 'carol@example.com', credentials: { token: TOKENS.multiB } }))
+        .ok,
+    ).toBe(true);
     const list = await api.call('accounts.list', {});
     expect(list.ok && list.value.activeAccountId).toBe(alice?.id);
 
@@ -59,7 +62,9 @@ describe('tasks.add with several accounts', () => {
       if (!page.ok) return {};
       return Object.fromEntries(
         page.value.items
-          .filter((task) => task.phase === 'succeeded' && task.filesDone === task.filesTotal && task.filesTotal > 0)
+          .filter(
+            (task) => task.phase === 'succeeded' && task.filesDone === task.filesTotal && task.filesTotal > 0,
+          )
           .map((task) => [task.taskId, task.account]),
       );
     };

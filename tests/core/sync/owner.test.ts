@@ -106,7 +106,11 @@ describe('owner lookup', () => {
       [CAROL, 200],
     ]);
     // Once found, the task is polled under its owner only.
-    expect(taskAsks(BOBS_TASK).slice(2).every(([email]) => email === BOB)).toBe(true);
+    expect(
+      taskAsks(BOBS_TASK)
+        .slice(2)
+        .every(([email]) => email === BOB),
+    ).toBe(true);
     expect(library.gallery({ account: BOB }).items.map((item) => item.taskId)).toContain(BOBS_TASK);
     expect(library.gallery({ account: ALICE }).items.map((item) => item.taskId)).not.toContain(BOBS_TASK);
   });

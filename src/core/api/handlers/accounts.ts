@@ -157,7 +157,8 @@ export const accountsHandlers: Pick<Handlers, AccountMethods> = {
       const existing = ctx.deps.settings.read().accounts.find((a) => a.id === id);
       if (!existing) throw new ContractError('not_found', `No account with id '${id}'.`);
       const token = credentials ? tokenOf(ctx, credentials) : ctx.deps.secrets.get(existing.tokenId);
-      if (token === undefined) throw new ContractError('not_found', `The account '${existing.label}' has no token.`);
+      if (token === undefined)
+        throw new ContractError('not_found', `The account '${existing.label}' has no token.`);
       await assertEmailUnderToken(ctx, token, email ?? existing.email);
     }
     const tokenId = credentials ? storeToken(ctx, credentials) : undefined;
@@ -208,7 +209,9 @@ export const accountsHandlers: Pick<Handlers, AccountMethods> = {
     return {
       maskedToken: maskToken(token),
       emails,
-      ...(email === undefined ? {} : { account: { email, listed: emails.some((e) => sameEmail(e.email, email)) } }),
+      ...(email === undefined
+        ? {}
+        : { account: { email, listed: emails.some((e) => sameEmail(e.email, email)) } }),
     };
   },
   'accounts.import': async ({ credentials, emails }, ctx) => {
