@@ -4,7 +4,7 @@ export type { LibraryOptions, IngestOptions } from './library';
 export type { SnapshotInput, IngestResult, IngestOutcome } from './ingest';
 export { IngestError, snapshotTaskId } from './ingest';
 export type { CreateFilesOptions, FileRow, PlannedFile } from './files';
-export type { DueTask, PollUpdate, TaskStateUpdate, TaskRow } from './tasks';
+export type { PollUpdate, TaskStateUpdate, TaskRow } from './tasks';
 export type { TaskMove } from './task-accounts';
 export { LibraryVersionError, LATEST_VERSION } from './database';
 export { CursorError } from './cursor';

@@ -14,7 +14,7 @@ import type {
 } from '../../shared/domain/library';
 import { openDatabase } from './database';
 import { FileStore } from './files';
-import type { CreateFilesOptions, FileRow, PlannedFile } from './files';
+import type { CreateFilesOptions, FileRow } from './files';
 import { GalleryQueries } from './gallery';
 import { Ingestor } from './ingest';
 import type { IngestResult, SnapshotInput } from './ingest';
@@ -29,7 +29,7 @@ import { WalCheckpointer } from './wal-checkpointer';
 import { TaskAccounts } from './task-accounts';
 import type { TaskMove } from './task-accounts';
 import { TaskStore } from './tasks';
-import type { DueTask, PollUpdate, TaskRow, TaskStateUpdate } from './tasks';
+import type { PollUpdate, TaskRow, TaskStateUpdate } from './tasks';
 
 export interface LibraryOptions {
   /** Clock, for tests. */
@@ -180,21 +180,12 @@ export class Library {
     return this.tasks.get(taskId);
   }
 
-  dueTasks(limit = 50, now = this.now()): DueTask[] {
-    return this.tasks.dueForPolling(now, limit);
-  }
-
   updatePolling(taskId: string, update: PollUpdate): boolean {
     return this.tasks.updatePolling(taskId, update);
   }
 
   updateTaskState(taskId: string, update: TaskStateUpdate): boolean {
     return this.tasks.updateState(taskId, update);
-  }
-
-  /** Where a task's files belong (relative paths), without recording anything. */
-  planFiles(taskId: string): PlannedFile[] {
-    return this.files.plan(taskId);
   }
 
   createFileRows(taskId: string, options: CreateFilesOptions = {}): FileRow[] {

@@ -12,6 +12,7 @@ import type { TaskResponse } from '../../shared/useapi';
 import type { FileCopy } from '../../shared/domain/library';
 import { DownloadError, downloadFile, DEFAULT_MAX_BYTES, partPath, partStatePath } from './download';
 import { SyncEvents } from './events';
+import { DEFAULT_ENGINE_OPTIONS } from './options-from-settings';
 import { acquireLibraryLock, type LibraryLock } from './lock';
 import {
   DEFAULT_POLL_POLICY,
@@ -40,17 +41,17 @@ export interface EngineAccountConfig {
 export interface SyncEngineOptions {
   library: Library;
   accounts: readonly EngineAccountConfig[];
-  /** Default https://api.useapi.net. Live: new clients for the next requests, pauses lifted. */
+  /** Default: the default settings' apiBase. Live: new clients for the next requests, pauses lifted. */
   apiBase?: string;
   /**
    * API requests per second for each account, polls, history pages and /assets/download together
-   * (default 2; the settings' polling.maxRequestsPerMinute / 60). Live.
+   * (default: the default settings' polling.maxRequestsPerMinute / 60). Live.
    */
   requestsPerSecond?: number;
   /** API requests in flight per account (default 2). */
   perAccountInFlight?: number;
   /**
-   * Files downloaded at once (default 3; the settings' downloads.concurrency). Live: a higher value
+   * Files downloaded at once (default: the default settings' downloads.concurrency). Live: a higher value
    * starts more at once; a lower one lets the running downloads finish and starts fewer after.
    */
   downloadConcurrency?: number;
@@ -364,11 +365,6 @@ export class SyncEngine {
     this.lock = null;
   }
 
-  /** Same as stop(); the name the app shell's Engine interface uses. */
-  close(): Promise<void> {
-    return this.stop();
-  }
-
   get isRunning(): boolean {
     return this.running;
   }
@@ -420,7 +416,7 @@ export class SyncEngine {
   }
 
   private requestRate(): number {
-    return this.options.requestsPerSecond ?? 2;
+    return this.options.requestsPerSecond ?? DEFAULT_ENGINE_OPTIONS.requestsPerSecond;
   }
 
   /** The account's request budget: polls, history pages and /assets/download asks share it. */
@@ -856,7 +852,8 @@ export class SyncEngine {
 
   private pumpDownloads(): void {
     if (!this.running || this.downloadsPaused !== null || this.downloadsHeld > 0) return;
-    const room = (this.options.downloadConcurrency ?? 3) - this.downloads.size;
+    const room =
+      (this.options.downloadConcurrency ?? DEFAULT_ENGINE_OPTIONS.downloadConcurrency) - this.downloads.size;
     if (room <= 0) return;
     for (const file of this.library.claimFiles(room)) {
       const controller = new AbortController();

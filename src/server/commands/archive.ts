@@ -5,6 +5,7 @@ import { openLibrary, LibraryVersionError } from '../../core/library';
 import type { Library } from '../../core/library';
 import { LibraryLockedError, SyncEngine, type SyncEvent, type TaskReport } from '../../core/sync';
 import { createUseapiClient, describeResult } from '../../core/useapi';
+import { DEFAULT_API_BASE } from '../../core/settings/schema';
 import {
   UsageError,
   apiBase as readApiBase,
@@ -22,7 +23,7 @@ export const SYNC_HELP = `Usage: kling-archive sync [--json] [--timeout SECONDS]
        kling-archive history [--json] [--since DATE] [--timeout SECONDS]
 Follows the tasks until they are final and archives every file into the library.
   --library DIR     library folder ($KLING_ARCHIVE_LIBRARY; default ~/Kling Archive)
-  --api-base URL    useapi.net base URL ($KLING_ARCHIVE_API_BASE; default https://api.useapi.net)
+  --api-base URL    useapi.net base URL ($KLING_ARCHIVE_API_BASE; default ${DEFAULT_API_BASE})
   --token TOKEN     useapi.net API token ($USEAPI_TOKEN)
   --email EMAIL     the Kling account. Without it, sync asks each of the token's accounts and files
                     each task under the one that owns it; history needs it when the token has several
