@@ -36,6 +36,8 @@ export class TaskAccounts {
   private readonly selectFiles: Statement<[number], { id: number; rel_path: string }>;
   private readonly setFilePath: Statement<[string, number]>;
   private readonly cleanCopyWanted: Statement<{ task: number; now: number }>;
+  private readonly selectUnanswered: Statement<[string], { id: number; email: string; final: number }>;
+  private readonly requeue: Statement<[number]>;
 
   constructor(
     private readonly root: string,
@@ -58,6 +60,10 @@ export class TaskAccounts {
     this.setWorksAccount = db.prepare('UPDATE works SET account_id = ? WHERE task_id = ?');
     this.selectFiles = db.prepare('SELECT id, rel_path FROM files WHERE task_id = ?');
     this.setFilePath = db.prepare('UPDATE files SET rel_path = ? WHERE id = ?');
+    this.selectUnanswered = db.prepare(`SELECT t.id, a.email, t.final
+      FROM tasks t JOIN accounts a ON a.id = t.account_id WHERE t.task_id = ? AND t.snapshot_at IS NULL`);
+    this.requeue = db.prepare(`UPDATE tasks SET final = 0, phase = 'queued', reason = NULL, last_error = NULL
+      WHERE id = ?`);
     // Media files that are not the watermark-free copy (watermarked, unknown, failed): fetched again
     // (the archived copy stays until the new one replaces it). A download under way is left alone.
     this.cleanCopyWanted = db.prepare(`UPDATE files SET state = 'pending', attempts = 0, error = NULL,
@@ -117,6 +123,21 @@ export class TaskAccounts {
     }
     removeIfEmpty(path.dirname(fromPath));
     return { from: task.email, to: email, fromFolder, toFolder, folderMoved };
+  }
+
+  /**
+   * A task added again that no account has answered for yet: filed under `email` and queued again,
+   * when it was under another account or given up ("not found"). False when it has had an answer,
+   * or is still being asked under `email`.
+   */
+  refileUnanswered(taskId: string, email: string): boolean {
+    const task = this.selectUnanswered.get(taskId);
+    if (!task || (task.email === email && task.final === 0)) return false;
+    this.db.transaction(() => {
+      this.move(taskId, email);
+      this.requeue.run(task.id);
+    })();
+    return true;
   }
 
   /** Queues the task's media files that are not watermark-free copies; answers how many. */

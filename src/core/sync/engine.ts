@@ -26,7 +26,12 @@ import {
   type PollPolicy,
 } from './schedule';
 import { NOT_KEPT_SUFFIX, REFUSED_PREFIX, SyncStore, tokenFingerprint } from './sync-store';
-import { findTaskOwner, type OwnerFound, type OwnerLookupPort } from './owner-lookup';
+import {
+  findTaskOwner,
+  transientFailure,
+  type OwnerLookupOutcome,
+  type OwnerLookupPort,
+} from './owner-lookup';
 import { rehomeListedTasks, type RehomePort } from './rehome';
 
 export interface EngineAccountConfig {
@@ -447,7 +452,10 @@ export class SyncEngine {
     // A first guess that cannot be polled (paused) would leave the lookup waiting.
     if (options.findOwner && this.store.pause(email)) email = this.activeAccounts()[0] ?? email;
     for (const taskId of taskIds) {
-      const added = this.library.addPendingTask(email, taskId);
+      // A task no account has answered for yet (polled under a wrong guess) is filed again.
+      const added =
+        this.library.addPendingTask(email, taskId) ||
+        this.library.taskAccounts.refileUnanswered(taskId, email);
       // A new row (maybe a task the user removed): none of an earlier following carries over, such as
       // a cancel, a not-found count or the first-seen time its stale cutoff counts from.
       if (added) this.store.forgetTaskState(taskId);
@@ -681,11 +689,13 @@ export class SyncEngine {
       const result = await client.getTask(taskId, email, { signal });
       release(); // the owner lookup takes other accounts' slots: never hold two at once
       if (!this.running || result.kind === 'aborted') return;
-      const owner = result.kind === 'not_found' ? await this.findOwner(taskId, email, signal) : null;
-      if (owner && this.running) this.onTaskAnswer(taskId, owner.email, owner.value, owner.raw, createdAt);
-      else if (!this.running) return;
+      const lookup = result.kind === 'not_found' ? await this.findOwner(taskId, email, signal) : null;
+      if (!this.running) return;
+      const owner = lookup?.owner;
+      if (owner) this.onTaskAnswer(taskId, owner.email, owner.value, owner.raw, createdAt);
       else if (result.kind === 'ok') this.onTaskAnswer(taskId, email, result.value, result.raw, createdAt);
-      else this.onTaskFailure(taskId, email, result, attempts);
+      // An account that could not answer (5xx, network) may be the owner: not a 404 round then.
+      else this.onTaskFailure(taskId, email, (lookup && transientFailure(lookup)) ?? result, attempts);
     } catch {
       // Only the wait can throw (aborted on stop): the task stays due and resumes on the next start.
     } finally {
@@ -698,11 +708,11 @@ export class SyncEngine {
     taskId: string,
     askedFirst: string,
     signal: AbortSignal,
-  ): Promise<OwnerFound | null> {
+  ): Promise<OwnerLookupOutcome | null> {
     if (!this.library.taskAccounts.ownerUnknown(taskId)) return null;
-    const { owner } = await findTaskOwner(taskId, askedFirst, this.ownerPort, signal);
-    if (owner && this.running) this.library.moveTaskToAccount(taskId, owner.email);
-    return owner;
+    const lookup = await findTaskOwner(taskId, askedFirst, this.ownerPort, signal);
+    if (lookup.owner && this.running) this.library.moveTaskToAccount(taskId, lookup.owner.email);
+    return lookup;
   }
 
   private onTaskAnswer(

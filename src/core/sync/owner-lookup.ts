@@ -36,6 +36,16 @@ export interface OwnerLookupOutcome {
 }
 
 /**
+ * The first failure of a lookup that may pass by itself (5xx, network, timeout, an unreadable
+ * answer): the owner may be the account that gave it, so the round is no proof of a 404 everywhere.
+ * Refusals and 429s are left out: they would pause or hold the account asked first.
+ */
+export function transientFailure(outcome: OwnerLookupOutcome): UseapiFailure | null {
+  const transient = new Set(['server_error', 'network_error', 'timeout', 'malformed', 'unexpected_status']);
+  return outcome.failures.find(({ failure }) => transient.has(failure.kind))?.failure ?? null;
+}
+
+/**
  * Asks every account but `askedFirst` (which has just answered 404) for the task, in order, until
  * one answers. A 404 means "not this account's"; any other failure is reported and the next
  * account asked.

@@ -137,6 +137,55 @@ describe('owner lookup', () => {
     expect(taskAsks(BOBS_TASK).every(([email]) => email === ALICE)).toBe(true);
   });
 
+  it('an id given up under the wrong account is filed again when added again, with or without an account', async () => {
+    const engine = engineFor();
+    engine.start();
+    engine.addTasks(ALICE, [BOBS_TASK, CAROLS_TASK]);
+    await engine.waitForTasks([BOBS_TASK, CAROLS_TASK]);
+    expect(engine.taskReport(BOBS_TASK)).toMatchObject({ email: ALICE, error: 'not found' });
+    // Under its owner, chosen.
+    expect(engine.addTasks(BOB, [BOBS_TASK]).accepted).toEqual([BOBS_TASK]);
+    // Without an account: the owner is found.
+    expect(engine.addTasks(ALICE, [CAROLS_TASK], { findOwner: true }).accepted).toEqual([CAROLS_TASK]);
+    await engine.waitForTasks([BOBS_TASK, CAROLS_TASK]);
+    expect(engine.taskReport(BOBS_TASK)).toMatchObject({ email: BOB, phase: 'succeeded', error: null });
+    expect(engine.taskReport(CAROLS_TASK)).toMatchObject({ email: CAROL, phase: 'succeeded', error: null });
+    // Once answered, adding it elsewhere says where it is.
+    const again = engine.addTasks(ALICE, [BOBS_TASK]);
+    expect(again).toMatchObject({
+      accepted: [],
+      alreadyTracked: [BOBS_TASK],
+      trackedUnder: { [BOBS_TASK]: BOB },
+    });
+  });
+
+  it('a 5xx from another account is not counted as a 404 round (the owner may be the one failing)', async () => {
+    // Bob's answers for his task fail (500) before they reach the simulator; Alice's are real 404s.
+    let bobFailures = 0;
+    const failingForBob: typeof fetch = async (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (url.includes(`/tasks/${BOBS_TASK}?`) && url.includes(encodeURIComponent(BOB))) {
+        bobFailures += 1;
+        return new Response('{"error":"Internal"}', { status: 500 });
+      }
+      return fetch(input, init);
+    };
+    const engine = engineFor({
+      fetch: failingForBob,
+      accounts: [
+        { accountId: 'alice', email: ALICE, token: TOKENS.multiA },
+        { accountId: 'bob', email: BOB, token: TOKENS.multiA },
+      ],
+    });
+    engine.start();
+    engine.addTasks(ALICE, [BOBS_TASK], { findOwner: true });
+    // More rounds than the 404 limit (FAST.notFoundRetries = 3): still waiting, the 500 recorded.
+    await waitUntil(() => bobFailures >= 6);
+    expect(engine.taskReport(BOBS_TASK)).toMatchObject({ email: ALICE, final: false, error: null });
+    expect(library.task(BOBS_TASK)?.last_error).toMatch(/500/);
+    expect(taskAsks(BOBS_TASK).every(([email, status]) => email === ALICE && status === 404)).toBe(true);
+  });
+
   it('a paused account is not asked', async () => {
     const engine = engineFor({
       accounts: [
