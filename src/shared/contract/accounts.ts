@@ -93,7 +93,7 @@ export const accountsMethods = {
   'accounts.add': { input: AddAccountInputSchema, output: AccountViewSchema },
   'accounts.update': { input: UpdateAccountInputSchema, output: AccountViewSchema },
   'accounts.remove': { input: z.object({ id: LocalIdSchema }), output: OkSchema },
-  /** Makes an account active: new task ids go under it and the gallery shows it by default. */
+  /** Makes an account active: new task ids are asked of it first and the gallery shows it by default. */
   'accounts.switch': { input: z.object({ id: LocalIdSchema }), output: AccountsListSchema },
   'accounts.test': { input: TokenTestInputSchema, output: TokenTestOutputSchema },
   'accounts.import': { input: ImportAccountsInputSchema, output: ImportAccountsOutputSchema },
