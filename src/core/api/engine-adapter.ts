@@ -14,7 +14,7 @@ export { engineOptionsFromSettings };
 import type { SecretStore } from '../settings/secret-store';
 import type { SettingsStore } from '../settings/store';
 import { createEventBus } from './event-bus';
-import type { Engine, EngineAccount } from './engine';
+import type { AddTasksOptions, Engine, EngineAccount } from './engine';
 import { silentLogger } from './logger';
 import type { Logger } from './logger';
 
@@ -151,13 +151,13 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
     get running() {
       return engine !== null;
     },
-    async addTasks(account: EngineAccount, taskIds: string[]) {
+    async addTasks(account: EngineAccount, taskIds: string[], addOptions?: AddTasksOptions) {
       const current = await running();
       if (!current.activeAccounts().includes(account.email) && current.accountPause(account.email) === null) {
         // The account may have been added since the engine last read the settings.
         current.setAccounts(engineAccounts(options.settings, options.secrets, log));
       }
-      return current.addTasks(account.email, taskIds);
+      return current.addTasks(account.email, taskIds, addOptions);
     },
     async retryTask(taskId) {
       if (!(await running()).retryTask(taskId))

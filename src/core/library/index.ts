@@ -5,6 +5,7 @@ export type { SnapshotInput, IngestResult, IngestOutcome } from './ingest';
 export { IngestError, snapshotTaskId } from './ingest';
 export type { CreateFilesOptions, FileRow, PlannedFile } from './files';
 export type { PollUpdate, TaskStateUpdate, TaskRow } from './tasks';
+export type { TaskMove } from './task-accounts';
 export { LibraryVersionError, LATEST_VERSION } from './database';
 export { CursorError } from './cursor';
 export { UnsafePathError, resolveInside, sanitizeSegment, taskFolder } from './paths';

@@ -28,6 +28,8 @@ import type { RemovedTask } from './removal';
 import { Reports } from './reports';
 import { writeAccountSidecar, writeTaskSidecar } from './sidecar';
 import { WalCheckpointer } from './wal-checkpointer';
+import { TaskAccounts } from './task-accounts';
+import type { TaskMove } from './task-accounts';
 import { TaskStore } from './tasks';
 import type { PollUpdate, TaskRow, TaskStateUpdate } from './tasks';
 
@@ -61,6 +63,8 @@ export class Library {
   private readonly removal: TaskRemoval;
   readonly tasks: TaskStore;
   readonly files: FileStore;
+  /** Which account each task is filed under: owners to find, moves between accounts. */
+  readonly taskAccounts: TaskAccounts;
   private readonly sidecarSource: Statement<
     [string],
     { email: string; label: string | null; created_at: number | null; raw: string }
@@ -101,6 +105,7 @@ export class Library {
     );
     this.tasks = new TaskStore(db);
     this.files = new FileStore(db, root);
+    this.taskAccounts = new TaskAccounts(root, db);
     this.sidecarSource = db.prepare(`SELECT a.email, a.label, t.created_at, s.raw
       FROM tasks t JOIN accounts a ON a.id = t.account_id JOIN task_snapshots s ON s.task_id = t.id
       WHERE t.task_id = ?`);
@@ -166,6 +171,17 @@ export class Library {
     const added = this.db.transaction(() => this.ingestor.addPending(account, taskId, now))();
     if (added) this.journal?.append({ op: 'add', taskId, account, at: now });
     return added;
+  }
+
+  /**
+   * Files a task under another account: its folder moves on disk and its rows follow (see
+   * TaskAccounts.move); task.json and the new account's account.json are written again. Null when
+   * the task is unknown or already filed there.
+   */
+  moveTaskToAccount(taskId: string, email: string): TaskMove | null {
+    const moved = this.taskAccounts.move(taskId, email);
+    if (moved && this.sidecars) this.writeSidecar(taskId);
+    return moved;
   }
 
   /** (Re)writes a task's task.json from the stored raw response; null when no snapshot exists yet. */
