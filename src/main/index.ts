@@ -9,7 +9,12 @@ import type { Api, Logger } from '../core/api';
 import type { SecretStore, SettingsStore } from '../core/settings';
 import { createEngineAdapter } from '../core/api/engine-adapter';
 import type { EngineAdapter } from '../core/api/engine-adapter';
-import { openLibraryPort, rebuildLibraryIndex } from '../core/api/library-adapter';
+import {
+  checkLibraryOnStart,
+  healLibraryIndex,
+  openLibraryPort,
+  rebuildLibraryIndex,
+} from '../core/api/library-adapter';
 import { createUseapiClient } from '../core/useapi';
 import { builtRendererDir, handleAppProtocol } from './app-protocol';
 import { handleMediaProtocol } from './media-protocol';
@@ -67,6 +72,7 @@ function composeApi(settings: SettingsStore, secrets: SecretStore, log: Logger):
     secrets,
     openLibrary: openLibraryPort,
     rebuildLibrary: rebuildLibraryIndex,
+    healLibrary: healLibraryIndex,
     accountsClient: (options) => createUseapiClient(options),
     shell: {
       openInFolder: (file) => shell.showItemInFolder(file),
@@ -105,6 +111,8 @@ async function start(): Promise<void> {
 
   const current = composeApi(settings, secrets, log);
   api = current;
+  // A damaged index is healed (and said so) before anything opens it.
+  await checkLibraryOnStart(settings.read().libraryFolder, log);
   startEngine(log);
   hardenSessions();
   handleAppProtocol(builtRendererDir(), CSP);

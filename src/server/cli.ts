@@ -7,6 +7,7 @@ import { createLogger } from '../core/api';
 import { checkBetterSqlite3 } from '../core/native/better-sqlite3-check';
 import { TokenFileError } from '../core/settings/headless-secrets';
 import { SettingsVersionError } from '../core/settings';
+import { checkLibraryOnStart } from '../core/api/library-adapter';
 import { createHeadlessApi, defaultConfigDir } from './headless';
 import { startServer } from './http';
 import { runArchiveCommand } from './commands/archive';
@@ -110,6 +111,8 @@ export async function serve(
     throw error;
   }
   const { api, engine } = handle;
+  // A damaged index is healed (and said so) before anything opens it.
+  await checkLibraryOnStart(api.libraryFolder(), api.log);
   try {
     engine?.start();
   } catch (error) {
