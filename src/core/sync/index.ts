@@ -1,6 +1,7 @@
 // The sync engine (Node only): scheduler, downloader, history sync, events, lifecycle.
 export { SyncEngine, extractRawEntries } from './engine';
 export type {
+  AddTasksOptions,
   AddTasksOutcome,
   EngineAccountConfig,
   HistoryOptions,
