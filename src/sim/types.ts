@@ -18,6 +18,8 @@ export interface SimulatorOptions {
   now?: () => number;
   /** Called once per answered request with its record (the CLI's --verbose uses it). */
   onRequest?: (record: RequestRecord) => void;
+  /** New tasks appear on their own (see arrivals.ts): one every `everyMs` (0: only by addArrival), in turn per account. */
+  arrivals?: { everyMs: number; emails?: string[]; mediaBytes?: number };
 }
 
 export interface ScenarioToken {
@@ -146,6 +148,8 @@ export interface RunningSimulator {
   clearRequests(): void;
   /** moves a task on by `steps` status steps (default 1) regardless of progression mode */
   advanceTask(id: string, steps?: number): void;
+  /** adds the next task of the arrivals cycle now (see arrivals.ts), for `email` or the next account */
+  addArrival(email?: string): string;
   /** also destroys open sockets */
   close(): Promise<void>;
 }

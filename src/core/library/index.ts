@@ -13,3 +13,5 @@ export type { RebuildReport } from './rebuild';
 export { verifyLibrary } from './verify';
 export type { VerifyReport } from './verify';
 export { hashFile } from './hash';
+export { WatchStateStore } from './watch-state';
+export type { WatchStateRow } from './watch-state';

@@ -122,7 +122,7 @@ export const accountsHandlers: Pick<Handlers, AccountMethods> = {
     let added: StoredAccount | undefined;
     const settings = ctx.deps.settings.update((current) => {
       assertUnique(current, email, tokenId);
-      added = { id: newAccountId(), label: label ?? email, email, tokenId };
+      added = { id: newAccountId(), label: label ?? email, email, tokenId, watch: true };
       const makeActive = activate ?? current.activeAccountId === null;
       return {
         ...current,
@@ -134,7 +134,7 @@ export const accountsHandlers: Pick<Handlers, AccountMethods> = {
     ctx.log.info(`account added: ${email}`);
     return view(ctx, added!);
   },
-  'accounts.update': ({ id, label, email, credentials }, ctx) => {
+  'accounts.update': ({ id, label, email, credentials, watch }, ctx) => {
     const tokenId = credentials ? storeToken(ctx, credentials) : undefined;
     let updated: StoredAccount | undefined;
     const settings = ctx.deps.settings.update((current) => {
@@ -145,6 +145,7 @@ export const accountsHandlers: Pick<Handlers, AccountMethods> = {
         label: label ?? existing.label,
         email: email ?? existing.email,
         tokenId: tokenId ?? existing.tokenId,
+        watch: watch ?? existing.watch,
       };
       assertUnique(current, updated.email, updated.tokenId, id);
       return { ...current, accounts: current.accounts.map((a) => (a.id === id ? updated! : a)) };
@@ -203,7 +204,7 @@ export const accountsHandlers: Pick<Handlers, AccountMethods> = {
           skipped.push(email);
           continue;
         }
-        const account = { id: newAccountId(), label: email, email, tokenId };
+        const account = { id: newAccountId(), label: email, email, tokenId, watch: true };
         accounts.push(account);
         added.push(account);
       }
