@@ -16,6 +16,8 @@ import { createEventBus } from './event-bus';
 import type { Engine, EngineAccount } from './engine';
 import { silentLogger } from './logger';
 import type { Logger } from './logger';
+import { Watching } from './watching';
+import type { WatchingOptions } from './watching';
 
 export interface EngineAdapterOptions {
   settings: SettingsStore;
@@ -28,6 +30,8 @@ export interface EngineAdapterOptions {
    * the settings, now and after every settings change; `pollPolicy` is merged field by field.
    */
   engineOptions?: Partial<Omit<SyncEngineOptions, 'library' | 'accounts'>>;
+  /** Watch the accounts for new tasks (default: on, as the settings say); false: never. */
+  watch?: WatchingOptions | false;
 }
 
 export interface EngineAdapter extends Engine {
@@ -88,6 +92,8 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
   let engine: SyncEngine | null = null;
   let library: Library | null = null;
   let unsubscribe: (() => void) | null = null;
+  let watching: Watching | null = null;
+  let watchingPaused = false;
   // Moving or rebuilding the library: calls wait for it instead of touching a closed database.
   let closedWhile: Promise<unknown> | null = null;
 
@@ -137,11 +143,19 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
     unsubscribe = created.events.subscribe(forward);
     engine = created;
     library = opened;
+    if (options.watch !== false) {
+      const settings = options.settings.read();
+      const accounts = engineAccounts(options.settings, options.secrets);
+      watching = new Watching(created, opened, settings, accounts, bus, log, options.watch, watchingPaused);
+      watching.start();
+    }
   }
 
   async function stop(): Promise<void> {
     const current = engine;
     engine = null;
+    await watching?.stop();
+    watching = null;
     unsubscribe?.();
     unsubscribe = null;
     await current?.stop();
@@ -220,11 +234,25 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
       }
     },
     accountsChanged() {
-      engine?.setAccounts(engineAccounts(options.settings, options.secrets, log));
+      const accounts = engineAccounts(options.settings, options.secrets, log);
+      engine?.setAccounts(accounts);
+      watching?.accountsChanged(accounts, options.settings.read().accounts);
+    },
+    watchStatus() {
+      return watching?.status() ?? { paused: watchingPaused, accounts: [] };
+    },
+    async checkNow(accountId) {
+      await running();
+      await watching?.checkNow(accountId);
+    },
+    setWatchingPaused(paused) {
+      watchingPaused = paused;
+      watching?.setPaused(paused);
     },
     settingsChanged() {
       // Not running: the next start reads the settings anyway.
       if (!engine) return;
+      watching?.settingsChanged(options.settings.read());
       const next = liveOptions();
       try {
         engine.configure({
