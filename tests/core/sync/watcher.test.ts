@@ -244,4 +244,55 @@ describe('Watcher', () => {
     }
     expect(worst).toBeLessThanOrEqual(rate + 2);
   });
+
+  it('catches up at most catchUpDays back, and after a failed check tries again within a minute', async () => {
+    await startSim('empty');
+    const day = 86_400_000;
+    const old = sim.addTask({ initialState: 'final', mediaBytes: 5_000, createTime: Date.now() - 40 * day });
+    const recent = sim.addTask({ initialState: 'final', mediaBytes: 5_000, createTime: Date.now() - day });
+    // The network is down for the first check.
+    sim.injectFault({ path: '/v1/kling/tasks$', kind: 'server-error', status: 503 });
+    const { engine, watcher, timers } = startWatching([EMPTY_ACCOUNT]);
+    const failed = checks(watcher, 1);
+    timers.advance(0);
+    expect((await failed)[0]?.error).toMatch(/503/);
+    expect(timers.nextAt()).toBe(timers.now() + 60_000);
+    expect(watcher.status()[0]?.lastError).toMatch(/503/);
+
+    const retried = checks(watcher, 1);
+    timers.advance(60_000);
+    const [outcome] = await retried;
+    expect(outcome?.error).toBeNull();
+    expect(outcome?.newTaskIds).toEqual([recent]);
+    expect(library.task(old) ?? null).toBeNull();
+    await engine.waitForTasks([recent]);
+    expect(engine.taskReport(recent).final).toBe(true);
+    expect(watcher.status()[0]?.lastError).toBeNull();
+    expect(timers.nextAt()).toBe(timers.now() + INTERVAL);
+  });
+
+  it('wake() checks at once; a switched-off account is never checked', async () => {
+    await startSim('multi');
+    const accounts: EngineAccountConfig[] = [
+      { accountId: 'a', email: 'alice@example.com', token: TOKENS.multiA },
+      { accountId: 'b', email: 'bob@example.com', token: TOKENS.multiA },
+    ];
+    const { watcher, timers } = startWatching(accounts);
+    watcher.setAccounts([
+      { accountId: 'a', email: 'alice@example.com', watch: true },
+      { accountId: 'b', email: 'bob@example.com', watch: false },
+    ]);
+    const first = checks(watcher, 1);
+    timers.advance(0);
+    expect((await first).map((o) => o.email)).toEqual(['alice@example.com']);
+    const woken = checks(watcher, 1);
+    watcher.wake();
+    timers.advance(0);
+    expect((await woken).map((o) => o.email)).toEqual(['alice@example.com']);
+    expect(listings().filter((r) => r.query.email === 'bob@example.com')).toEqual([]);
+    expect(watcher.status().find((s) => s.email === 'bob@example.com')).toMatchObject({
+      watching: false,
+      nextCheckAt: null,
+    });
+  });
 });
