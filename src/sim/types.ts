@@ -150,6 +150,8 @@ export interface RunningSimulator {
   advanceTask(id: string, steps?: number): void;
   /** adds the next task of the arrivals cycle now (see arrivals.ts), for `email` or the next account */
   addArrival(email?: string): string;
+  /** adds a (paid) Kling account under `token` (default: the scenario's first token) */
+  addAccount(email: string, token?: string): void;
   /** also destroys open sockets */
   close(): Promise<void>;
 }
