@@ -14,6 +14,9 @@ import { createUseapiClient } from '../core/useapi';
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
 import { registerIpc } from './ipc';
 import { installMenu } from './menu';
+import { installBackground } from './background';
+import { startedHidden } from './login-item';
+import { keepRunningWhenClosed } from './tray';
 import { notifyOnTaskEnd } from './notifications';
 import { openAppSecrets } from './secrets';
 import { openAppSettings, openWindowStateStore } from './settings-store';
@@ -23,6 +26,22 @@ const ICON = join(import.meta.dirname, '../../resources/icon.png');
 let mainWindow: BrowserWindow | null = null;
 let api: Api | null = null;
 let engine: EngineAdapter | null = null;
+/** Closing the last window quits, unless the settings keep the app archiving in the tray. */
+let quitWhenClosed = () => true;
+
+/** Shows the window, making it again when it was closed (tray, second launch, dock). */
+function openWindow(): void {
+  if (!api) return;
+  if (!mainWindow) {
+    const windowState = openWindowStateStore();
+    mainWindow = createMainWindow(windowState.read(), windowState.write);
+    mainWindow.on('closed', () => (mainWindow = null));
+    return;
+  }
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
+}
 
 function hardenSessions(): void {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
@@ -92,29 +111,20 @@ async function start(): Promise<void> {
   registerIpc(current, { isOwnPage, dragIcon: ICON });
   notifyOnTaskEnd(current, settings);
   installMenu(() => current.libraryFolder());
-  const windowState = openWindowStateStore();
-  mainWindow = createMainWindow(windowState.read(), windowState.write);
-  mainWindow.on('closed', () => (mainWindow = null));
+  installBackground({ icon: ICON, api: current, engine, settings, openWindow, quit: () => app.quit() });
+  quitWhenClosed = () => !keepRunningWhenClosed(settings);
+  if (!startedHidden()) openWindow();
 }
 
 registerMediaScheme();
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
-    if (!mainWindow) return;
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
-  });
+  app.on('second-instance', openWindow);
   void app.whenReady().then(start);
-  app.on('activate', () => {
-    if (!mainWindow && api) {
-      const windowState = openWindowStateStore();
-      mainWindow = createMainWindow(windowState.read(), windowState.write);
-    }
-  });
+  app.on('activate', openWindow);
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
+    if (process.platform !== 'darwin' && quitWhenClosed()) app.quit();
   });
   // The engine finishes its writes and frees the library lock before the process ends.
   let closed = false;

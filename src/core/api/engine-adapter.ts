@@ -5,7 +5,7 @@
 // the engine's answers into ContractErrors and forwards only the contract's events. The sync
 // settings reach the engine when it starts and again, live, whenever they change (settingsChanged).
 import { ContractError } from '../../shared/contract';
-import type { Settings } from '../../shared/contract';
+import type { Settings, WatchStatus } from '../../shared/contract';
 import { openLibrary as openLibraryModule } from '../library';
 import type { Library } from '../library';
 import { CONTRACT_EVENT_NAMES, LibraryLockedError, SyncEngine } from '../sync';
@@ -38,6 +38,10 @@ export interface EngineAdapter extends Engine {
   /** Opens the library from the settings and starts polling and downloading. */
   start(): void;
   readonly running: boolean;
+  /** The machine woke up or the network came back: check every watched account now. */
+  wakeWatching(): void;
+  watchStatus(): WatchStatus;
+  setWatchingPaused(paused: boolean): void;
 }
 
 const FORWARDED = new Set<string>(CONTRACT_EVENT_NAMES);
@@ -244,6 +248,9 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
     async checkNow(accountId) {
       await running();
       await watching?.checkNow(accountId);
+    },
+    wakeWatching() {
+      watching?.watcher.wake();
     },
     setWatchingPaused(paused) {
       watchingPaused = paused;
