@@ -21,7 +21,7 @@ const sim = await startSimulator({ scenario: 'empty' });
 const dir = mkdtempSync(path.join(tmpdir(), 'ka-bench-watch-'));
 const library = openLibrary(dir, { sidecars: false });
 const emails = Array.from({ length: ACCOUNTS }, (_, i) => `watched${i + 1}@example.com`);
-for (const email of emails) sim.addAccount(email, TOKENS.empty);
+for (const email of emails) sim.addAccount(TOKENS.empty, email);
 // A history per account, all finished (no media to fetch: the engine keeps no inputs or files here).
 for (const email of emails) {
   for (let i = 0; i < TASKS_PER_ACCOUNT; i++)

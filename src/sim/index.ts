@@ -92,20 +92,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       }
       return id;
     },
-    addAccount(email, token) {
-      const owner = token ?? state.tokens.keys().next().value;
-      if (owner === undefined) throw new Error('addAccount: the scenario has no token');
-      const userId = String(100_000 + state.accounts.length);
-      const account = state.addAccount({
-        token: owner,
-        email,
-        userId,
-        plan: 'paid',
-        balance: 100,
-        maxJobs: 5,
-      });
-      scenario.accounts.push({ token: owner, email, userId, plan: account.plan });
-      scenario.tokens.find((t) => t.token === owner)?.emails.push(email);
+    addAccount(token, email) {
+      const userId = String(9_000_000 + state.accounts.length);
+      state.addAccount({ token, email, userId, plan: 'paid', balance: 100, maxJobs: 10 });
+    },
+    revokeToken(token) {
+      state.tokens.delete(token);
     },
     close: () => {
       arrivals.stop();

@@ -150,8 +150,10 @@ export interface RunningSimulator {
   advanceTask(id: string, steps?: number): void;
   /** adds the next task of the arrivals cycle now (see arrivals.ts), for `email` or the next account */
   addArrival(email?: string): string;
-  /** adds a (paid) Kling account under `token` (default: the scenario's first token) */
-  addAccount(email: string, token?: string): void;
+  /** a new (paid) account under a token, the token made if new: `token` has the shape user:<digits>-<alnum> */
+  addAccount(token: string, email: string): void;
+  /** the token is refused from now on (401), as after the user revoked it at useapi.net */
+  revokeToken(token: string): void;
   /** also destroys open sockets */
   close(): Promise<void>;
 }
