@@ -117,20 +117,15 @@ export class Watcher {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.unsubscribe = this.options.engine.events.subscribe((event) => {
-      if (event.name !== 'file.archived') return;
-      if (event.payload.kind !== 'video' && event.payload.kind !== 'image') return;
-      this.countArrival(event.payload.taskId);
-    });
+    this.countArrivals();
     for (const entry of this.entries.values()) if (entry.account.watch) this.schedule(entry, 0);
   }
 
   /** Stops the timers and the walks under way (their cursors stay for the next start). */
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.running = false;
     const walks: Promise<unknown>[] = [];
     for (const entry of this.entries.values()) {
       this.clearTimer(entry);
@@ -257,6 +252,16 @@ export class Watcher {
     this.emitStatus(entry);
   }
 
+  /** Counts the works archived per account from now on (until stop), once. */
+  private countArrivals(): void {
+    if (this.unsubscribe) return;
+    this.unsubscribe = this.options.engine.events.subscribe((event) => {
+      if (event.name !== 'file.archived') return;
+      if (event.payload.kind !== 'video' && event.payload.kind !== 'image') return;
+      this.countArrival(event.payload.taskId);
+    });
+  }
+
   private countArrival(taskId: string): void {
     const email = this.options.engine.taskAccount(taskId);
     if (email === null || !this.entries.has(email)) return;
@@ -267,6 +272,7 @@ export class Watcher {
 
   private check(entry: Entry): Promise<CheckOutcome> {
     if (entry.running) return entry.running;
+    this.countArrivals();
     this.clearTimer(entry);
     const controller = new AbortController();
     entry.controller = controller;

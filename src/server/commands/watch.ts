@@ -182,7 +182,11 @@ export async function runWatchCommand(
   let engine: SyncEngine | null = null;
   let watcher: Watcher | null = null;
   const stopped = new AbortController();
-  const onSignal = () => stopped.abort();
+  const onSignal = () => {
+    stopped.abort();
+    // A check under way (a long catch-up) stops too; what it found so far stays, its cursor too.
+    void watcher?.stop();
+  };
   try {
     const args = parseArgs(argv, FLAGS, ['once', 'help']);
     if (args.switches.has('help')) {
