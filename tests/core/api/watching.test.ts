@@ -56,7 +56,7 @@ async function setup() {
   const account = ok(
     await api.call('accounts.add', { email: 'empty@example.com', credentials: { token: TOKENS.empty } }),
   );
-  return { api, sim, timers, events, account };
+  return { api, sim, timers, events, account, engine };
 }
 
 describe('watching through the contract', () => {
@@ -99,6 +99,26 @@ describe('watching through the contract', () => {
     timers.advance(24 * 60 * 60_000);
     expect(listings()).toBe(before);
     expect((await api.call('watch.checkNow', { accountId: 'a-nobody' })).ok).toBe(false);
+  });
+});
+
+describe('pausing archiving (the tray)', () => {
+  it('stops every check until resumed, then checks at once', async () => {
+    const { api, sim, timers, engine } = await setup();
+    const listings = () => sim.requests().filter((r) => r.path === '/v1/kling/tasks').length;
+    timers.advance(0);
+    await until(() => listings() === 1);
+    engine.setWatchingPaused(true);
+    const status = ok(await api.call('watch.status', {}));
+    expect(status.paused).toBe(true);
+    expect(status.accounts[0]).toMatchObject({ watching: false, nextCheckAt: null });
+    timers.advance(24 * 60 * 60_000);
+    expect(listings()).toBe(1);
+
+    engine.setWatchingPaused(false);
+    timers.advance(0);
+    await until(() => listings() === 2);
+    expect(ok(await api.call('watch.status', {})).paused).toBe(false);
   });
 });
 
