@@ -2,7 +2,8 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './support/browser';
+import { CHROMIUM_PATH, launchChromium } from './support/browser';
+import { skipWithoutChromium } from './support/skip-without-chromium';
 import { startAppUnderTest, type AppUnderTest } from './support/app-under-test';
 
 const SHOTS = 'test-results/screenshots';
@@ -14,7 +15,10 @@ const DEMO_TOKEN = 'user:6006-SimDemo2024kA';
 let app: AppUnderTest;
 let browser: Browser;
 
+skipWithoutChromium();
+
 beforeAll(async () => {
+  if (!CHROMIUM_PATH) return;
   mkdirSync(SHOTS, { recursive: true });
   app = await startAppUnderTest('demo');
   browser = await launchChromium();
@@ -133,6 +137,7 @@ describe('the app in a browser', () => {
 describe('the journey of a user', () => {
   let journeyApp: AppUnderTest;
   beforeAll(async () => {
+    if (!CHROMIUM_PATH) return;
     mkdirSync(SCREENSHOTS, { recursive: true });
     // Each poll moves a task on one step, so the live demo tasks finish within seconds.
     journeyApp = await startAppUnderTest('demo', { progression: 'per-poll' });

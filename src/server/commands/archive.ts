@@ -1,7 +1,7 @@
 // `kling-archive sync TASK_ID...` and `kling-archive history`: run the sync engine until the tasks
 // are final and their files archived, report on stderr while it runs, and end with one JSON
 // document (--json) and the exit code: 0 all archived, 1 something failed, 2 usage/configuration.
-import { openLibrary, LibraryVersionError } from '../../core/library';
+import { isCorruptionError, LibraryVersionError } from '../../core/library';
 import type { Library } from '../../core/library';
 import { LibraryLockedError, SyncEngine, type SyncEvent, type TaskReport } from '../../core/sync';
 import { createUseapiClient, describeResult } from '../../core/useapi';
@@ -15,6 +15,7 @@ import {
   token as readToken,
   type Io,
 } from './options';
+import { healAfterRun, openHealedLibrary } from './heal';
 
 const TASK_ID = /^\d{1,40}$/;
 const COMMON_FLAGS = ['library', 'api-base', 'token', 'email', 'timeout'];
@@ -137,6 +138,16 @@ export async function runArchiveCommand(
   let engine: SyncEngine | null = null;
   const stopSignals = new AbortController();
   const onSignal = () => stopSignals.abort();
+  // A damaged index met mid-run (the engine swallows its own failures): stop, heal, say so, exit 1.
+  const healDuringRun = async (): Promise<number> => {
+    await engine?.stop();
+    engine = null;
+    const damaged = library as Library;
+    library = null;
+    const message = await healAfterRun(command, damaged, io);
+    if (argv.includes('--json')) io.out(`${JSON.stringify({ tasks: [], error: message })}\n`);
+    return 1;
+  };
   try {
     const args = parseArgs(argv, command === 'history' ? [...COMMON_FLAGS, 'since'] : COMMON_FLAGS, [
       'json',
@@ -174,7 +185,7 @@ export async function runArchiveCommand(
     const email = emails[0] as string;
 
     try {
-      library = openLibrary(folder);
+      ({ library } = await openHealedLibrary(command, folder, io, { onCorruption: () => stopSignals.abort() }));
     } catch (error) {
       if (error instanceof LibraryVersionError) throw new UsageError(error.message);
       throw new UsageError(
@@ -199,6 +210,10 @@ export async function runArchiveCommand(
     } else {
       const outcome = await engine.syncHistory(email, since === undefined ? {} : { since });
       ids = outcome.taskIds;
+      if (library.damaged) {
+        if (deadline) clearTimeout(deadline);
+        return await healDuringRun();
+      }
       if (outcome.error) io.err(`history: ${outcome.error}\n`);
       if (outcome.error && ids.length === 0) {
         if (deadline) clearTimeout(deadline);
@@ -208,6 +223,7 @@ export async function runArchiveCommand(
     }
     await engine.waitForTasks(ids, stopSignals.signal);
     if (deadline) clearTimeout(deadline);
+    if (library.damaged) return await healDuringRun();
     const timedOut = stopSignals.signal.aborted;
     const tasks = ids.map((id) => toJson(engine!.taskReport(id), timedOut));
     const success = tasks.every((task) => task.final && task.error === null && task.problems.length === 0);
@@ -222,6 +238,7 @@ export async function runArchiveCommand(
     );
     return success ? 0 : 1;
   } catch (error) {
+    if (library?.damaged || (library && isCorruptionError(error))) return await healDuringRun();
     if (error instanceof UsageError || error instanceof LibraryLockedError) {
       io.err(`kling-archive ${command}: ${error.message}\n`);
       return 2;

@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { engineOptionsFromSettings } from '../../core/api/engine-adapter';
 import { watchedAccounts } from '../../core/api/watching';
-import { LibraryVersionError, WatchStateStore, openLibrary } from '../../core/library';
+import { LibraryVersionError, WatchStateStore } from '../../core/library';
 import type { Library } from '../../core/library';
 import { SettingsVersionError, defaultSettings } from '../../core/settings';
 import { SETTINGS_FILE_NAME, openConfSettingsStore } from '../../core/settings/conf-store';
@@ -25,6 +25,7 @@ import {
   type WatchedAccount,
 } from '../../core/sync';
 import { createUseapiClient, describeResult } from '../../core/useapi';
+import { openHealedLibrary } from './heal';
 import {
   UsageError,
   apiBase as readApiBase,
@@ -162,9 +163,10 @@ function reporter(io: Io, library: Library): (event: SyncEvent) => void {
   };
 }
 
-function openLibraryOrSay(folder: string): Library {
+/** The library, its index healed first if it was damaged (said in one line, like the other commands). */
+async function openLibraryOrSay(folder: string, io: Io): Promise<Library> {
   try {
-    return openLibrary(folder);
+    return (await openHealedLibrary('watch', folder, io)).library;
   } catch (error) {
     if (error instanceof LibraryVersionError) throw new UsageError(error.message);
     throw new UsageError(
@@ -196,7 +198,7 @@ export async function runWatchCommand(
     if (args.positional.length > 0) throw new UsageError(`unexpected argument '${args.positional[0]}'`);
     const watch = await plan(args, env);
     checkLibraryFolder(watch.folder, false);
-    library = openLibraryOrSay(watch.folder);
+    library = await openLibraryOrSay(watch.folder, io);
     engine = new SyncEngine({ library, accounts: watch.accounts, ...watch.engine, apiBase: watch.apiBase });
     const log = (text: string) => io.err(`${new Date().toISOString()} ${text}\n`);
     engine.events.subscribe(reporter(io, library));
