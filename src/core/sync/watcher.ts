@@ -271,7 +271,11 @@ export class Watcher {
   }
 
   private check(entry: Entry): Promise<CheckOutcome> {
-    if (entry.running) return entry.running;
+    if (entry.running) {
+      // A walk being stopped (pause, account switched off) is still winding down: this one follows it.
+      if (entry.controller?.signal.aborted) return entry.running.then(() => this.check(entry));
+      return entry.running;
+    }
     this.countArrivals();
     this.clearTimer(entry);
     const controller = new AbortController();
@@ -337,7 +341,8 @@ export class Watcher {
       stopListening();
     }
     if (error === null) store.recordResume(email, null);
-    store.recordChecked(email, this.timers.now(), error);
+    // A walk stopped on purpose did not fail: the last check stays the last one that ended.
+    if (!signal.aborted) store.recordChecked(email, this.timers.now(), error);
     return {
       accountId,
       email,
