@@ -80,11 +80,13 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
     }
   };
   try {
-    // New generations keep appearing in the studio account, as if someone were using Kling meanwhile:
-    // the watcher finds them and they arrive in the gallery on their own.
+    // Answers the way real services send them (nulls, unknown fields), so the demo shows the app
+    // reading them. New generations keep appearing in the studio account, as if someone were using
+    // Kling meanwhile: the watcher finds them and they arrive in the gallery on their own.
     const simulator = await startSimulator({
       scenario: 'demo',
       progression: 'clock',
+      nulls: true,
       arrivals: { everyMs: DEMO_ARRIVALS_EVERY_MS, emails: ['studio@example.com'] },
     });
     closers.push(() => simulator.close());
