@@ -6,6 +6,7 @@ import { createApi } from '../core/api';
 import type { Api, CreateAccountsClient, Engine, Logger, OpenLibrary, RebuildLibrary } from '../core/api';
 import { createEngineAdapter } from '../core/api/engine-adapter';
 import type { EngineAdapter, EngineAdapterOptions } from '../core/api/engine-adapter';
+import type { WatchingOptions } from '../core/api/watching';
 import { healLibraryIndex, openLibraryPort, rebuildLibraryIndex } from '../core/api/library-adapter';
 import { defaultSettings } from '../core/settings';
 import { openConfSettingsStore } from '../core/settings/conf-store';
@@ -26,6 +27,8 @@ export interface HeadlessOptions {
   engine?: Engine;
   /** Runs the real sync engine (ignored when `engine` is given); true or the engine's extra options. */
   syncEngine?: boolean | EngineAdapterOptions['engineOptions'];
+  /** With the sync engine: watch the accounts (default on, as the settings say); false: never. */
+  watch?: WatchingOptions | false;
   openLibrary?: OpenLibrary;
   rebuildLibrary?: RebuildLibrary;
   accountsClient?: CreateAccountsClient;
@@ -68,6 +71,7 @@ export function createHeadlessApi(options: HeadlessOptions): HeadlessApi {
           secrets,
           log: options.log,
           ...(typeof options.syncEngine === 'object' ? { engineOptions: options.syncEngine } : {}),
+          ...(options.watch !== undefined ? { watch: options.watch } : {}),
         })
       : undefined;
   const api = createApi({

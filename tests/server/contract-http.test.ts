@@ -141,6 +141,8 @@ describe('the contract over HTTP, without the sync engine', () => {
       ['tasks.cancel', { taskId: '1' }],
       ['tasks.redownload', { relativePath: 'x/video.mp4' }],
       ['tasks.syncHistory', {}],
+      ['watch.status', {}],
+      ['watch.checkNow', {}],
     ] as const) {
       const { status, body } = await call(method, input);
       expect(status, method).toBe(503);

@@ -18,6 +18,7 @@ import { appHandlers } from './handlers/app';
 import { libraryHandlers } from './handlers/library';
 import { settingsHandlers } from './handlers/settings';
 import { tasksHandlers } from './handlers/tasks';
+import { watchHandlers } from './handlers/watch';
 
 export const HANDLERS: Handlers = {
   ...appHandlers,
@@ -25,6 +26,7 @@ export const HANDLERS: Handlers = {
   ...tasksHandlers,
   ...accountsHandlers,
   ...settingsHandlers,
+  ...watchHandlers,
 };
 
 export interface Api {

@@ -5,6 +5,7 @@
 // the engine's answers into ContractErrors and forwards only the contract's events. The sync
 // settings reach the engine when it starts and again, live, whenever they change (settingsChanged).
 import { ContractError } from '../../shared/contract';
+import type { WatchStatus } from '../../shared/contract';
 import { openLibrary as openLibraryModule } from '../library';
 import type { Library, LibraryOptions } from '../library';
 import { CONTRACT_EVENT_NAMES, engineOptionsFromSettings, LibraryLockedError, SyncEngine } from '../sync';
@@ -17,6 +18,8 @@ import { createEventBus } from './event-bus';
 import type { AddTasksOptions, Engine, EngineAccount } from './engine';
 import { silentLogger } from './logger';
 import type { Logger } from './logger';
+import { Watching } from './watching';
+import type { WatchingOptions } from './watching';
 
 export interface EngineAdapterOptions {
   settings: SettingsStore;
@@ -29,12 +32,18 @@ export interface EngineAdapterOptions {
    * the settings, now and after every settings change; `pollPolicy` is merged field by field.
    */
   engineOptions?: Partial<Omit<SyncEngineOptions, 'library' | 'accounts'>>;
+  /** Watch the accounts for new tasks (default: on, as the settings say); false: never. */
+  watch?: WatchingOptions | false;
 }
 
 export interface EngineAdapter extends Engine {
   /** Opens the library from the settings and starts polling and downloading. */
   start(): void;
   readonly running: boolean;
+  /** The machine woke up or the network came back: check every watched account now. */
+  wakeWatching(): void;
+  watchStatus(): WatchStatus;
+  setWatchingPaused(paused: boolean): void;
 }
 
 const FORWARDED = new Set<string>(CONTRACT_EVENT_NAMES);
@@ -68,6 +77,8 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
   let engine: SyncEngine | null = null;
   let library: Library | null = null;
   let unsubscribe: (() => void) | null = null;
+  let watching: Watching | null = null;
+  let watchingPaused = false;
   // Moving or rebuilding the library: calls wait for it instead of touching a closed database.
   let closedWhile: Promise<unknown> | null = null;
   // Told when the engine's connection meets a damaged index (the engine swallows its own failures).
@@ -126,11 +137,19 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
     unsubscribe = created.events.subscribe(forward);
     engine = created;
     library = opened;
+    if (options.watch !== false) {
+      const settings = options.settings.read();
+      const accounts = engineAccounts(options.settings, options.secrets);
+      watching = new Watching(created, opened, settings, accounts, bus, log, options.watch, watchingPaused);
+      watching.start();
+    }
   }
 
   async function stop(): Promise<void> {
     const current = engine;
     engine = null;
+    await watching?.stop();
+    watching = null;
     unsubscribe?.();
     unsubscribe = null;
     await current?.stop();
@@ -209,11 +228,28 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
       }
     },
     accountsChanged() {
-      engine?.setAccounts(engineAccounts(options.settings, options.secrets, log));
+      const accounts = engineAccounts(options.settings, options.secrets, log);
+      engine?.setAccounts(accounts);
+      watching?.accountsChanged(accounts, options.settings.read().accounts);
+    },
+    watchStatus() {
+      return watching?.status() ?? { paused: watchingPaused, accounts: [] };
+    },
+    async checkNow(accountId) {
+      await running();
+      await watching?.checkNow(accountId);
+    },
+    wakeWatching() {
+      watching?.watcher.wake();
+    },
+    setWatchingPaused(paused) {
+      watchingPaused = paused;
+      watching?.setPaused(paused);
     },
     settingsChanged() {
       // Not running: the next start reads the settings anyway.
       if (!engine) return;
+      watching?.settingsChanged(options.settings.read());
       const next = liveOptions();
       try {
         engine.configure({

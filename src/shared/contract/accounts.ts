@@ -20,6 +20,8 @@ export const AccountViewSchema = z.object({
   email: z.string(),
   tokenId: LocalIdSchema,
   maskedToken: MaskedTokenSchema,
+  /** New tasks of this account are archived on their own. */
+  watch: z.boolean(),
   /** Set when the engine stopped polling this account (e.g. the token was refused). */
   paused: z.object({ reason: z.string(), message: z.string() }).nullable(),
 });
@@ -60,6 +62,8 @@ export const UpdateAccountInputSchema = z.object({
   label: LabelSchema.optional(),
   email: EmailSchema.optional(),
   credentials: TokenRefSchema.optional(),
+  /** Switch watching this account on or off. */
+  watch: z.boolean().optional(),
 });
 
 /** The emails configured under a token at useapi.net (GET /v1/kling/accounts). */

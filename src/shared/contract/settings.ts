@@ -45,12 +45,25 @@ export const DownloadSettingsSchema = z.object({
   keepInputs: z.boolean(),
 });
 
+export const WatchingSettingsSchema = z.object({
+  /** Minutes between two looks at each watched account's list of tasks. */
+  intervalMinutes: z.number().int().min(1).max(1440),
+  /** After a pause (app closed, asleep, offline), the first check reaches back at most this far. */
+  catchUpDays: z.number().int().min(1).max(3650),
+  /** Desktop: closing the window leaves the app archiving in the tray / menu bar. */
+  keepArchivingWhenClosed: z.boolean(),
+  /** Desktop: start the app (in the tray) when the user logs in. */
+  startAtLogin: z.boolean(),
+});
+
 export const SettingsSchema = z.object({
   /** Absolute path of the library folder. */
   libraryFolder: z.string().min(1).max(4096),
   apiBase: ApiBaseSchema,
   polling: PollingSettingsSchema,
   downloads: DownloadSettingsSchema,
+  /** New tasks of every watched account are archived on their own. */
+  watching: WatchingSettingsSchema,
   /** OS notifications when a task finishes or fails (desktop app). */
   notifications: z.boolean(),
 });
@@ -60,6 +73,7 @@ export const SettingsPatchSchema = z
     apiBase: ApiBaseSchema,
     polling: PollingSettingsSchema.partial(),
     downloads: DownloadSettingsSchema.partial(),
+    watching: WatchingSettingsSchema.partial(),
     notifications: z.boolean(),
   })
   .partial()

@@ -45,6 +45,8 @@ async function setup(options: SetupOptions = {}) {
     env: {},
     version: '0.0.0-test',
     syncEngine: { requestTimeoutMs: 2_000, downloadRetryBaseMs: 20, ...options.engine },
+    // These tests count the requests the settings cause; the watcher's catch-up would add its own.
+    watch: false,
   });
   if (!engine) throw new Error('no engine');
   cleanups.push(async () => {

@@ -140,7 +140,7 @@ export const accountsHandlers: Pick<Handlers, AccountMethods> = {
     let added: StoredAccount | undefined;
     const settings = ctx.deps.settings.update((current) => {
       assertUnique(current, email, tokenId);
-      added = { id: newAccountId(), label: label ?? email, email, tokenId };
+      added = { id: newAccountId(), label: label ?? email, email, tokenId, watch: true };
       const makeActive = activate ?? current.activeAccountId === null;
       return {
         ...current,
@@ -152,7 +152,7 @@ export const accountsHandlers: Pick<Handlers, AccountMethods> = {
     ctx.log.info(`account added: ${email}`);
     return view(ctx, added!);
   },
-  'accounts.update': async ({ id, label, email, credentials }, ctx) => {
+  'accounts.update': async ({ id, label, email, credentials, watch }, ctx) => {
     if (email !== undefined || credentials !== undefined) {
       const existing = ctx.deps.settings.read().accounts.find((a) => a.id === id);
       if (!existing) throw new ContractError('not_found', `No account with id '${id}'.`);
@@ -171,6 +171,7 @@ export const accountsHandlers: Pick<Handlers, AccountMethods> = {
         label: label ?? existing.label,
         email: email ?? existing.email,
         tokenId: tokenId ?? existing.tokenId,
+        watch: watch ?? existing.watch,
       };
       assertUnique(current, updated.email, updated.tokenId, id);
       return { ...current, accounts: current.accounts.map((a) => (a.id === id ? updated! : a)) };
@@ -236,7 +237,7 @@ export const accountsHandlers: Pick<Handlers, AccountMethods> = {
           skipped.push(email);
           continue;
         }
-        const account = { id: newAccountId(), label: email, email, tokenId };
+        const account = { id: newAccountId(), label: email, email, tokenId, watch: true };
         accounts.push(account);
         added.push(account);
       }

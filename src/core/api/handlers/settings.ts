@@ -24,6 +24,7 @@ export const settingsHandlers: Pick<Handlers, 'settings.get' | 'settings.update'
       ...(patch.notifications !== undefined ? { notifications: patch.notifications } : {}),
       polling: { ...current.polling, ...stripUndefined(patch.polling) },
       downloads: { ...current.downloads, ...stripUndefined(patch.downloads) },
+      watching: { ...current.watching, ...stripUndefined(patch.watching) },
     }));
     ctx.events.emit('settings.changed', {});
     ctx.deps.engine?.settingsChanged();
