@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { ErrorCode } from '../shared/contract';
 import { rendererCsp } from '../shared/csp';
 import type { Api } from '../core/api';
-import { answerFileRequest } from '../core/media/serve-file';
+import { answerFileRequest, type ServedFolder } from '../core/media/serve-file';
 
 export const LOOPBACK = '127.0.0.1';
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -200,11 +200,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     res: ServerResponse,
     root: string,
     requestPath: string,
+    folder: ServedFolder,
     extraHeaders: Record<string, string> = {},
   ): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return sendText(res, 405, 'Method not allowed.', { Allow: 'GET, HEAD' });
-    const answer = await answerFileRequest(root, requestPath, req.headers.range);
+    const answer = await answerFileRequest(root, requestPath, req.headers.range, folder);
     if (!('absolutePath' in answer))
       return sendText(res, answer.status, `Not served: ${answer.message}.`, answer.headers);
     res.writeHead(answer.status, { ...BASE_HEADERS, ...answer.headers, ...extraHeaders });
@@ -222,7 +223,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const requested = pathname === '/' ? 'index.html' : pathname.slice(1);
     // Client-side routes (no file extension) get the app's page.
     const target = /\.[A-Za-z0-9]+$/.test(requested) ? requested : 'index.html';
-    await handleFile(req, res, dir, target, headers);
+    await handleFile(req, res, dir, target, 'app', headers);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -248,7 +249,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (rawPath.startsWith('/api/'))
       return handleApi(req, res, decodeURIComponent(rawPath.slice('/api/'.length)));
     if (rawPath.startsWith('/media/'))
-      return handleFile(req, res, api.libraryFolder(), rawPath.slice('/media/'.length));
+      return handleFile(req, res, api.libraryFolder(), rawPath.slice('/media/'.length), 'media');
     return handleRenderer(req, res, rawPath);
   }
 

@@ -112,4 +112,33 @@ describe('the kling-media protocol', () => {
     expect((await get('kling-media://library/acct%2f..%2f..%2fsecret.txt')).status).toBe(400);
     expect((await get('kling-media://elsewhere/acct/clip.mp4')).status).toBe(404);
   });
+
+  it('follows the media rules: sandboxed answers, our content types, no active files, no dot-folders', async () => {
+    const library = api.libraryFolder();
+    writeFileSync(path.join(library, 'acct', 'evil.svg'), '<svg onload="alert(1)"/>');
+    mkdirSync(path.join(library, '.kling-archive'), { recursive: true });
+    writeFileSync(path.join(library, '.kling-archive', 'clip.mp4'), 'x');
+    const ok = await get('kling-media://library/acct/clip.mp4');
+    expect(ok.headers.get('content-security-policy')).toMatch(/^sandbox; default-src 'none'/);
+    expect(ok.headers.get('x-content-type-options')).toBe('nosniff');
+    const svg = await get('kling-media://library/acct/evil.svg');
+    expect(svg.status).toBe(403);
+    expect(svg.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect((await get('kling-media://library/.kling-archive/clip.mp4')).status).toBe(404);
+    // Nor can a dot-folder be dragged out of the window.
+    const dragged: unknown[] = [];
+    const drag = (relativePath: string) =>
+      handlers.get(IPC_INVOKE_CHANNEL)!(
+        { senderFrame: { url: OWN }, sender: { startDrag: (item: unknown) => dragged.push(item) } },
+        'library.startDrag',
+        { relativePath },
+      );
+    expect(await drag('.kling-archive/clip.mp4')).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('hidden files and folders') },
+    });
+    expect(dragged).toEqual([]);
+    expect(await drag('acct/clip.mp4')).toEqual({ ok: true, value: { ok: true } });
+    expect(dragged).toHaveLength(1);
+  });
 });

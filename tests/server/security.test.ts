@@ -203,6 +203,53 @@ describe('media', () => {
     }
   });
 
+  it('every answer is sandboxed data: CSP sandbox, nosniff, a content type from our list', async () => {
+    for (const headers of [key, { ...key, range: 'bytes=0-9' }]) {
+      const res = await h.raw({ path: '/media/acct/task%201/video.mp4', headers });
+      expect(res.headers['content-security-policy']).toBe(
+        "sandbox; default-src 'none'; media-src 'self'; img-src 'self'",
+      );
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['content-type']).toBe('video/mp4');
+    }
+    const refused = await h.raw({ path: '/media/acct/missing.mp4', headers: key });
+    expect(refused.headers['content-security-policy']).toMatch(/^sandbox; default-src 'none'/);
+  });
+
+  it('an .svg or .html in the library is not served, not even through a media-named link', async () => {
+    writeFileSync(path.join(h.libraryDir, 'acct', 'evil.svg'), '<svg onload="alert(1)"/>');
+    writeFileSync(path.join(h.libraryDir, 'acct', 'evil.html'), '<script>alert(1)</script>');
+    writeFileSync(path.join(h.libraryDir, 'acct', 'task.json'), '{}');
+    symlinkSync(
+      path.join(h.libraryDir, 'acct', 'evil.svg'),
+      path.join(h.libraryDir, 'acct', 'disguised.png'),
+    );
+    for (const p of ['evil.svg', 'evil.html', 'task.json', 'disguised.png', 'EVIL.SVG']) {
+      const res = await h.raw({ path: `/media/acct/${p}`, headers: key });
+      expect([403, 404], p).toContain(res.status);
+      expect(res.headers['content-type'], p).toBe('text/plain; charset=utf-8');
+      expect(res.body.toString(), p).not.toContain('<s');
+    }
+  });
+
+  it('never serves the index or any other dot-folder', async () => {
+    mkdirSync(path.join(h.libraryDir, '.kling-archive'), { recursive: true });
+    writeFileSync(path.join(h.libraryDir, '.kling-archive', 'copy.mp4'), VIDEO);
+    mkdirSync(path.join(h.libraryDir, 'acct', '.hidden'), { recursive: true });
+    writeFileSync(path.join(h.libraryDir, 'acct', '.hidden', 'clip.mp4'), VIDEO);
+    symlinkSync(path.join(h.libraryDir, '.kling-archive'), path.join(h.libraryDir, 'acct', 'index-link'));
+    for (const p of [
+      '.kling-archive/copy.mp4',
+      '%2Ekling-archive/copy.mp4',
+      'acct/.hidden/clip.mp4',
+      'acct/index-link/copy.mp4',
+    ]) {
+      const res = await h.raw({ path: `/media/${p}`, headers: key });
+      expect([403, 404], p).toContain(res.status);
+      expect(res.body.length, p).toBeLessThan(200);
+    }
+  });
+
   it('the renderer route cannot reach outside its folder either', async () => {
     for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt']) {
       const res = await h.raw({ path: p, headers: key });
