@@ -24,7 +24,7 @@ describe('kling-archive serve', () => {
     try {
       expect(out).toHaveLength(1);
       expect(out[0]).toMatch(
-        /^Kling Archive is running\. Open http:\/\/127\.0\.0\.1:\d+\/\?key=[\w-]{32}\n$/,
+        /^Kling Archive is running\. Open http:\/\/127\.0\.0\.1:\d+\/#key=[\w-]{32}\n$/,
       );
       expect(out[0]).toContain(handle.server.url);
       const answer = await fetch(`${handle.server.origin}/api/settings.get`, {
