@@ -10,7 +10,7 @@ import { checkBetterSqlite3 } from '../core/native/better-sqlite3-check';
 import { createEngineAdapter } from '../core/api/engine-adapter';
 import type { EngineAdapter } from '../core/api/engine-adapter';
 import { openLibraryPort, rebuildLibraryIndex } from '../core/api/library-adapter';
-import { createUseapiClient } from '../core/useapi';
+import { apiOrigin, createUseapiClient } from '../core/useapi';
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
 import { registerIpc } from './ipc';
 import { installMenu } from './menu';
@@ -60,7 +60,7 @@ async function start(): Promise<void> {
   };
   const log = createLogger((line) => process.stderr.write(line), secretValues);
   const settings = openAppSettings();
-  const secrets = openAppSecrets(log);
+  const secrets = openAppSecrets(log, apiOrigin(settings.read().apiBase));
   held.secrets = secrets;
   for (const warning of settings.warnings) log.warn(warning);
 

@@ -2,14 +2,15 @@
 // store, apart from the settings. Without OS encryption they are kept for this session only.
 import { safeStorage } from 'electron';
 import ElectronStore from 'electron-store';
-import { newTokenId, TokenTable } from '../core/settings';
+import { TokenTable } from '../core/settings';
 import type { Logger } from '../core/api';
 import type { SecretStore } from '../core/settings';
 
-export function openAppSecrets(log: Logger): SecretStore {
-  const store = new ElectronStore<{ tokens: Record<string, string> }>({
+/** `origin`: the API origin at start; tokens saved before tokens were bound to hosts were given for it. */
+export function openAppSecrets(log: Logger, origin: string): SecretStore {
+  const store = new ElectronStore<{ tokens: Record<string, string>; origins: Record<string, string> }>({
     name: 'secrets',
-    defaults: { tokens: {} },
+    defaults: { tokens: {}, origins: {} },
   });
   const table = new TokenTable();
   const canEncrypt = safeStorage.isEncryptionAvailable();
@@ -20,9 +21,11 @@ export function openAppSecrets(log: Logger): SecretStore {
     );
   }
   if (canEncrypt) {
+    const origins = store.get('origins');
     for (const [id, sealed] of Object.entries(store.get('tokens'))) {
       try {
-        table.set(id, safeStorage.decryptString(Buffer.from(sealed, 'base64')), 'stored');
+        const token = safeStorage.decryptString(Buffer.from(sealed, 'base64'));
+        table.set(id, { token, source: 'stored', origin: origins[id] ?? origin });
       } catch {
         log.warn(`a saved token (${id}) cannot be decrypted on this machine; add it again in Settings`);
       }
@@ -32,18 +35,21 @@ export function openAppSecrets(log: Logger): SecretStore {
   function persist(): void {
     if (!canEncrypt) return;
     const tokens: Record<string, string> = {};
+    const origins: Record<string, string> = {};
     for (const [id, entry] of table.entries()) {
-      if (entry.source === 'stored') tokens[id] = safeStorage.encryptString(entry.token).toString('base64');
+      if (entry.source !== 'stored') continue;
+      tokens[id] = safeStorage.encryptString(entry.token).toString('base64');
+      origins[id] = entry.origin;
     }
-    store.set('tokens', tokens);
+    store.set({ tokens, origins });
   }
 
   return {
-    list: () => table.entries().map(([tokenId, e]) => ({ tokenId, source: e.source })),
+    list: () => table.list(),
     get: (tokenId) => table.get(tokenId)?.token,
-    put(token) {
-      const id = table.idOf(token) ?? newTokenId();
-      table.set(id, token, 'stored');
+    tokenFor: (tokenId, tokenOrigin) => table.tokenFor(tokenId, tokenOrigin),
+    put(token, tokenOrigin) {
+      const id = table.putStored(token, tokenOrigin);
       persist();
       return id;
     },

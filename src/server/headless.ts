@@ -10,7 +10,7 @@ import { openLibraryPort, rebuildLibraryIndex } from '../core/api/library-adapte
 import { defaultSettings } from '../core/settings';
 import { openConfSettingsStore } from '../core/settings/conf-store';
 import { createHeadlessSecretStore, launchToken } from '../core/settings/headless-secrets';
-import { createUseapiClient } from '../core/useapi';
+import { apiOrigin, createUseapiClient } from '../core/useapi';
 
 export interface HeadlessOptions {
   configDir: string;
@@ -59,6 +59,7 @@ export function createHeadlessApi(options: HeadlessOptions): HeadlessApi {
   if (Object.keys(overrides).length > 0) settings.update((current) => ({ ...current, ...overrides }));
   const secrets = createHeadlessSecretStore({
     file: path.join(options.configDir, 'tokens.json'),
+    origin: apiOrigin(settings.read().apiBase),
     launchToken: launchToken({ env, flagToken: options.token, flagTokenFile: options.tokenFile }),
   });
   const engine =

@@ -12,6 +12,7 @@ import { CONTRACT_EVENT_NAMES, LibraryLockedError, SyncEngine } from '../sync';
 import type { EngineAccountConfig, LiveEngineOptions, SyncEngineOptions, SyncEvent } from '../sync';
 import type { SecretStore } from '../settings/secret-store';
 import type { SettingsStore } from '../settings/store';
+import { apiOrigin, DEFAULT_BASE_URL } from '../useapi/base-url';
 import { createEventBus } from './event-bus';
 import type { Engine, EngineAccount } from './engine';
 import { silentLogger } from './logger';
@@ -66,10 +67,17 @@ export function engineAccounts(
   log: Logger = silentLogger,
 ): EngineAccountConfig[] {
   const accounts: EngineAccountConfig[] = [];
-  for (const account of settings.read().accounts) {
-    const token = secrets.get(account.tokenId);
+  const { accounts: configured, apiBase } = settings.read();
+  const origin = apiOrigin(apiBase);
+  for (const account of configured) {
+    // Only a token given for the API host now set: it is never sent to another one.
+    const token = secrets.tokenFor(account.tokenId, origin);
     if (token === undefined) {
-      log.warn(`account ${account.label} has no stored token; it is not synced`);
+      log.warn(
+        secrets.get(account.tokenId) === undefined
+          ? `account ${account.label} has no stored token; it is not synced`
+          : `account ${account.label}'s token was given for another API host than ${origin}; it is not synced until entered again`,
+      );
       continue;
     }
     accounts.push({ accountId: account.id, email: account.email, token });
@@ -226,6 +234,12 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
       // Not running: the next start reads the settings anyway.
       if (!engine) return;
       const next = liveOptions();
+      // Another API host: the engine lets every account go, moves, then takes back only the accounts
+      // whose tokens were given for the new host. No token ever meets a client for another host.
+      const moving =
+        apiOrigin(next.apiBase ?? DEFAULT_BASE_URL) !==
+        apiOrigin(engine.currentOptions.apiBase ?? DEFAULT_BASE_URL);
+      if (moving) engine.setAccounts([]);
       try {
         engine.configure({
           apiBase: next.apiBase,
@@ -239,7 +253,9 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
       } catch (error) {
         // The settings are saved; the engine keeps its previous values until they work.
         log.error(`the sync engine kept its previous settings: ${describe(error)}`);
+        return;
       }
+      if (moving) engine.setAccounts(engineAccounts(options.settings, options.secrets, log));
     },
     close: stop,
   };

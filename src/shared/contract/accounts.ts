@@ -20,6 +20,11 @@ export const AccountViewSchema = z.object({
   email: z.string(),
   tokenId: LocalIdSchema,
   maskedToken: MaskedTokenSchema,
+  /**
+   * False when the account's token was given for another API host than the current API base: it is
+   * not sent anywhere until it is entered again (accounts.update with a token).
+   */
+  tokenUsable: z.boolean(),
   /** Set when the engine stopped polling this account (e.g. the token was refused). */
   paused: z.object({ reason: z.string(), message: z.string() }).nullable(),
 });
@@ -30,6 +35,10 @@ export const TokenViewSchema = z.object({
   /** `stored`: saved by the app; `launch`: given at start (environment, flag or file), not saved. */
   source: z.enum(['stored', 'launch']),
   accounts: z.number().int(),
+  /** The API origin (scheme://host:port) the token was given for; it is sent nowhere else. */
+  origin: z.string(),
+  /** The token's origin is the current API base's: it can be used. */
+  usable: z.boolean(),
 });
 
 export const AccountsListSchema = z.object({
