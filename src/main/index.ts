@@ -60,7 +60,11 @@ async function start(): Promise<void> {
   };
   const log = createLogger((line) => process.stderr.write(line), secretValues);
   const settings = openAppSettings();
-  const secrets = openAppSecrets(log, apiOrigin(settings.read().apiBase));
+  const secrets = openAppSecrets(
+    log,
+    apiOrigin(settings.read().apiBase),
+    () => settings.read().weakTokenStorage,
+  );
   held.secrets = secrets;
   for (const warning of settings.warnings) log.warn(warning);
 

@@ -1,60 +1,47 @@
-// Tokens in the app: encrypted with the OS keychain (Electron safeStorage) and kept in their own
-// store, apart from the settings. Without OS encryption they are kept for this session only.
-import { safeStorage } from 'electron';
-import ElectronStore from 'electron-store';
-import { TokenTable } from '../core/settings';
+// Tokens in the app: sealed with Electron's safeStorage in `<userData>/secrets.json` (the file
+// electron-store kept before, same shape), by the core's sealed store. How well the OS protects them
+// (keyring, Linux's fixed-key `basic_text`, or nothing) is told to Settings, which lets the person
+// choose between this session only and the weak protection.
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { app, safeStorage } from 'electron';
+import { createSealedSecretStore } from '../core/settings/sealed-secrets';
+import type { Sealer } from '../core/settings/sealed-secrets';
 import type { Logger } from '../core/api';
 import type { SecretStore } from '../core/settings';
+import type { WeakTokenStorage } from '../shared/contract';
 
-/** `origin`: the API origin at start; tokens saved before tokens were bound to hosts were given for it. */
-export function openAppSecrets(log: Logger, origin: string): SecretStore {
-  const store = new ElectronStore<{ tokens: Record<string, string>; origins: Record<string, string> }>({
-    name: 'secrets',
-    defaults: { tokens: {}, origins: {} },
-  });
-  const table = new TokenTable();
-  const canEncrypt = safeStorage.isEncryptionAvailable();
-  if (!canEncrypt) log.warn('no OS encryption for secrets: tokens are kept for this session only');
-  else if (process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') {
-    log.warn(
-      'no keyring found: tokens are encrypted with a fixed key only (install a secret service for better protection)',
-    );
-  }
-  if (canEncrypt) {
-    const origins = store.get('origins');
-    for (const [id, sealed] of Object.entries(store.get('tokens'))) {
-      try {
-        const token = safeStorage.decryptString(Buffer.from(sealed, 'base64'));
-        table.set(id, { token, source: 'stored', origin: origins[id] ?? origin });
-      } catch {
-        log.warn(`a saved token (${id}) cannot be decrypted on this machine; add it again in Settings`);
-      }
-    }
-  }
-
-  function persist(): void {
-    if (!canEncrypt) return;
-    const tokens: Record<string, string> = {};
-    const origins: Record<string, string> = {};
-    for (const [id, entry] of table.entries()) {
-      if (entry.source !== 'stored') continue;
-      tokens[id] = safeStorage.encryptString(entry.token).toString('base64');
-      origins[id] = entry.origin;
-    }
-    store.set({ tokens, origins });
-  }
-
+function sealer(): Sealer {
+  const protection = !safeStorage.isEncryptionAvailable()
+    ? 'none'
+    : process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text'
+      ? 'weak'
+      : 'keychain';
   return {
-    list: () => table.list(),
-    get: (tokenId) => table.get(tokenId)?.token,
-    tokenFor: (tokenId, tokenOrigin) => table.tokenFor(tokenId, tokenOrigin),
-    put(token, tokenOrigin) {
-      const id = table.putStored(token, tokenOrigin);
-      persist();
-      return id;
-    },
-    remove(tokenId) {
-      if (table.delete(tokenId)) persist();
-    },
+    protection,
+    seal: (token) => safeStorage.encryptString(token).toString('base64'),
+    unseal: (sealed) => safeStorage.decryptString(Buffer.from(sealed, 'base64')),
   };
+}
+
+/** `origin`: the API origin at start; `weakStorage`: the settings' choice, read at each save. */
+export function openAppSecrets(
+  log: Logger,
+  origin: string,
+  weakStorage: () => WeakTokenStorage,
+): SecretStore {
+  const folder = app.getPath('userData');
+  // The folder holds the sealed tokens and the settings: the owner's only.
+  if (process.platform !== 'win32') chmodSync(folder, 0o700);
+  const seal = sealer();
+  if (seal.protection === 'none')
+    log.warn('no OS encryption for secrets: tokens are kept for this session only');
+  else if (seal.protection === 'weak') log.warn('no keyring found: see Settings for how tokens are kept');
+  return createSealedSecretStore({
+    file: join(folder, 'secrets.json'),
+    sealer: seal,
+    origin,
+    weakStorage,
+    warn: (message) => log.warn(message),
+  });
 }

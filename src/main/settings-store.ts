@@ -6,7 +6,7 @@ import { createSettingsStore, defaultSettings } from '../core/settings';
 import type { SettingsStore } from '../core/settings';
 
 export function openAppSettings(): SettingsStore {
-  const store = new ElectronStore<Record<string, unknown>>({ name: 'settings' });
+  const store = new ElectronStore<Record<string, unknown>>({ name: 'settings', configFileMode: 0o600 });
   return createSettingsStore(store, {
     defaults: defaultSettings({ home: app.getPath('home'), apiBase: process.env['KLING_ARCHIVE_API_BASE'] }),
   });

@@ -1,5 +1,5 @@
 // Headless mode keeps its settings with `conf` (electron-store's base library, plain Node).
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
 import { createSettingsStore } from './store';
@@ -16,6 +16,12 @@ export function openConfSettingsStore(
   options: SettingsStoreOptions,
 ): { store: SettingsStore; setAside: string | null } {
   const file = path.join(configDir, `${SETTINGS_FILE_NAME}.json`);
+  // The folder also holds tokens.json: the owner's only, and so is every file in it.
+  mkdirSync(configDir, { recursive: true, mode: 0o700 });
+  if (process.platform !== 'win32') {
+    chmodSync(configDir, 0o700);
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
   let setAside: string | null = null;
   if (existsSync(file)) {
     try {
@@ -30,6 +36,7 @@ export function openConfSettingsStore(
     configName: SETTINGS_FILE_NAME,
     projectName: 'kling-archive',
     projectSuffix: '',
+    configFileMode: 0o600,
   });
   const store = createSettingsStore(conf, options);
   if (setAside)

@@ -1,7 +1,7 @@
 // Headless mode's tokens: one given at launch (USEAPI_TOKEN, --token, or --token-file), never saved,
 // plus those added in the UI, saved in `<configDir>/tokens.json` readable by its owner only.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { writeOwnerOnly } from './sealed-secrets';
 import { TokenTable } from './secret-store';
 import type { SecretStore } from './secret-store';
 
@@ -90,17 +90,14 @@ export function createHeadlessSecretStore(options: {
     const stored = table.entries().filter(([, e]) => e.source === 'stored');
     const tokens = Object.fromEntries(stored.map(([id, e]) => [id, e.token]));
     const origins = Object.fromEntries(stored.map(([id, e]) => [id, e.origin]));
-    mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o700 });
-    const temp = `${options.file}.${process.pid}.tmp`;
-    writeFileSync(temp, `${JSON.stringify({ tokens, origins }, null, 2)}\n`, { mode: 0o600 });
-    chmodSync(temp, 0o600);
-    renameSync(temp, options.file);
+    writeOwnerOnly(options.file, `${JSON.stringify({ tokens, origins }, null, 2)}\n`);
   }
 
   return {
     list: () => table.list(),
     get: (tokenId) => table.get(tokenId)?.token,
     tokenFor: (tokenId, origin) => table.tokenFor(tokenId, origin),
+    protection: () => 'owner-file',
     put(token, origin) {
       const id = table.putStored(token, origin);
       persist();

@@ -40,6 +40,7 @@ export function defaultSettings({ home, apiBase }: DefaultsInput): StoredSetting
     polling: { intervalSeconds: 20, maxRequestsPerMinute: 30, giveUpAfterHours: 48 },
     downloads: { concurrency: 2, watermarkFree: true, fallbackToWatermarked: true, keepInputs: true },
     notifications: true,
+    weakTokenStorage: 'ask',
   };
   return { ...settings, schemaVersion: SETTINGS_VERSION, accounts: [], activeAccountId: null };
 }

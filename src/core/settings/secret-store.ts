@@ -3,6 +3,7 @@
 // Every token is bound to the API origin it was given for: pointing the API base elsewhere makes it
 // unusable (never sent) until it is entered again for the new host.
 import { randomUUID } from 'node:crypto';
+import type { TokenProtection } from '../../shared/contract';
 
 export type TokenSource = 'stored' | 'launch';
 
@@ -19,6 +20,10 @@ export interface SecretStore {
   put(token: string, origin: string): string;
   /** Forgets a stored token (launch tokens stay until the process ends). */
   remove(tokenId: string): void;
+  /** How the tokens are kept at rest (shown in Settings). */
+  protection(): TokenProtection;
+  /** The person changed settings.weakTokenStorage: save (or take off the disk) accordingly. */
+  storageChoiceChanged?(): void;
 }
 
 export function newTokenId(): string {

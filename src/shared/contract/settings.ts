@@ -45,6 +45,13 @@ export const DownloadSettingsSchema = z.object({
   keepInputs: z.boolean(),
 });
 
+/**
+ * Where no keyring protects saved tokens (app.info tokenProtection 'weak'): `session` keeps them in
+ * memory only, `store` keeps them with the weak protection, `ask` (not chosen yet) stores them as
+ * before while Settings asks.
+ */
+export const WeakTokenStorageSchema = z.enum(['ask', 'session', 'store']);
+
 export const SettingsSchema = z.object({
   /** Absolute path of the library folder. */
   libraryFolder: z.string().min(1).max(4096),
@@ -53,6 +60,7 @@ export const SettingsSchema = z.object({
   downloads: DownloadSettingsSchema,
   /** OS notifications when a task finishes or fails (desktop app). */
   notifications: z.boolean(),
+  weakTokenStorage: WeakTokenStorageSchema,
 });
 
 export const SettingsPatchSchema = z
@@ -61,6 +69,7 @@ export const SettingsPatchSchema = z
     polling: PollingSettingsSchema.partial(),
     downloads: DownloadSettingsSchema.partial(),
     notifications: z.boolean(),
+    weakTokenStorage: WeakTokenStorageSchema,
   })
   .partial()
   .strict();
@@ -84,3 +93,4 @@ export const settingsMethods = {
 
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+export type WeakTokenStorage = z.infer<typeof WeakTokenStorageSchema>;
