@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createApi } from '../core/api';
 import type { Api, CreateAccountsClient, Engine, Logger, OpenLibrary, RebuildLibrary } from '../core/api';
 import { createEngineAdapter } from '../core/api/engine-adapter';
+import { scrubbingLogger } from '../core/api/logger';
 import type { EngineAdapter, EngineAdapterOptions } from '../core/api/engine-adapter';
 import { openLibraryPort, rebuildLibraryIndex } from '../core/api/library-adapter';
 import { defaultSettings } from '../core/settings';
@@ -62,12 +63,19 @@ export function createHeadlessApi(options: HeadlessOptions): HeadlessApi {
     origin: apiOrigin(settings.read().apiBase),
     launchToken: launchToken({ env, flagToken: options.token, flagTokenFile: options.tokenFile }),
   });
+  // The command line's and the demo's loggers are made before the tokens are known: scrubbed here.
+  const tokens = () =>
+    secrets
+      .list()
+      .map(({ tokenId }) => secrets.get(tokenId))
+      .filter((token): token is string => token !== undefined);
+  const log = options.log ? scrubbingLogger(options.log, tokens) : undefined;
   const engine =
     options.engine === undefined && options.syncEngine
       ? createEngineAdapter({
           settings,
           secrets,
-          log: options.log,
+          log,
           ...(typeof options.syncEngine === 'object' ? { engineOptions: options.syncEngine } : {}),
         })
       : undefined;
@@ -80,7 +88,7 @@ export function createHeadlessApi(options: HeadlessOptions): HeadlessApi {
     rebuildLibrary: options.rebuildLibrary ?? rebuildLibraryIndex,
     accountsClient: options.accountsClient ?? useapiAccountsClient,
     engine: options.engine ?? engine,
-    log: options.log,
+    log,
   });
   for (const warning of settings.warnings) api.log.warn(warning);
   return { api, warnings: [...settings.warnings], engine };

@@ -75,6 +75,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       scenario.tasks.push(describeTask(task));
       return task.id;
     },
+    addAccount(token, email) {
+      state.addAccount({ token, email, userId: '1', plan: 'paid', balance: 100, maxJobs: 5 });
+    },
     injectFault: (fault) => sim.faults.add(fault),
     clearFaults: () => sim.faults.clear(),
     requests: () => sim.requests(),

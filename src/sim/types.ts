@@ -140,6 +140,8 @@ export interface RunningSimulator {
   scenario: ScenarioInfo;
   /** returns the task's exact id */
   addTask(spec: TaskSpec): string;
+  /** configures a Kling account under a token (a new token is created as needed) */
+  addAccount(token: string, email: string): void;
   injectFault(fault: FaultSpec): void;
   clearFaults(): void;
   requests(): RequestRecord[];

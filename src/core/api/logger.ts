@@ -22,3 +22,12 @@ export function createLogger(
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+/** `log` with every line scrubbed of the tokens `secrets` answers (for loggers made before the tokens were known). */
+export function scrubbingLogger(log: Logger, secrets: () => Iterable<string>): Logger {
+  return {
+    info: (message) => log.info(redactSecrets(message, secrets())),
+    warn: (message) => log.warn(redactSecrets(message, secrets())),
+    error: (message) => log.error(redactSecrets(message, secrets())),
+  };
+}

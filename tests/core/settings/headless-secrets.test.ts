@@ -136,6 +136,29 @@ describe('masking', () => {
     expect(maskToken('abcdefghijklmnopqrstuvwxyz')).toBe('abcd…wxyz');
   });
 
+  it('redacts a known secret in every form: exact, any case, URL-encoded, base64 at any alignment', () => {
+    const secret = 'Opaque.Secret~Value/42+x';
+    const echoes = [
+      secret,
+      secret.toUpperCase(),
+      secret.toLowerCase(),
+      encodeURIComponent(secret),
+      encodeURIComponent(secret).toLowerCase(),
+      encodeURIComponent(encodeURIComponent(secret)),
+      Buffer.from(secret).toString('base64'),
+      Buffer.from(secret).toString('base64url'),
+      Buffer.from(`a${secret}`).toString('base64'),
+      Buffer.from(`ab${secret}tail`).toString('base64'),
+    ];
+    for (const echo of echoes) {
+      const out = redactSecrets(`said: ${echo} (end)`, [secret]);
+      expect(out, echo).not.toContain(echo);
+      expect(out, echo).toContain('Opaq…42+x');
+    }
+    // Text that merely shares a few letters is left alone.
+    expect(redactSecrets('Opaque things', [secret])).toBe('Opaque things');
+  });
+
   it('redacts known secrets, token-shaped strings and bearer headers from text', () => {
     const text = `failed with ${TOKEN} and user:77-zzzzzzzz and Authorization: Bearer sekrit123 and mytoken-value-123456`;
     const out = redactSecrets(text, ['mytoken-value-123456']);
