@@ -336,3 +336,39 @@ describe('media', () => {
     }
   });
 });
+
+describe('bad input from a client answers 400, logged sparingly', () => {
+  const post = (method: string, body: unknown) =>
+    h.raw({
+      path: `/api/${method}`,
+      method: 'POST',
+      headers: { ...key, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('a damaged page cursor: 400 with what to do, one log line however often it comes', async () => {
+    const before = h.logs.length;
+    for (const cursor of ['garbage', Buffer.from('{"s":"other","k":[1]}').toString('base64url'), 'eyJ']) {
+      for (const method of ['library.gallery', 'tasks.list']) {
+        const res = await post(method, { account: 'all', cursor });
+        expect(res.status, `${method} ${cursor}`).toBe(400);
+        expect(JSON.parse(res.body.toString()).error.message).toMatch(/start again from the first page/);
+      }
+    }
+    expect(h.logs.slice(before).filter((line) => /cursor/.test(line)).length).toBeLessThanOrEqual(1);
+    expect(h.logs.slice(before).join('')).not.toMatch(/ error /);
+  });
+
+  it('a bad percent-encoding in a path: 400, not 500', async () => {
+    expect((await post('%zz', {})).status).toBe(400);
+    expect((await h.raw({ path: '/media/%zz', headers: key })).status).toBe(400);
+  });
+
+  it('no redirect leads to another site', async () => {
+    for (const p of [`//evil.example/?key=${h.server.secret}`, `/\\evil.example/?key=x`, '//evil.example/']) {
+      const res = await h.raw({ path: p });
+      expect(res.headers.location, p).toBeUndefined();
+      expect([200, 400, 404], p).toContain(res.status);
+    }
+  });
+});

@@ -31,3 +31,26 @@ export function scrubbingLogger(log: Logger, secrets: () => Iterable<string>): L
     error: (message) => log.error(redactSecrets(message, secrets())),
   };
 }
+
+/**
+ * Calls `write` at most once per `intervalMs` (later calls in the window are counted and reported
+ * with the next line): for problems a client can repeat at will, like a damaged page cursor.
+ */
+export function throttled(
+  write: (message: string) => void,
+  intervalMs = 60_000,
+  now: () => number = Date.now,
+): (message: string) => void {
+  let last = -Infinity;
+  let skipped = 0;
+  return (message) => {
+    const at = now();
+    if (at - last < intervalMs) {
+      skipped++;
+      return;
+    }
+    last = at;
+    write(skipped > 0 ? `${message} (and ${skipped} more like it in the last minute)` : message);
+    skipped = 0;
+  };
+}

@@ -55,7 +55,7 @@ export const TokenRefSchema = z.union([
 
 export const LabelSchema = z.string().trim().min(1, 'the label cannot be empty').max(80);
 
-export const AddAccountInputSchema = z.object({
+export const AddAccountInputSchema = z.strictObject({
   email: EmailSchema,
   label: LabelSchema.optional(),
   credentials: TokenRefSchema,
@@ -63,7 +63,7 @@ export const AddAccountInputSchema = z.object({
   activate: z.boolean().optional(),
 });
 
-export const UpdateAccountInputSchema = z.object({
+export const UpdateAccountInputSchema = z.strictObject({
   id: LocalIdSchema,
   label: LabelSchema.optional(),
   email: EmailSchema.optional(),
@@ -76,7 +76,7 @@ export const TokenTestOutputSchema = z.object({
   emails: z.array(z.object({ email: z.string(), maxJobs: z.number().nullable() })),
 });
 
-export const ImportAccountsInputSchema = z.object({
+export const ImportAccountsInputSchema = z.strictObject({
   credentials: TokenRefSchema,
   /** Which of the token's emails to add; omitted: all of them. */
   emails: z.array(EmailSchema).max(100).optional(),
@@ -92,10 +92,10 @@ export const accountsMethods = {
   'accounts.list': { input: NoInputSchema, output: AccountsListSchema },
   'accounts.add': { input: AddAccountInputSchema, output: AccountViewSchema },
   'accounts.update': { input: UpdateAccountInputSchema, output: AccountViewSchema },
-  'accounts.remove': { input: z.object({ id: LocalIdSchema }), output: OkSchema },
+  'accounts.remove': { input: z.strictObject({ id: LocalIdSchema }), output: OkSchema },
   /** Makes an account active: new task ids go under it and the gallery shows it by default. */
-  'accounts.switch': { input: z.object({ id: LocalIdSchema }), output: AccountsListSchema },
-  'accounts.test': { input: z.object({ credentials: TokenRefSchema }), output: TokenTestOutputSchema },
+  'accounts.switch': { input: z.strictObject({ id: LocalIdSchema }), output: AccountsListSchema },
+  'accounts.test': { input: z.strictObject({ credentials: TokenRefSchema }), output: TokenTestOutputSchema },
   'accounts.import': { input: ImportAccountsInputSchema, output: ImportAccountsOutputSchema },
 } as const;
 

@@ -66,15 +66,15 @@ export const SettingsSchema = z.object({
 export const SettingsPatchSchema = z
   .object({
     apiBase: ApiBaseSchema,
-    polling: PollingSettingsSchema.partial(),
-    downloads: DownloadSettingsSchema.partial(),
+    polling: PollingSettingsSchema.partial().strict(),
+    downloads: DownloadSettingsSchema.partial().strict(),
     notifications: z.boolean(),
     weakTokenStorage: WeakTokenStorageSchema,
   })
   .partial()
   .strict();
 
-export const MoveLibraryInputSchema = z.object({
+export const MoveLibraryInputSchema = z.strictObject({
   /** Absolute path of the new folder: missing or empty. */
   folder: z.string().trim().min(1).max(4096),
 });
