@@ -48,6 +48,8 @@ export interface RunningServer {
   origin: string;
   port: number;
   secret: string;
+  /** The listening socket's real address (null once closed). */
+  address(): AddressInfo | null;
   close(): Promise<void>;
 }
 
@@ -276,6 +278,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     origin,
     port,
     secret,
+    address: () => {
+      const address = server.address();
+      return typeof address === 'object' ? address : null;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const stream of streams) stream.end();

@@ -83,6 +83,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     requests: () => sim.requests(),
     clearRequests: () => sim.clearRequests(),
     advanceTask: (id, steps = 1) => state.advance(id, steps),
+    address: () => sim.address(),
     close: () => sim.close(),
   };
   sim.control = {

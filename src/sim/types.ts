@@ -148,6 +148,8 @@ export interface RunningSimulator {
   clearRequests(): void;
   /** moves a task on by `steps` status steps (default 1) regardless of progression mode */
   advanceTask(id: string, steps?: number): void;
+  /** the listening socket's real address (null once closed) */
+  address(): { address: string; family: string; port: number } | null;
   /** also destroys open sockets */
   close(): Promise<void>;
 }

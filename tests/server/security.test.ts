@@ -213,7 +213,8 @@ describe('Host and Origin', () => {
     expect(same.status).toBe(200);
   });
 
-  it('listens on 127.0.0.1 only', () => {
+  it('listens on 127.0.0.1 only: the socket itself, not the URL we print', () => {
+    expect(h.server.address()).toEqual({ address: '127.0.0.1', family: 'IPv4', port: h.server.port });
     expect(h.server.origin).toBe(`http://127.0.0.1:${h.server.port}`);
   });
 });
