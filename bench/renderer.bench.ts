@@ -3,7 +3,7 @@
 // longest task while scrolling the gallery from top to bottom, the JS heap after that scroll, and
 // search-as-you-type latency from the last keystroke to the updated grid.
 // Prints figures; asserts nothing. `npx tsx bench/renderer.bench.ts [--skip-1m]`
-// (needs Chromium: CHROMIUM_PATH, default /usr/bin/chromium; builds out/renderer when missing).
+// (needs Chromium: CHROMIUM_PATH, else one found by scripts/chromium.mjs; builds out/renderer when missing).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';

@@ -10,6 +10,7 @@ import type { Sealer } from '../core/settings/sealed-secrets';
 import type { Logger } from '../core/api';
 import type { SecretStore } from '../core/settings';
 import type { WeakTokenStorage } from '../shared/contract';
+import { setAsideUnreadableStore } from './settings-store';
 
 function sealer(): Sealer {
   const protection = !safeStorage.isEncryptionAvailable()
@@ -24,15 +25,25 @@ function sealer(): Sealer {
   };
 }
 
-/** `origin`: the API origin at start; `weakStorage`: the settings' choice, read at each save. */
-export function openAppSecrets(
-  log: Logger,
-  origin: string,
-  weakStorage: () => WeakTokenStorage,
-): SecretStore {
+export interface AppSecretsOptions {
+  /** The API origin at start: tokens saved before tokens were bound to hosts were given for it. */
+  origin: string;
+  /** The settings' choice for weak protection, read at each save. */
+  weakStorage: () => WeakTokenStorage;
+  /**
+   * USEAPI_TOKEN, as in headless mode (`npm run demo` hands the demo's token over so): kept for this
+   * session only, unless the user adds an account with it.
+   */
+  launchToken?: string | undefined;
+}
+
+export function openAppSecrets(log: Logger, options: AppSecretsOptions): SecretStore {
   const folder = app.getPath('userData');
   // The folder holds the sealed tokens and the settings: the owner's only.
   if (process.platform !== 'win32') chmodSync(folder, 0o700);
+  // An unreadable file is kept aside (the tokens in it may still be recovered), never overwritten.
+  const notice = setAsideUnreadableStore('secrets');
+  if (notice) log.warn(`${notice}; add your tokens again in Settings`);
   const seal = sealer();
   if (seal.protection === 'none')
     log.warn('no OS encryption for secrets: tokens are kept for this session only');
@@ -40,8 +51,9 @@ export function openAppSecrets(
   return createSealedSecretStore({
     file: join(folder, 'secrets.json'),
     sealer: seal,
-    origin,
-    weakStorage,
+    origin: options.origin,
+    weakStorage: options.weakStorage,
+    launchToken: options.launchToken,
     warn: (message) => log.warn(message),
   });
 }

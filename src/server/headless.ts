@@ -7,7 +7,7 @@ import type { Api, CreateAccountsClient, Engine, Logger, OpenLibrary, RebuildLib
 import { createEngineAdapter } from '../core/api/engine-adapter';
 import { scrubbingLogger } from '../core/api/logger';
 import type { EngineAdapter, EngineAdapterOptions } from '../core/api/engine-adapter';
-import { openLibraryPort, rebuildLibraryIndex } from '../core/api/library-adapter';
+import { healLibraryIndex, openLibraryPort, rebuildLibraryIndex } from '../core/api/library-adapter';
 import { defaultSettings } from '../core/settings';
 import { openConfSettingsStore } from '../core/settings/conf-store';
 import { createHeadlessSecretStore, launchToken } from '../core/settings/headless-secrets';
@@ -86,6 +86,7 @@ export function createHeadlessApi(options: HeadlessOptions): HeadlessApi {
     secrets,
     openLibrary: options.openLibrary ?? openLibraryPort,
     rebuildLibrary: options.rebuildLibrary ?? rebuildLibraryIndex,
+    healLibrary: healLibraryIndex,
     accountsClient: options.accountsClient ?? useapiAccountsClient,
     engine: options.engine ?? engine,
     log,

@@ -75,15 +75,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       scenario.tasks.push(describeTask(task));
       return task.id;
     },
-    addAccount(token, email) {
-      state.addAccount({ token, email, userId: '1', plan: 'paid', balance: 100, maxJobs: 5 });
-    },
     injectFault: (fault) => sim.faults.add(fault),
     clearFaults: () => sim.faults.clear(),
     requests: () => sim.requests(),
     clearRequests: () => sim.clearRequests(),
     advanceTask: (id, steps = 1) => state.advance(id, steps),
     address: () => sim.address(),
+    addAccount(token, email) {
+      const userId = String(9_000_000 + state.accounts.length);
+      state.addAccount({ token, email, userId, plan: 'paid', balance: 100, maxJobs: 10 });
+    },
+    revokeToken(token) {
+      state.tokens.delete(token);
+    },
     close: () => sim.close(),
   };
   sim.control = {

@@ -140,8 +140,6 @@ export interface RunningSimulator {
   scenario: ScenarioInfo;
   /** returns the task's exact id */
   addTask(spec: TaskSpec): string;
-  /** configures a Kling account under a token (a new token is created as needed) */
-  addAccount(token: string, email: string): void;
   injectFault(fault: FaultSpec): void;
   clearFaults(): void;
   requests(): RequestRecord[];
@@ -150,6 +148,10 @@ export interface RunningSimulator {
   advanceTask(id: string, steps?: number): void;
   /** the listening socket's real address (null once closed) */
   address(): { address: string; family: string; port: number } | null;
+  /** a new (paid) account under a token, the token made if new: any printable token (real ones look like user:<digits>-<alnum>) */
+  addAccount(token: string, email: string): void;
+  /** the token is refused from now on (401), as after the user revoked it at useapi.net */
+  revokeToken(token: string): void;
   /** also destroys open sockets */
   close(): Promise<void>;
 }

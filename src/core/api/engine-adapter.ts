@@ -5,16 +5,18 @@
 // the engine's answers into ContractErrors and forwards only the contract's events. The sync
 // settings reach the engine when it starts and again, live, whenever they change (settingsChanged).
 import { ContractError } from '../../shared/contract';
-import type { Settings } from '../../shared/contract';
 import { openLibrary as openLibraryModule } from '../library';
-import type { Library } from '../library';
-import { CONTRACT_EVENT_NAMES, LibraryLockedError, SyncEngine } from '../sync';
+import type { Library, LibraryOptions } from '../library';
+import { CONTRACT_EVENT_NAMES, engineOptionsFromSettings, LibraryLockedError, SyncEngine } from '../sync';
 import type { EngineAccountConfig, LiveEngineOptions, SyncEngineOptions, SyncEvent } from '../sync';
+
+export { engineOptionsFromSettings };
 import type { SecretStore } from '../settings/secret-store';
 import type { SettingsStore } from '../settings/store';
-import { apiOrigin, DEFAULT_BASE_URL } from '../useapi/base-url';
+import { DEFAULT_API_BASE } from '../settings/schema';
+import { apiOrigin } from '../useapi/base-url';
 import { createEventBus } from './event-bus';
-import type { Engine, EngineAccount } from './engine';
+import type { AddTasksOptions, Engine, EngineAccount } from './engine';
 import { silentLogger } from './logger';
 import type { Logger } from './logger';
 
@@ -23,7 +25,7 @@ export interface EngineAdapterOptions {
   secrets: SecretStore;
   log?: Logger | undefined;
   /** Opens the engine's connection to the library (default: the library module). */
-  openLibrary?: (folder: string) => Library;
+  openLibrary?: (folder: string, options?: LibraryOptions) => Library;
   /**
    * Extra engine options (tests: faster polling, no lock, a clock). They win over the values from
    * the settings, now and after every settings change; `pollPolicy` is merged field by field.
@@ -38,27 +40,6 @@ export interface EngineAdapter extends Engine {
 }
 
 const FORWARDED = new Set<string>(CONTRACT_EVENT_NAMES);
-
-/**
- * What the settings ask of the sync engine. Every field is one the engine can change while it runs
- * (SyncEngine.configure), so a settings change never needs a restart.
- */
-export function engineOptionsFromSettings(settings: Settings): Required<LiveEngineOptions> {
-  return {
-    apiBase: settings.apiBase,
-    // Per account, like the setting says; 1 a minute is allowed (no floor).
-    requestsPerSecond: settings.polling.maxRequestsPerMinute / 60,
-    downloadConcurrency: settings.downloads.concurrency,
-    watermarkFree: settings.downloads.watermarkFree,
-    fallbackToWatermarked: settings.downloads.fallbackToWatermarked,
-    keepInputs: settings.downloads.keepInputs,
-    pollPolicy: {
-      // The shortest gap between two looks at a running task; the ETA and age rules lengthen it.
-      minIntervalMs: settings.polling.intervalSeconds * 1000,
-      staleAfterMs: Math.round(settings.polling.giveUpAfterHours * 3_600_000),
-    },
-  };
-}
 
 /** The configured accounts with their tokens; an account whose token is missing is left out. */
 export function engineAccounts(
@@ -98,6 +79,15 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
   let unsubscribe: (() => void) | null = null;
   // Moving or rebuilding the library: calls wait for it instead of touching a closed database.
   let closedWhile: Promise<unknown> | null = null;
+  // Told when the engine's connection meets a damaged index (the engine swallows its own failures).
+  const damageListeners = new Set<(error: Error) => void>();
+  // Told after the current call returns: a heal closes the library, which must not happen inside
+  // start() or a statement of the engine's.
+  const onCorruption = (error: Error) => {
+    queueMicrotask(() => {
+      for (const listener of damageListeners) listener(error);
+    });
+  };
 
   const forward = (event: SyncEvent) => {
     if (!FORWARDED.has(event.name)) return;
@@ -120,7 +110,7 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
     const folder = options.settings.read().libraryFolder;
     let opened: Library;
     try {
-      opened = open(folder);
+      opened = open(folder, { onCorruption });
     } catch (error) {
       throw new ContractError('unavailable', `The library in ${folder} cannot be opened: ${describe(error)}`);
     }
@@ -170,13 +160,13 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
     get running() {
       return engine !== null;
     },
-    async addTasks(account: EngineAccount, taskIds: string[]) {
+    async addTasks(account: EngineAccount, taskIds: string[], addOptions?: AddTasksOptions) {
       const current = await running();
       if (!current.activeAccounts().includes(account.email) && current.accountPause(account.email) === null) {
         // The account may have been added since the engine last read the settings.
         current.setAccounts(engineAccounts(options.settings, options.secrets, log));
       }
-      return current.addTasks(account.email, taskIds);
+      return current.addTasks(account.email, taskIds, addOptions);
     },
     async retryTask(taskId) {
       if (!(await running()).retryTask(taskId))
@@ -237,8 +227,8 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
       // Another API host: the engine lets every account go, moves, then takes back only the accounts
       // whose tokens were given for the new host. No token ever meets a client for another host.
       const moving =
-        apiOrigin(next.apiBase ?? DEFAULT_BASE_URL) !==
-        apiOrigin(engine.currentOptions.apiBase ?? DEFAULT_BASE_URL);
+        apiOrigin(next.apiBase ?? DEFAULT_API_BASE) !==
+        apiOrigin(engine.currentOptions.apiBase ?? DEFAULT_API_BASE);
       if (moving) engine.setAccounts([]);
       try {
         engine.configure({
@@ -256,6 +246,10 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
         return;
       }
       if (moving) engine.setAccounts(engineAccounts(options.settings, options.secrets, log));
+    },
+    onLibraryDamaged(listener) {
+      damageListeners.add(listener);
+      return () => damageListeners.delete(listener);
     },
     close: stop,
   };

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
+import { bindingOptions } from '../native/binding';
 import { LATEST_VERSION, MIGRATIONS } from './migrations';
 import type { Migration } from './migrations';
 
@@ -78,7 +79,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
   // Created for the owner only: the library (when new) and its index hold the person's prompts.
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const existed = existsSync(file) && statSync(file).size > 0;
-  const db = new BetterSqlite3(file);
+  const db = new BetterSqlite3(file, bindingOptions());
   try {
     // Refuse a newer schema before touching anything (WAL mode included).
     const found = schemaVersion(db);

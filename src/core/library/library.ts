@@ -12,12 +12,14 @@ import type {
   TaskListQuery,
   WorkDetail,
 } from '../../shared/domain/library';
+import { watchCorruption } from './corruption';
 import { openDatabase } from './database';
 import { FileStore } from './files';
-import type { CreateFilesOptions, FileRow, PlannedFile } from './files';
+import type { CreateFilesOptions, FileRow } from './files';
 import { GalleryQueries } from './gallery';
 import { Ingestor } from './ingest';
 import type { IngestResult, SnapshotInput } from './ingest';
+import { LibraryJournal } from './journal';
 import { backupDir, indexPath } from './paths';
 import { TaskRemoval } from './removal';
 import { openSearchChangeFeed, recordedWrite, searchStateStatement } from './search-changes';
@@ -26,14 +28,23 @@ import type { RemovedTask } from './removal';
 import { Reports } from './reports';
 import { writeAccountSidecar, writeTaskSidecar } from './sidecar';
 import { WalCheckpointer } from './wal-checkpointer';
+import { TaskAccounts } from './task-accounts';
+import type { TaskMove } from './task-accounts';
 import { TaskStore } from './tasks';
-import type { DueTask, PollUpdate, TaskRow, TaskStateUpdate } from './tasks';
+import type { PollUpdate, TaskRow, TaskStateUpdate } from './tasks';
 
 export interface LibraryOptions {
   /** Clock, for tests. */
   now?: () => number;
   /** Write task.json / account.json beside the media after each ingest (default true). */
   sidecars?: boolean;
+  /**
+   * Note favorites, removals and added ids in the library's journal too, so that a rebuild keeps
+   * them (default true; off while a rebuild replays the journal).
+   */
+  journal?: boolean;
+  /** Called once, with the error, when any statement meets a damaged index (see heal.ts). */
+  onCorruption?: (error: Error) => void;
 }
 
 export interface IngestOptions {
@@ -52,6 +63,8 @@ export class Library {
   private readonly removal: TaskRemoval;
   readonly tasks: TaskStore;
   readonly files: FileStore;
+  /** Which account each task is filed under: owners to find, moves between accounts. */
+  readonly taskAccounts: TaskAccounts;
   private readonly sidecarSource: Statement<
     [string],
     { email: string; label: string | null; created_at: number | null; raw: string }
@@ -59,6 +72,11 @@ export class Library {
   private readonly setLabel: Statement<[string | null, string]>;
   private readonly setFavoriteStatement: Statement<[number, string]>;
   private readonly accountsWithSidecar = new Set<string>();
+  /** Null when journaling is off. */
+  readonly journal: LibraryJournal | null;
+  /** The first corruption error a statement raised, if any: the index must be rebuilt. */
+  damaged: Error | null = null;
+  private closed = false;
   /** Started by the first ingest: the bulk writer is who waits on inline checkpoints. */
   private checkpointer: WalCheckpointer | null = null;
   /** What this library's writes do to the text index, for the gallery of every connection to it. */
@@ -71,6 +89,7 @@ export class Library {
     this.db = db;
     this.now = options.now ?? Date.now;
     this.sidecars = options.sidecars ?? true;
+    this.journal = options.journal === false ? null : new LibraryJournal(root);
     const shared = openSearchChangeFeed(indexPath(root));
     this.searchChanges = shared.feed;
     this.releaseSearchChanges = shared.release;
@@ -86,6 +105,7 @@ export class Library {
     );
     this.tasks = new TaskStore(db);
     this.files = new FileStore(db, root);
+    this.taskAccounts = new TaskAccounts(root, db);
     this.sidecarSource = db.prepare(`SELECT a.email, a.label, t.created_at, s.raw
       FROM tasks t JOIN accounts a ON a.id = t.account_id JOIN task_snapshots s ON s.task_id = t.id
       WHERE t.task_id = ?`);
@@ -94,6 +114,9 @@ export class Library {
   }
 
   close(): void {
+    // Twice is harmless (a heal closes a library its caller closes again).
+    if (this.closed) return;
+    this.closed = true;
     // Its connection first: the writer's close is then the last one, which checkpoints and removes the WAL.
     this.checkpointer?.stop();
     this.releaseSearchChanges();
@@ -144,7 +167,21 @@ export class Library {
 
   /** Records a task id to poll (typed by the user); false when it was already known. */
   addPendingTask(account: string, taskId: string): boolean {
-    return this.db.transaction(() => this.ingestor.addPending(account, taskId, this.now()))();
+    const now = this.now();
+    const added = this.db.transaction(() => this.ingestor.addPending(account, taskId, now))();
+    if (added) this.journal?.append({ op: 'add', taskId, account, at: now });
+    return added;
+  }
+
+  /**
+   * Files a task under another account: its folder moves on disk and its rows follow (see
+   * TaskAccounts.move); task.json and the new account's account.json are written again. Null when
+   * the task is unknown or already filed there.
+   */
+  moveTaskToAccount(taskId: string, email: string): TaskMove | null {
+    const moved = this.taskAccounts.move(taskId, email);
+    if (moved && this.sidecars) this.writeSidecar(taskId);
+    return moved;
   }
 
   /** (Re)writes a task's task.json from the stored raw response; null when no snapshot exists yet. */
@@ -164,21 +201,12 @@ export class Library {
     return this.tasks.get(taskId);
   }
 
-  dueTasks(limit = 50, now = this.now()): DueTask[] {
-    return this.tasks.dueForPolling(now, limit);
-  }
-
   updatePolling(taskId: string, update: PollUpdate): boolean {
     return this.tasks.updatePolling(taskId, update);
   }
 
   updateTaskState(taskId: string, update: TaskStateUpdate): boolean {
     return this.tasks.updateState(taskId, update);
-  }
-
-  /** Where a task's files belong (relative paths), without recording anything. */
-  planFiles(taskId: string): PlannedFile[] {
-    return this.files.plan(taskId);
   }
 
   createFileRows(taskId: string, options: CreateFilesOptions = {}): FileRow[] {
@@ -240,7 +268,9 @@ export class Library {
   }
 
   setFavorite(workId: string, favorite: boolean): boolean {
-    return this.setFavoriteStatement.run(favorite ? 1 : 0, workId).changes > 0;
+    const known = this.setFavoriteStatement.run(favorite ? 1 : 0, workId).changes > 0;
+    if (known) this.journal?.append({ op: 'favorite', workId, favorite });
+    return known;
   }
 
   /**
@@ -248,7 +278,11 @@ export class Library {
    * again); null when the library has no such task.
    */
   removeTask(taskId: string): RemovedTask | null {
-    return this.removal.remove(taskId, this.now());
+    const now = this.now();
+    const account = this.tasks.get(taskId)?.email ?? null;
+    const removed = this.removal.remove(taskId, now);
+    if (removed) this.journal?.append({ op: 'remove', taskId, account, at: now });
+    return removed;
   }
 }
 
@@ -262,5 +296,13 @@ function changedTaskIds(results: readonly IngestResult[]): string[] {
 /** Opens (creating or migrating) the library in `folder`. */
 export function openLibrary(folder: string, options: LibraryOptions = {}): Library {
   const db = openDatabase(indexPath(folder), { backupDir: backupDir(folder) });
-  return new Library(folder, db, options);
+  const holder: { library?: Library } = {};
+  const watched = watchCorruption(db, (error) => {
+    const library = holder.library;
+    if (!library) return;
+    library.damaged ??= error;
+    options.onCorruption?.(error);
+  });
+  holder.library = new Library(folder, watched, options);
+  return holder.library;
 }

@@ -1,7 +1,8 @@
 // Headless mode keeps its settings with `conf` (electron-store's base library, plain Node).
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
+import { setAsideNotice, setAsideUnreadableJson } from './set-aside';
 import { createSettingsStore } from './store';
 import type { SettingsStore, SettingsStoreOptions } from './store';
 
@@ -22,15 +23,7 @@ export function openConfSettingsStore(
     chmodSync(configDir, 0o700);
     if (existsSync(file)) chmodSync(file, 0o600);
   }
-  let setAside: string | null = null;
-  if (existsSync(file)) {
-    try {
-      JSON.parse(readFileSync(file, 'utf8'));
-    } catch {
-      setAside = path.join(configDir, `${SETTINGS_FILE_NAME}.broken-${Date.now()}.json`);
-      renameSync(file, setAside);
-    }
-  }
+  const setAside = setAsideUnreadableJson(file);
   const conf = new Conf<Record<string, unknown>>({
     cwd: configDir,
     configName: SETTINGS_FILE_NAME,
@@ -39,7 +32,6 @@ export function openConfSettingsStore(
     configFileMode: 0o600,
   });
   const store = createSettingsStore(conf, options);
-  if (setAside)
-    (store.warnings as string[]).push(`settings: the file was not valid JSON; kept it as ${setAside}`);
+  if (setAside) (store.warnings as string[]).push(setAsideNotice('settings', setAside));
   return { store, setAside };
 }

@@ -2,10 +2,10 @@
 // plus those added in the UI, saved in `<configDir>/tokens.json` readable by its owner only.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { writeOwnerOnly } from './sealed-secrets';
-import { TokenTable } from './secret-store';
+import { LAUNCH_TOKEN_ID, TokenTable } from './secret-store';
 import type { SecretStore } from './secret-store';
 
-export const LAUNCH_TOKEN_ID = 'launch';
+export { LAUNCH_TOKEN_ID } from './secret-store';
 
 export class TokenFileError extends Error {
   constructor(message: string) {

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TokenProtection, WeakTokenStorage } from '../../shared/contract';
-import { TokenTable } from './secret-store';
+import { LAUNCH_TOKEN_ID, TokenTable } from './secret-store';
 import type { SecretStore } from './secret-store';
 
 export interface Sealer {
@@ -23,6 +23,8 @@ export interface SealedSecretStoreOptions {
   origin: string;
   /** The person's choice for weak protection (settings.weakTokenStorage), read at each save. */
   weakStorage: () => WeakTokenStorage;
+  /** A token given at launch: kept in memory under LAUNCH_TOKEN_ID unless it is saved already. */
+  launchToken?: string | undefined;
   warn: (message: string) => void;
 }
 
@@ -60,6 +62,10 @@ export function createSealedSecretStore(options: SealedSecretStoreOptions): Secr
         options.warn(`a saved token (${id}) cannot be decrypted on this machine; add it again in Settings`);
       }
     }
+  }
+
+  if (options.launchToken && !table.idOf(options.launchToken)) {
+    table.set(LAUNCH_TOKEN_ID, { token: options.launchToken, source: 'launch', origin: options.origin });
   }
 
   /** Saves what may be kept; with weak protection declined, takes the tokens off the disk. */

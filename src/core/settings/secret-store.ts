@@ -7,6 +7,9 @@ import type { TokenProtection } from '../../shared/contract';
 
 export type TokenSource = 'stored' | 'launch';
 
+/** The id of the token given at launch (environment, flag or file); never the id of a saved token. */
+export const LAUNCH_TOKEN_ID = 'launch';
+
 export interface SecretStore {
   list(): { tokenId: string; source: TokenSource; origin: string }[];
   /** The token itself, for masking and redaction. To send it anywhere, use `tokenFor`. */

@@ -3,8 +3,7 @@
 // and all of them must land on the same `<origin>[/prefix]/v1/kling` root.
 
 import { isIP } from 'node:net';
-
-export const DEFAULT_BASE_URL = 'https://api.useapi.net';
+import { DEFAULT_API_BASE } from '../settings/schema';
 
 /** This machine's names: the only hosts plain http may reach (the simulator, tests). */
 export function isLoopbackHost(hostname: string): boolean {
@@ -24,7 +23,7 @@ export type BaseUrlResult = { ok: true; apiRoot: string } | { ok: false; problem
  * `https://api.useapi.net/` → `https://api.useapi.net/v1/kling`. Only http and https are accepted;
  * credentials, a query or a fragment in the base URL are refused (the token travels in a header only).
  */
-export function resolveApiRoot(baseUrl: string = DEFAULT_BASE_URL): BaseUrlResult {
+export function resolveApiRoot(baseUrl: string = DEFAULT_API_BASE): BaseUrlResult {
   const trimmed = baseUrl.trim();
   if (trimmed === '') return { ok: false, problem: 'The API base URL is empty.' };
   let url: URL;
