@@ -43,7 +43,7 @@ export function isInside(root: string, candidate: string): boolean {
 }
 
 /** `.kling-archive/` (the index) and every other dot-file or dot-folder belong to the app or the OS. */
-function isHidden(segments: readonly string[]): boolean {
+export function isHidden(segments: readonly string[]): boolean {
   return segments.some((segment) => segment.startsWith('.'));
 }
 
