@@ -83,7 +83,9 @@ describe('the app in a browser', () => {
     await page
       .getByTestId('task-ids')
       .fill('123456789\nsee 98765432101234 and 12x45678\n{"taskId": 9007199254740993}');
-    await page.getByText('4 ids found').waitFor();
+    await page.getByText('3 ids found').waitFor();
+    // The mistyped one is named beside the field, with its reason, as you type.
+    await page.getByTestId('task-id-refusals').getByText('12x45678: not a number').waitFor();
     await page.screenshot({ path: `${SHOTS}/tasks.png` });
     await page.close();
   });
@@ -100,15 +102,17 @@ describe('the app in a browser', () => {
 
     // One new id, one already archived, a mistyped id, and words that are not ids.
     await page.getByTestId('task-ids').fill('7300000002 then 7300000001 and 12x45678 nonsense');
+    // The mistyped id is refused beside the field as you type (once), and not sent.
+    await page.getByTestId('task-id-refusals').getByText('12x45678: not a number').waitFor();
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     const report = page.getByTestId('add-report');
     await report.getByText('1 accepted').waitFor();
-    await report.getByText('2 not added').waitFor();
+    await report.getByText('1 not added').waitFor();
     await report
       .getByText('already in the archive — already in the library, under studio@example.com')
       .waitFor();
-    await report.getByText('not a task id').waitFor();
-    expect((await report.locator('li code').allTextContents()).sort()).toEqual(['12x45678', '7300000001']);
+    expect(await report.locator('li code').allTextContents()).toEqual(['7300000001']);
+    expect(await page.getByText('12x45678: not a number').count()).toBe(1);
     await page.close();
   });
 

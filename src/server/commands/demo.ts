@@ -76,7 +76,9 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
     }
   };
   try {
-    const simulator = await startSimulator({ scenario: 'demo', progression: 'clock' });
+    // Answers the way real services send them (nulls, unknown fields), so the demo shows the app
+    // reading them.
+    const simulator = await startSimulator({ scenario: 'demo', progression: 'clock', nulls: true });
     closers.push(() => simulator.close());
     const { api, engine } = createHeadlessApi({
       configDir: path.join(folder, 'config'),
