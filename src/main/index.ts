@@ -15,7 +15,7 @@ import {
   openLibraryPort,
   rebuildLibraryIndex,
 } from '../core/api/library-adapter';
-import { createUseapiClient } from '../core/useapi';
+import { apiOrigin, createUseapiClient } from '../core/useapi';
 import { builtRendererDir, handleAppProtocol } from './app-protocol';
 import { handleMediaProtocol } from './media-protocol';
 import { loadDragIcon, registerIpc } from './ipc';
@@ -121,7 +121,11 @@ async function start(): Promise<void> {
   const held: { secrets?: SecretStore } = {};
   const log = createAppLogger(held);
   const settings = openAppSettings();
-  const secrets = openAppSecrets(log, process.env['USEAPI_TOKEN']?.trim() || undefined);
+  const secrets = openAppSecrets(log, {
+    origin: apiOrigin(settings.read().apiBase),
+    weakStorage: () => settings.read().weakTokenStorage,
+    launchToken: process.env['USEAPI_TOKEN']?.trim() || undefined,
+  });
   held.secrets = secrets;
   for (const warning of settings.warnings) log.warn(warning);
 

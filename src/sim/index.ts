@@ -93,6 +93,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       }
       return id;
     },
+    address: () => sim.address(),
     addAccount(token, email) {
       const userId = String(9_000_000 + state.accounts.length);
       state.addAccount({ token, email, userId, plan: 'paid', balance: 100, maxJobs: 10 });

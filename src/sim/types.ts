@@ -155,7 +155,9 @@ export interface RunningSimulator {
   advanceTask(id: string, steps?: number): void;
   /** adds the next task of the arrivals cycle now (see arrivals.ts), for `email` or the next account */
   addArrival(email?: string): string;
-  /** a new (paid) account under a token, the token made if new: `token` has the shape user:<digits>-<alnum> */
+  /** the listening socket's real address (null once closed) */
+  address(): { address: string; family: string; port: number } | null;
+  /** a new (paid) account under a token, the token made if new: any printable token (real ones look like user:<digits>-<alnum>) */
   addAccount(token: string, email: string): void;
   /** the token is refused from now on (401), as after the user revoked it at useapi.net */
   revokeToken(token: string): void;

@@ -79,7 +79,7 @@ describe('kling-archive watch', () => {
     // Settings without any account: nothing to watch.
     const empty = await cli(['watch'], { USEAPI_TOKEN: undefined });
     expect(empty.code).toBe(2);
-    expect(empty.err).toMatch(/no account with a token in the settings/);
+    expect(empty.err).toMatch(/no account with a token for https:\/\/api.useapi.net in the settings/);
     expect((await cli(['watch', 'extra'])).code).toBe(2);
     expect(existsSync(library)).toBe(false);
     expect(existsSync(elsewhere)).toBe(false);

@@ -14,6 +14,8 @@ import type { EngineAccountConfig, LiveEngineOptions, SyncEngineOptions, SyncEve
 export { engineOptionsFromSettings };
 import type { SecretStore } from '../settings/secret-store';
 import type { SettingsStore } from '../settings/store';
+import { DEFAULT_API_BASE } from '../settings/schema';
+import { apiOrigin } from '../useapi/base-url';
 import { createEventBus } from './event-bus';
 import type { AddTasksOptions, Engine, EngineAccount } from './engine';
 import { silentLogger } from './logger';
@@ -55,10 +57,17 @@ export function engineAccounts(
   log: Logger = silentLogger,
 ): EngineAccountConfig[] {
   const accounts: EngineAccountConfig[] = [];
-  for (const account of settings.read().accounts) {
-    const token = secrets.get(account.tokenId);
+  const { accounts: configured, apiBase } = settings.read();
+  const origin = apiOrigin(apiBase);
+  for (const account of configured) {
+    // Only a token given for the API host now set: it is never sent to another one.
+    const token = secrets.tokenFor(account.tokenId, origin);
     if (token === undefined) {
-      log.warn(`account ${account.label} has no stored token; it is not synced`);
+      log.warn(
+        secrets.get(account.tokenId) === undefined
+          ? `account ${account.label} has no stored token; it is not synced`
+          : `account ${account.label}'s token was given for another API host than ${origin}; it is not synced until entered again`,
+      );
       continue;
     }
     accounts.push({ accountId: account.id, email: account.email, token });
@@ -251,6 +260,12 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
       if (!engine) return;
       watching?.settingsChanged(options.settings.read());
       const next = liveOptions();
+      // Another API host: the engine lets every account go, moves, then takes back only the accounts
+      // whose tokens were given for the new host. No token ever meets a client for another host.
+      const moving =
+        apiOrigin(next.apiBase ?? DEFAULT_API_BASE) !==
+        apiOrigin(engine.currentOptions.apiBase ?? DEFAULT_API_BASE);
+      if (moving) engine.setAccounts([]);
       try {
         engine.configure({
           apiBase: next.apiBase,
@@ -264,7 +279,9 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
       } catch (error) {
         // The settings are saved; the engine keeps its previous values until they work.
         log.error(`the sync engine kept its previous settings: ${describe(error)}`);
+        return;
       }
+      if (moving) engine.setAccounts(engineAccounts(options.settings, options.secrets, log));
     },
     onLibraryDamaged(listener) {
       damageListeners.add(listener);

@@ -54,6 +54,7 @@ export function defaultSettings({ home, apiBase }: DefaultsInput): StoredSetting
     // One listing request per account every 5 minutes: far below any rate limit.
     watching: { intervalMinutes: 5, catchUpDays: 30, keepArchivingWhenClosed: true, startAtLogin: false },
     notifications: true,
+    weakTokenStorage: 'ask',
   };
   return { ...settings, schemaVersion: SETTINGS_VERSION, accounts: [], activeAccountId: null };
 }

@@ -24,7 +24,7 @@ import {
   type SyncEvent,
   type WatchedAccount,
 } from '../../core/sync';
-import { createUseapiClient, describeResult } from '../../core/useapi';
+import { apiOrigin, createUseapiClient, describeResult } from '../../core/useapi';
 import { openHealedLibrary } from './heal';
 import {
   UsageError,
@@ -121,17 +121,21 @@ async function plan(args: ReturnType<typeof parseArgs>, env: NodeJS.ProcessEnv):
     };
   }
   if (args.flags.has('email')) throw new UsageError('--email goes with --token');
+  const base = args.flags.get('api-base') ?? settings.apiBase;
   const secrets = createHeadlessSecretStore({
     file: path.join(configDir, 'tokens.json'),
+    origin: apiOrigin(settings.apiBase),
     launchToken: undefined,
   });
+  // A token goes only to the API host it was saved for, so --api-base cannot send it elsewhere.
   const accounts = settings.accounts.flatMap((account) => {
-    const token = secrets.get(account.tokenId);
+    const token = secrets.tokenFor(account.tokenId, apiOrigin(base));
     return token === undefined ? [] : [{ accountId: account.id, email: account.email, token }];
   });
   if (accounts.length === 0)
-    throw new UsageError(`no account with a token in the settings (${configDir}): add one, or pass --token`);
-  const base = args.flags.get('api-base') ?? settings.apiBase;
+    throw new UsageError(
+      `no account with a token for ${apiOrigin(base)} in the settings (${configDir}): add one, or pass --token`,
+    );
   return {
     folder: args.flags.has('library') ? readLibraryFolder(args, env) : settings.libraryFolder,
     apiBase: base,

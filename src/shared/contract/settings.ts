@@ -56,6 +56,13 @@ export const WatchingSettingsSchema = z.object({
   startAtLogin: z.boolean(),
 });
 
+/**
+ * Where no keyring protects saved tokens (app.info tokenProtection 'weak'): `session` keeps them in
+ * memory only, `store` keeps them with the weak protection, `ask` (not chosen yet) stores them as
+ * before while Settings asks.
+ */
+export const WeakTokenStorageSchema = z.enum(['ask', 'session', 'store']);
+
 export const SettingsSchema = z.object({
   /** Absolute path of the library folder. */
   libraryFolder: z.string().min(1).max(4096),
@@ -66,20 +73,22 @@ export const SettingsSchema = z.object({
   watching: WatchingSettingsSchema,
   /** OS notifications when a task finishes or fails (desktop app). */
   notifications: z.boolean(),
+  weakTokenStorage: WeakTokenStorageSchema,
 });
 
 export const SettingsPatchSchema = z
   .object({
     apiBase: ApiBaseSchema,
-    polling: PollingSettingsSchema.partial(),
-    downloads: DownloadSettingsSchema.partial(),
-    watching: WatchingSettingsSchema.partial(),
+    polling: PollingSettingsSchema.partial().strict(),
+    downloads: DownloadSettingsSchema.partial().strict(),
+    watching: WatchingSettingsSchema.partial().strict(),
     notifications: z.boolean(),
+    weakTokenStorage: WeakTokenStorageSchema,
   })
   .partial()
   .strict();
 
-export const MoveLibraryInputSchema = z.object({
+export const MoveLibraryInputSchema = z.strictObject({
   /** Absolute path of the new folder: missing or empty. */
   folder: z.string().trim().min(1).max(4096),
 });
@@ -98,3 +107,4 @@ export const settingsMethods = {
 
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+export type WeakTokenStorage = z.infer<typeof WeakTokenStorageSchema>;
