@@ -132,7 +132,8 @@ async function start(): Promise<void> {
   const current = composeApi(settings, secrets, log);
   api = current;
   // A damaged index is healed (and said so) before anything opens it.
-  await checkLibraryOnStart(settings.read().libraryFolder, log);
+  const healed = await checkLibraryOnStart(settings.read().libraryFolder, log);
+  if (healed) current.addNotice(healed);
   startEngine(log);
   hardenSessions();
   handleAppProtocol(builtRendererDir(), CSP);

@@ -113,7 +113,8 @@ export async function serve(
   }
   const { api, engine } = handle;
   // A damaged index is healed (and said so) before anything opens it.
-  await checkLibraryOnStart(api.libraryFolder(), api.log);
+  const healed = await checkLibraryOnStart(api.libraryFolder(), api.log);
+  if (healed) api.addNotice(healed);
   try {
     engine?.start();
   } catch (error) {

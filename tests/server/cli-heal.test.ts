@@ -128,7 +128,15 @@ describe('the CLI on a damaged index', () => {
     const flags = ['--library', library, '--config', path.join(dir, 'config'), '--api-base', sim.baseUrl];
     const handle = await serve([...flags, '--token', TOKENS.basic], io, {});
     if (typeof handle === 'number') throw new Error(`serve failed: ${err}`);
+    // The page is told too: app.info carries the line until the server stops.
+    const info = await fetch(`${handle.server.origin}/api/app.info`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-kling-archive-key': handle.server.secret },
+      body: '{}',
+    });
+    const { notices } = (await info.json()) as { notices: string[] };
     await handle.close();
+    expect(notices).toEqual([expect.stringMatching(/^The library index was damaged/)]);
     expect(err.split('\n').filter((line) => line.includes('The library index was damaged'))).toHaveLength(1);
     // Healed before it served anything, not later by a connection that met the damage.
     expect(said.indexOf('The library index was damaged')).toBeLessThan(

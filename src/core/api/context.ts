@@ -52,6 +52,8 @@ export interface HandlerContext {
   closeLibrary(): Promise<void>;
   /** Pauses reported by the engine, by account id (cleared when the account's token changes). */
   pausedAccounts: Map<string, { reason: string; message: string }>;
+  /** What happened to the library that the person should read (e.g. an index healed at start). */
+  notices: readonly string[];
 }
 
 export type Handler<M extends MethodName> = (

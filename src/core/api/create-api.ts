@@ -42,6 +42,8 @@ export interface Api {
   readonly log: Logger;
   /** The library folder now (it can move while running). */
   libraryFolder(): string;
+  /** Keeps a line for the UI (`app.info` notices), e.g. what healing a damaged index did at start. */
+  addNotice(message: string): void;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export function createApi(deps: ApiDeps): Api {
   const log = deps.log ?? silentLogger;
   const events = createEventBus((message) => log.warn(message));
   const pausedAccounts = new Map<string, { reason: string; message: string }>();
+  const notices: string[] = [];
   let library: Promise<LibraryPort> | undefined;
 
   const unsubscribeEngine = deps.engine?.events.subscribe((event) => {
@@ -150,6 +153,7 @@ export function createApi(deps: ApiDeps): Api {
       library: openLibrary,
       closeLibrary,
       pausedAccounts,
+      notices,
     };
     try {
       const handler = HANDLERS[method] as (input: unknown, ctx: HandlerContext) => unknown;
@@ -179,6 +183,7 @@ export function createApi(deps: ApiDeps): Api {
     events,
     log,
     libraryFolder: () => deps.settings.read().libraryFolder,
+    addNotice: (message) => void notices.push(message),
     async close() {
       unsubscribeEngine?.();
       unsubscribeDamage?.();

@@ -32,12 +32,12 @@ export const healLibraryIndex: HealLibrary = async (folder, cause) =>
 
 /**
  * The composition roots' check before the engine starts: a damaged index is healed (under the
- * engine lock, so never under another process's feet) and the one line logged. Never throws: a
- * library that cannot be opened is reported by the engine's start.
+ * engine lock, so never under another process's feet), the one line logged and returned for the UI.
+ * Never throws: a library that cannot be opened is reported by the engine's start.
  */
-export async function checkLibraryOnStart(folder: string, log: Logger): Promise<void> {
+export async function checkLibraryOnStart(folder: string, log: Logger): Promise<string | null> {
   // No index yet: nothing to heal, and nothing is created before the engine or a call asks for it.
-  if (!existsSync(indexPath(folder))) return;
+  if (!existsSync(indexPath(folder))) return null;
   try {
     const healed = await checkLibraryIndex(folder, {
       whileHealing: async (heal) => {
@@ -50,7 +50,9 @@ export async function checkLibraryOnStart(folder: string, log: Logger): Promise<
       },
     });
     if (healed) log.warn(healed.message);
+    return healed?.message ?? null;
   } catch (error) {
     log.warn(`the library index was not checked: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
   }
 }

@@ -23,6 +23,8 @@ export const AppInfoSchema = z.object({
     notifications: z.boolean(),
   }),
   tokenProtection: TokenProtectionSchema,
+  /** Lines about the library the person should read once, e.g. a damaged index rebuilt at start. */
+  notices: z.array(z.string()),
 });
 
 export const appMethods = {

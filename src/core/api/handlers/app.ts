@@ -1,7 +1,7 @@
 import type { Handlers } from '../context';
 
 export const appHandlers: Pick<Handlers, 'app.info'> = {
-  'app.info': (_input, { deps }) => ({
+  'app.info': (_input, { deps, notices }) => ({
     name: 'Kling Archive',
     version: deps.version,
     mode: deps.mode,
@@ -13,5 +13,6 @@ export const appHandlers: Pick<Handlers, 'app.info'> = {
       notifications: deps.shell?.notifications ?? false,
     },
     tokenProtection: deps.secrets.protection(),
+    notices: [...notices],
   }),
 };
