@@ -114,6 +114,8 @@ export class GalleryProvider implements ItemsProvider<GalleryItem> {
   }
 
   async loadPage({ cursor, offset, limit, signal }: PageRequest): Promise<ItemsPage<GalleryItem>> {
+    // A query typed over, or a page scrolled past, before its turn came: never asked.
+    if (signal.aborted) throw new DOMException('aborted', 'AbortError');
     const known = cursor ?? this.checkpoints.get(offset);
     if (known !== undefined) return this.fetch(offset, known, limit);
 
@@ -147,16 +149,19 @@ export class GalleryProvider implements ItemsProvider<GalleryItem> {
  * `toTile` remembered per item: the grid asks again whenever anything about a cell changes, and the
  * same object back tells the tile nothing changed.
  */
-export function tileMemo(mediaUrl: MediaUrl): (item: GalleryItem) => TileData {
+export function tileMemo(mediaUrl: MediaUrl, badgeOf: BadgeOf | null = null): (item: GalleryItem) => TileData {
   const tiles = new WeakMap<GalleryItem, TileData>();
   return (item) => {
     let tile = tiles.get(item);
-    if (!tile) tiles.set(item, (tile = toTile(item, mediaUrl)));
+    if (!tile) tiles.set(item, (tile = toTile(item, mediaUrl, badgeOf)));
     return tile;
   };
 }
 
-export function toTile(item: GalleryItem, mediaUrl: MediaUrl): TileData {
+/** The badge a tile shows for its account (the gallery shows several), or null for none. */
+export type BadgeOf = (account: string) => TileData['badge'];
+
+export function toTile(item: GalleryItem, mediaUrl: MediaUrl, badgeOf: BadgeOf | null = null): TileData {
   const snippet = item.snippet
     ? item.snippet.map((part) => (part.match ? `\u0002${part.text}\u0003` : part.text)).join('')
     : null;
@@ -175,6 +180,7 @@ export function toTile(item: GalleryItem, mediaUrl: MediaUrl): TileData {
     width: item.width,
     height: item.height,
     account: item.account,
+    badge: badgeOf ? badgeOf(item.account) : null,
     favorite: item.favorite,
     watermark: item.watermarked,
     snippet,
