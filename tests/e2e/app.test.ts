@@ -189,7 +189,7 @@ describe('the journey of a user', () => {
     // Each task has one or more works (images come in sets).
     await page
       .getByTestId('gallery-count')
-      .getByText(/^[1-9]\d* works$/)
+      .getByText(/^[1-9]\d* works in studio@example\.com$/)
       .waitFor({ timeout: 20_000 });
     const works = (await page.getByTestId('gallery-count').textContent())?.trim() ?? '';
     expect(Number.parseInt(works, 10)).toBeGreaterThanOrEqual(3);
@@ -207,9 +207,10 @@ describe('the journey of a user', () => {
     // Switch to the other account: its (empty) library, then back.
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'Switch to' }).click();
-    await page.locator('.sidebar .accounts li.active').getByText('sketches@example.com').waitFor();
+    const activeInSidebar = page.locator('.sidebar .accounts button[title$="new task ids go here"]');
+    await activeInSidebar.getByText('sketches@example.com').waitFor();
     await page.getByRole('button', { name: 'Switch to' }).click();
-    await page.locator('.sidebar .accounts li.active').getByText('studio@example.com').waitFor();
+    await activeInSidebar.getByText('studio@example.com').waitFor();
     await page.close();
 
     // A restart keeps everything: works, the favorite, the active account.
