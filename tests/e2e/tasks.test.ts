@@ -1,0 +1,44 @@
+// The Tasks view: an id useapi.net does not know stays on top, saying so and when it is asked again.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './support/browser';
+import { startAppUnderTest, type AppUnderTest } from './support/app-under-test';
+import { seedTwoAccounts } from './support/seeded-accounts';
+
+let app: AppUnderTest;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startAppUnderTest('demo', { progression: 'per-poll' });
+  browser = await launchChromium();
+  await seedTwoAccounts(app);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('the Tasks view', () => {
+  it('keeps an id that was never found on top, with when it is checked again', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${app.url.replace(/#.*$/, '')}#/tasks`);
+    await page.getByTestId('task-status').first().waitFor();
+    await page.getByTestId('task-ids').fill('7399999999');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByTestId('add-report').getByText('1 accepted').waitFor();
+    // Once polled (the simulator answers 404), it says so, first in the list.
+    const first = page.locator('[data-testid=task-list] > li').first();
+    await first.getByTestId('not-found-yet').waitFor({ timeout: 20_000 });
+    expect(await first.getAttribute('data-task-id')).toBe('7399999999');
+    expect(await first.getByTestId('task-status').textContent()).toBe('Not found yet');
+    expect(await first.getByTestId('not-found-yet').textContent()).toMatch(/Checking again (in|now)/);
+    // Every other task is there once, below it.
+    const ids = await page.locator('[data-testid=task-list] > li').evaluateAll((items) =>
+      items.map((item) => item.getAttribute('data-task-id')),
+    );
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBe(5);
+    await page.close();
+  });
+});
