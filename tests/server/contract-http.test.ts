@@ -256,6 +256,11 @@ describe('the contract over HTTP, without the sync engine', () => {
     expect((await call('settings.moveLibrary', { folder: path.join(h.libraryDir, 'inner') })).status).toBe(
       400,
     );
+    // A folder the system refuses (sysfs takes no new folders, even from root): a user's error in words.
+    const refused = await call('settings.moveLibrary', { folder: '/sys/kling-archive-test/library' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/^Cannot write to \/sys\/kling-archive-test\/library: /);
+    expect(existsSync(h.libraryDir)).toBe(true);
     const before = (await call('library.stats', {})).body;
     const moved = await call('settings.moveLibrary', { folder: target });
     expect(moved.status).toBe(200);
