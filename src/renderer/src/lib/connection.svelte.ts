@@ -3,16 +3,12 @@
 // with what to do, the views keep what they have loaded, and no toast repeats it. The core is asked
 // again now and then (app.info); the first answer brings the connection back and the views refetch.
 import type { Backend } from './backend';
+import { isConnectionError } from './connection-error';
+
+export { isConnectionError };
 
 /** How often a lost connection is tried again: quickly at first, then every 10 s. */
 export const RETRY_MS = [1000, 2000, 5000, 10_000] as const;
-
-/** An error that says the core could not be reached (not one the core answered with). */
-export function isConnectionError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { name, code } = error as { name?: unknown; code?: unknown };
-  return (name === 'ContractCallError' && code === 'transport') || (error instanceof TypeError && /fetch/i.test(error.message));
-}
 
 class Connection {
   lost = $state(false);

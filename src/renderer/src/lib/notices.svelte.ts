@@ -1,7 +1,7 @@
 // Toast notices: short confirmations that fade, and errors that stay until dismissed and can show
 // their details.
 
-import { isConnectionError } from './connection.svelte';
+import { isConnectionError } from './connection-error';
 
 export type NoticeKind = 'info' | 'success' | 'error';
 
