@@ -14,10 +14,8 @@ import { DEMO_HELP, startDemo } from './commands/demo';
 import { runRebuildIndex, runVerify } from './commands/maintenance';
 import type { RunningServer } from './http';
 
-const NOT_YET: Record<string, string> = {};
-
 const ARCHIVE_COMMANDS = ['sync', 'history', 'verify', 'rebuild-index'];
-const COMMANDS = ['serve', 'demo', ...ARCHIVE_COMMANDS, ...Object.keys(NOT_YET)];
+const COMMANDS = ['serve', 'demo', ...ARCHIVE_COMMANDS];
 
 const SERVE_HELP = `Usage: kling-archive serve [options]
 Serves the app on http://127.0.0.1 for a browser on this machine (use an SSH tunnel from elsewhere).
@@ -200,11 +198,6 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   }
   if (command === 'verify') return runVerify(rest, io);
   if (command === 'rebuild-index') return runRebuildIndex(rest, io);
-  const pending = NOT_YET[command];
-  if (pending) {
-    io.err(`kling-archive ${command}: not available yet; it arrives with ${pending}.\n`);
-    return 2;
-  }
   io.err(`kling-archive: unknown command '${command}'. Run 'kling-archive --help'.\n`);
   return 2;
 }

@@ -80,6 +80,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     requests: () => sim.requests(),
     clearRequests: () => sim.clearRequests(),
     advanceTask: (id, steps = 1) => state.advance(id, steps),
+    addAccount(token, email) {
+      const userId = String(9_000_000 + state.accounts.length);
+      state.addAccount({ token, email, userId, plan: 'paid', balance: 100, maxJobs: 10 });
+    },
+    revokeToken(token) {
+      state.tokens.delete(token);
+    },
     close: () => sim.close(),
   };
   sim.control = {

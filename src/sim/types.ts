@@ -146,6 +146,10 @@ export interface RunningSimulator {
   clearRequests(): void;
   /** moves a task on by `steps` status steps (default 1) regardless of progression mode */
   advanceTask(id: string, steps?: number): void;
+  /** a new (paid) account under a token, the token made if new: `token` has the shape user:<digits>-<alnum> */
+  addAccount(token: string, email: string): void;
+  /** the token is refused from now on (401), as after the user revoked it at useapi.net */
+  revokeToken(token: string): void;
   /** also destroys open sockets */
   close(): Promise<void>;
 }

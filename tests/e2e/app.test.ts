@@ -80,6 +80,9 @@ describe('the app in a browser', () => {
   it('reports what a bulk paste added and why the rest was not', async () => {
     const page = await openApp();
     await page.getByRole('link', { name: 'Tasks' }).click();
+    // Ids go to the account that owns them unless one is chosen.
+    expect(await page.getByTestId('add-to').inputValue()).toBe('');
+    expect(await page.getByTestId('add-to').locator('option:checked').textContent()).toBe('Find the owner');
     await page.getByTestId('task-ids').fill('7300000001');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     await page.getByTestId('add-report').getByText('1 accepted').waitFor();
@@ -90,14 +93,17 @@ describe('the app in a browser', () => {
     const report = page.getByTestId('add-report');
     await report.getByText('1 accepted').waitFor();
     await report.getByText('2 not added').waitFor();
-    await report.getByText('already in the archive').waitFor();
+    await report
+      .getByText('already in the archive — already in the library, under studio@example.com')
+      .waitFor();
     await report.getByText('not a task id').waitFor();
     expect((await report.locator('li code').allTextContents()).sort()).toEqual(['12x45678', '7300000001']);
     await page.close();
   });
 
   it('shows a banner when useapi.net rejects an account token', async () => {
-    // An account set up with a token useapi.net (the simulator) does not know.
+    // An account set up while its token worked; the token is revoked at useapi.net afterwards.
+    app.simulator.addAccount('user:4242-RevokedToken99', 'revoked@example.com');
     const answer = await fetch(`${app.server.origin}/api/accounts.add`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-kling-archive-key': app.server.secret },
@@ -108,6 +114,7 @@ describe('the app in a browser', () => {
       }),
     });
     expect(answer.status).toBe(200);
+    app.simulator.revokeToken('user:4242-RevokedToken99');
     const page = await openApp();
     await page.getByRole('link', { name: 'Tasks' }).click();
     await page

@@ -231,3 +231,54 @@ describe('kling-archive history, verify, rebuild-index', () => {
     expect((await cli(['rebuild-index'])).code).toBe(2);
   });
 });
+
+describe('kling-archive sync under a token with several accounts', () => {
+  it('without --email, archives each id under the account that owns it', async () => {
+    const multi = await startSimulator({ scenario: 'multi' });
+    try {
+      // 200000001 is Alice's, 300000001 Bob's: one token, two accounts.
+      const result = await cli(['sync', '--json', '200000001', '300000001'], {
+        KLING_ARCHIVE_API_BASE: multi.baseUrl,
+        USEAPI_TOKEN: TOKENS.multiA,
+      });
+      expect(result.err).not.toContain('pass --email');
+      expect(result.code).toBe(0);
+      const doc = JSON.parse(result.out) as JsonDoc;
+      expect(doc.tasks.map((task) => [task.id, task.email, task.final, task.error])).toEqual([
+        ['200000001', 'alice@example.com', true, null],
+        ['300000001', 'bob@example.com', true, null],
+      ]);
+      for (const task of doc.tasks) {
+        for (const file of task.works.flatMap((work) => work.files)) {
+          expect(file.path.startsWith(`${task.email}/`)).toBe(true);
+          expect(sha(path.join(library, file.path))).toBe(file.sha256);
+        }
+      }
+      // Bob's task was asked of Alice first (404), then of Bob.
+      const asks = multi
+        .requests()
+        .filter((r) => r.path === '/v1/kling/tasks/300000001')
+        .map((r) => [r.query.email, r.status]);
+      expect(asks.slice(0, 2)).toEqual([
+        ['alice@example.com', 404],
+        ['bob@example.com', 200],
+      ]);
+    } finally {
+      await multi.close();
+    }
+  });
+
+  it('history still needs --email when the token has several accounts', async () => {
+    const multi = await startSimulator({ scenario: 'multi' });
+    try {
+      const result = await cli(['history'], {
+        KLING_ARCHIVE_API_BASE: multi.baseUrl,
+        USEAPI_TOKEN: TOKENS.multiA,
+      });
+      expect(result.code).toBe(2);
+      expect(result.err).toContain('pass --email');
+    } finally {
+      await multi.close();
+    }
+  });
+});

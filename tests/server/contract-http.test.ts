@@ -203,6 +203,9 @@ describe('the contract over HTTP, without the sync engine', () => {
   });
 
   it('accounts: add, update, switch, list, remove', async () => {
+    // The fixture's account lives in the basic scenario: adding it is checked with that server.
+    const basic = await startSimulator({ scenario: 'basic' });
+    expect((await call('settings.update', { apiBase: basic.baseUrl })).status).toBe(200);
     const added = await call('accounts.add', {
       email: FIXTURE_EMAIL,
       label: 'Main',
@@ -222,6 +225,9 @@ describe('the contract over HTTP, without the sync engine', () => {
     expect(
       (await call('accounts.add', { email: 'x@example.com', credentials: { tokenId: 'tnope' } })).status,
     ).toBe(404);
+
+    expect((await call('settings.update', { apiBase: sim.baseUrl })).status).toBe(200);
+    await basic.close();
 
     const renamed = await call('accounts.update', { id: added.body.id, label: 'Studio' });
     expect(renamed.body.label).toBe('Studio');
@@ -320,7 +326,8 @@ describe('the contract over HTTP, without the sync engine', () => {
 describe('with an engine attached', () => {
   it('engine methods reach it, tasks.add judges every id, and events arrive over SSE', async () => {
     const engine = createEngineDouble([FIXTURE_TASK_ID]);
-    const e = await startHarness({ engine });
+    const basic = await startSimulator({ scenario: 'basic' });
+    const e = await startHarness({ engine, apiBase: basic.baseUrl });
     const stream = collectEvents(e.server.port, e.server.secret);
     try {
       await stream.open;
@@ -384,6 +391,7 @@ describe('with an engine attached', () => {
     } finally {
       stream.close();
       await e.close();
+      await basic.close();
     }
   });
 });

@@ -5,15 +5,16 @@
 // the engine's answers into ContractErrors and forwards only the contract's events. The sync
 // settings reach the engine when it starts and again, live, whenever they change (settingsChanged).
 import { ContractError } from '../../shared/contract';
-import type { Settings } from '../../shared/contract';
 import { openLibrary as openLibraryModule } from '../library';
 import type { Library } from '../library';
-import { CONTRACT_EVENT_NAMES, LibraryLockedError, SyncEngine } from '../sync';
+import { CONTRACT_EVENT_NAMES, engineOptionsFromSettings, LibraryLockedError, SyncEngine } from '../sync';
 import type { EngineAccountConfig, LiveEngineOptions, SyncEngineOptions, SyncEvent } from '../sync';
+
+export { engineOptionsFromSettings };
 import type { SecretStore } from '../settings/secret-store';
 import type { SettingsStore } from '../settings/store';
 import { createEventBus } from './event-bus';
-import type { Engine, EngineAccount } from './engine';
+import type { AddTasksOptions, Engine, EngineAccount } from './engine';
 import { silentLogger } from './logger';
 import type { Logger } from './logger';
 
@@ -37,27 +38,6 @@ export interface EngineAdapter extends Engine {
 }
 
 const FORWARDED = new Set<string>(CONTRACT_EVENT_NAMES);
-
-/**
- * What the settings ask of the sync engine. Every field is one the engine can change while it runs
- * (SyncEngine.configure), so a settings change never needs a restart.
- */
-export function engineOptionsFromSettings(settings: Settings): Required<LiveEngineOptions> {
-  return {
-    apiBase: settings.apiBase,
-    // Per account, like the setting says; 1 a minute is allowed (no floor).
-    requestsPerSecond: settings.polling.maxRequestsPerMinute / 60,
-    downloadConcurrency: settings.downloads.concurrency,
-    watermarkFree: settings.downloads.watermarkFree,
-    fallbackToWatermarked: settings.downloads.fallbackToWatermarked,
-    keepInputs: settings.downloads.keepInputs,
-    pollPolicy: {
-      // The shortest gap between two looks at a running task; the ETA and age rules lengthen it.
-      minIntervalMs: settings.polling.intervalSeconds * 1000,
-      staleAfterMs: Math.round(settings.polling.giveUpAfterHours * 3_600_000),
-    },
-  };
-}
 
 /** The configured accounts with their tokens; an account whose token is missing is left out. */
 export function engineAccounts(
@@ -162,13 +142,13 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
     get running() {
       return engine !== null;
     },
-    async addTasks(account: EngineAccount, taskIds: string[]) {
+    async addTasks(account: EngineAccount, taskIds: string[], addOptions?: AddTasksOptions) {
       const current = await running();
       if (!current.activeAccounts().includes(account.email) && current.accountPause(account.email) === null) {
         // The account may have been added since the engine last read the settings.
         current.setAccounts(engineAccounts(options.settings, options.secrets, log));
       }
-      return current.addTasks(account.email, taskIds);
+      return current.addTasks(account.email, taskIds, addOptions);
     },
     async retryTask(taskId) {
       if (!(await running()).retryTask(taskId))

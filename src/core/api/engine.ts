@@ -13,11 +13,18 @@ export interface AddTasksOutcome {
   accepted: string[];
   /** Ids the library already tracks (under any account). */
   alreadyTracked: string[];
+  /** The account each already tracked id is filed under (when known). */
+  trackedUnder?: Record<string, string>;
+}
+
+export interface AddTasksOptions {
+  /** The owner is not known: `account` is asked first, then every other account (the first that answers owns it). */
+  findOwner?: boolean;
 }
 
 export interface Engine {
   /** Starts tracking these ids (valid, unique numeric strings) for the account. */
-  addTasks(account: EngineAccount, taskIds: string[]): Promise<AddTasksOutcome>;
+  addTasks(account: EngineAccount, taskIds: string[], options?: AddTasksOptions): Promise<AddTasksOutcome>;
   /** Polls a failed or given-up task again; throws ContractError('not_found') for an unknown id. */
   retryTask(taskId: string): Promise<void>;
   /** Stops polling and downloading a task; its files so far stay. */

@@ -816,14 +816,6 @@ export class GalleryQueries {
     if (before === this.seen.changes) this.seen.changes = this.totalChanges.get() ?? 0;
   }
 
-  /** The SQL that would run for a query's key step, with SQLite's plan (benchmarks, debugging). */
-  explain(sql: string, params: unknown[]): string[] {
-    return this.db
-      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
-      .all(...params)
-      .map((row) => (row as { detail: string }).detail);
-  }
-
   private keyStatement(sql: string): Statement<unknown[], KeyRow> {
     let statement = this.keyStatements.get(sql);
     if (!statement) {

@@ -262,7 +262,7 @@ export class Ingestor {
       outcome = 'inserted';
     } else {
       rowId = existing.id;
-      accountId = existing.account_id; // a task never moves between accounts
+      accountId = existing.account_id; // a snapshot never moves a task (moves: task-accounts.ts)
       const known = existing.snapshot_at !== null;
       const downgrade = existing.final === 1 && !status.final;
       const older = (updatedAt ?? -1) < (existing.updated_at ?? -1);

@@ -16,7 +16,7 @@ import type {
 } from '../../shared/domain/library';
 import { openDatabase } from './database';
 import { FileStore } from './files';
-import type { CreateFilesOptions, FileRow, PlannedFile } from './files';
+import type { CreateFilesOptions, FileRow } from './files';
 import { GalleryQueries } from './gallery';
 import { GalleryCountQueries } from './gallery-counts';
 import { Ingestor } from './ingest';
@@ -29,8 +29,10 @@ import type { RemovedTask } from './removal';
 import { Reports } from './reports';
 import { writeAccountSidecar, writeTaskSidecar } from './sidecar';
 import { WalCheckpointer } from './wal-checkpointer';
+import { TaskAccounts } from './task-accounts';
+import type { TaskMove } from './task-accounts';
 import { TaskStore } from './tasks';
-import type { DueTask, PollUpdate, TaskRow, TaskStateUpdate } from './tasks';
+import type { PollUpdate, TaskRow, TaskStateUpdate } from './tasks';
 
 export interface LibraryOptions {
   /** Clock, for tests. */
@@ -56,6 +58,8 @@ export class Library {
   private readonly removal: TaskRemoval;
   readonly tasks: TaskStore;
   readonly files: FileStore;
+  /** Which account each task is filed under: owners to find, moves between accounts. */
+  readonly taskAccounts: TaskAccounts;
   private readonly sidecarSource: Statement<
     [string],
     { email: string; label: string | null; created_at: number | null; raw: string }
@@ -91,6 +95,7 @@ export class Library {
     );
     this.tasks = new TaskStore(db);
     this.files = new FileStore(db, root);
+    this.taskAccounts = new TaskAccounts(root, db);
     this.sidecarSource = db.prepare(`SELECT a.email, a.label, t.created_at, s.raw
       FROM tasks t JOIN accounts a ON a.id = t.account_id JOIN task_snapshots s ON s.task_id = t.id
       WHERE t.task_id = ?`);
@@ -152,6 +157,17 @@ export class Library {
     return this.db.transaction(() => this.ingestor.addPending(account, taskId, this.now()))();
   }
 
+  /**
+   * Files a task under another account: its folder moves on disk and its rows follow (see
+   * TaskAccounts.move); task.json and the new account's account.json are written again. Null when
+   * the task is unknown or already filed there.
+   */
+  moveTaskToAccount(taskId: string, email: string): TaskMove | null {
+    const moved = this.taskAccounts.move(taskId, email);
+    if (moved && this.sidecars) this.writeSidecar(taskId);
+    return moved;
+  }
+
   /** (Re)writes a task's task.json from the stored raw response; null when no snapshot exists yet. */
   writeSidecar(taskId: string): string | null {
     const source = this.sidecarSource.get(taskId);
@@ -169,21 +185,12 @@ export class Library {
     return this.tasks.get(taskId);
   }
 
-  dueTasks(limit = 50, now = this.now()): DueTask[] {
-    return this.tasks.dueForPolling(now, limit);
-  }
-
   updatePolling(taskId: string, update: PollUpdate): boolean {
     return this.tasks.updatePolling(taskId, update);
   }
 
   updateTaskState(taskId: string, update: TaskStateUpdate): boolean {
     return this.tasks.updateState(taskId, update);
-  }
-
-  /** Where a task's files belong (relative paths), without recording anything. */
-  planFiles(taskId: string): PlannedFile[] {
-    return this.files.plan(taskId);
   }
 
   createFileRows(taskId: string, options: CreateFilesOptions = {}): FileRow[] {

@@ -56,16 +56,6 @@ export const toTaskSummary = (row: TaskRow): TaskSummary => ({
   lastError: row.last_error,
 });
 
-/** A task the scheduler should ask the service about. */
-export interface DueTask {
-  taskId: string;
-  account: string;
-  nextPollAt: number;
-  attempts: number;
-  createdAt: number | null;
-  phase: TaskPhase;
-}
-
 export interface PollUpdate {
   nextPollAt: number | null;
   /** Replaces the attempt counter (0 after a good answer). */
@@ -81,7 +71,6 @@ export interface TaskStateUpdate {
 
 export class TaskStore {
   private readonly byTaskId: Statement<[string], TaskRow>;
-  private readonly due: Statement<[number, number], DueTask>;
   private readonly schedule: Statement<Record<string, unknown>>;
   private readonly setState: Statement<Record<string, unknown>>;
   private readonly syncWorkPhase: Statement<{ phase: string; task: number }>;
@@ -93,11 +82,6 @@ export class TaskStore {
 
   constructor(private readonly db: Database) {
     this.byTaskId = db.prepare(`${TASK_SELECT} WHERE t.task_id = ?`);
-    this.due = db.prepare(`SELECT t.task_id AS taskId, a.email AS account, t.next_poll_at AS nextPollAt,
-        t.attempts, t.created_at AS createdAt, t.phase
-      FROM tasks t JOIN accounts a ON a.id = t.account_id
-      WHERE t.final = 0 AND t.next_poll_at IS NOT NULL AND t.next_poll_at <= ?
-      ORDER BY t.next_poll_at LIMIT ?`);
     this.schedule = db.prepare(`UPDATE tasks SET next_poll_at = @next_poll_at,
         attempts = coalesce(@attempts, attempts),
         last_error = CASE WHEN @set_error THEN @last_error ELSE last_error END
@@ -116,10 +100,6 @@ export class TaskStore {
 
   get(taskId: string): TaskRow | null {
     return this.byTaskId.get(taskId) ?? null;
-  }
-
-  dueForPolling(now: number, limit: number): DueTask[] {
-    return this.due.all(now, limit);
   }
 
   updatePolling(taskId: string, update: PollUpdate): boolean {

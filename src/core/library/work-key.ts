@@ -47,8 +47,6 @@ export class WorkKeys {
   }
 }
 
-export const createdAtOfKey = (key: number) => Math.floor(key / KEY_SLOTS);
-
 const LARGEST_INT64 = 2n ** 63n - 1n;
 
 /**

@@ -12,6 +12,7 @@ import type { TaskResponse } from '../../shared/useapi';
 import type { FileCopy } from '../../shared/domain/library';
 import { DownloadError, downloadFile, DEFAULT_MAX_BYTES, partPath, partStatePath } from './download';
 import { SyncEvents } from './events';
+import { DEFAULT_ENGINE_OPTIONS } from './options-from-settings';
 import { acquireLibraryLock, type LibraryLock } from './lock';
 import {
   DEFAULT_POLL_POLICY,
@@ -25,6 +26,13 @@ import {
   type PollPolicy,
 } from './schedule';
 import { NOT_KEPT_SUFFIX, REFUSED_PREFIX, SyncStore, tokenFingerprint } from './sync-store';
+import {
+  findTaskOwner,
+  transientFailure,
+  type OwnerLookupOutcome,
+  type OwnerLookupPort,
+} from './owner-lookup';
+import { rehomeListedTasks, type RehomePort } from './rehome';
 
 export interface EngineAccountConfig {
   /** The local account id (settings), used in events. */
@@ -38,17 +46,17 @@ export interface EngineAccountConfig {
 export interface SyncEngineOptions {
   library: Library;
   accounts: readonly EngineAccountConfig[];
-  /** Default https://api.useapi.net. Live: new clients for the next requests, pauses lifted. */
+  /** Default: the default settings' apiBase. Live: new clients for the next requests, pauses lifted. */
   apiBase?: string;
   /**
    * API requests per second for each account, polls, history pages and /assets/download together
-   * (default 2; the settings' polling.maxRequestsPerMinute / 60). Live.
+   * (default: the default settings' polling.maxRequestsPerMinute / 60). Live.
    */
   requestsPerSecond?: number;
   /** API requests in flight per account (default 2). */
   perAccountInFlight?: number;
   /**
-   * Files downloaded at once (default 3; the settings' downloads.concurrency). Live: a higher value
+   * Files downloaded at once (default: the default settings' downloads.concurrency). Live: a higher value
    * starts more at once; a lower one lets the running downloads finish and starts fewer after.
    */
   downloadConcurrency?: number;
@@ -114,6 +122,16 @@ export type LiveEngineOptions = Pick<
 export interface AddTasksOutcome {
   accepted: string[];
   alreadyTracked: string[];
+  /** The account each already tracked id is filed under. */
+  trackedUnder: Record<string, string>;
+}
+
+export interface AddTasksOptions {
+  /**
+   * The owner is not known: `email` is asked first, then, on 404, every other account, and the
+   * task is filed under the one that answers (see owner-lookup.ts).
+   */
+  findOwner?: boolean;
 }
 
 export interface HistoryOptions {
@@ -224,6 +242,10 @@ export class SyncEngine {
   private lock: LibraryLock | null = null;
   private running = false;
   private downloadsPaused: string | null = null;
+  /** Moves of task folders under way: no download starts meanwhile (see rehome.ts). */
+  private downloadsHeld = 0;
+  private readonly ownerPort: OwnerLookupPort;
+  private readonly rehomePort: RehomePort;
 
   constructor(options: SyncEngineOptions) {
     this.options = options;
@@ -233,6 +255,22 @@ export class SyncEngine {
     this.now = options.now ?? Date.now;
     this.inFlight = new KeyedLimiter(options.perAccountInFlight ?? 2);
     this.setAccounts(options.accounts);
+    this.ownerPort = {
+      // An account held back by a 429 is not asked meanwhile.
+      accounts: () => this.activeAccounts().filter((email) => (this.holdUntil.get(email) ?? 0) <= this.now()),
+      client: (email) => this.clients.get(email),
+      slot: async (email, signal) => {
+        await this.bucketFor(email).take(signal);
+        return this.inFlight.acquire(email);
+      },
+    };
+    this.rehomePort = {
+      library: this.library,
+      withDownloadsStopped: (taskId, move) => this.withDownloadsStopped(taskId, move),
+      watermarkFree: () => this.options.watermarkFree === true,
+      now: () => this.now(),
+      moved: (taskId) => this.emitTaskChanged(taskId, null),
+    };
   }
 
   // ── lifecycle ─────────────────────────────────────────────────────────────────────────────
@@ -332,11 +370,6 @@ export class SyncEngine {
     this.lock = null;
   }
 
-  /** Same as stop(); the name the app shell's Engine interface uses. */
-  close(): Promise<void> {
-    return this.stop();
-  }
-
   get isRunning(): boolean {
     return this.running;
   }
@@ -388,7 +421,7 @@ export class SyncEngine {
   }
 
   private requestRate(): number {
-    return this.options.requestsPerSecond ?? 2;
+    return this.options.requestsPerSecond ?? DEFAULT_ENGINE_OPTIONS.requestsPerSecond;
   }
 
   /** The account's request budget: polls, history pages and /assets/download asks share it. */
@@ -412,22 +445,30 @@ export class SyncEngine {
 
   // ── commands ──────────────────────────────────────────────────────────────────────────────
 
-  /** Starts following these task ids (exact numeric strings) for the account. */
-  addTasks(email: string, taskIds: readonly string[]): AddTasksOutcome {
-    const outcome: AddTasksOutcome = { accepted: [], alreadyTracked: [] };
+  /** Starts following these task ids (exact numeric strings) for the account (or its owner). */
+  addTasks(email: string, taskIds: readonly string[], options: AddTasksOptions = {}): AddTasksOutcome {
+    const outcome: AddTasksOutcome = { accepted: [], alreadyTracked: [], trackedUnder: {} };
     const now = this.now();
+    // A first guess that cannot be polled (paused) would leave the lookup waiting.
+    if (options.findOwner && this.store.pause(email)) email = this.activeAccounts()[0] ?? email;
     for (const taskId of taskIds) {
-      const added = this.library.addPendingTask(email, taskId);
+      // A task no account has answered for yet (polled under a wrong guess) is filed again.
+      const added =
+        this.library.addPendingTask(email, taskId) ||
+        this.library.taskAccounts.refileUnanswered(taskId, email);
       // A new row (maybe a task the user removed): none of an earlier following carries over, such as
       // a cancel, a not-found count or the first-seen time its stale cutoff counts from.
       if (added) this.store.forgetTaskState(taskId);
       this.store.firstSeen(taskId, now);
       if (added) {
+        if (options.findOwner) this.library.taskAccounts.markOwnerUnknown(taskId);
+        else this.library.taskAccounts.markOwnerKnown(taskId);
         outcome.accepted.push(taskId);
         this.library.updatePolling(taskId, { nextPollAt: now, attempts: 0 });
         this.emitTaskChanged(taskId, null, true);
       } else {
         outcome.alreadyTracked.push(taskId);
+        outcome.trackedUnder[taskId] = this.library.taskAccounts.accountOf(taskId) ?? email;
         this.reviveIfIdle(taskId, now);
       }
     }
@@ -470,6 +511,11 @@ export class SyncEngine {
    * removed and is not stored.
    */
   async forgetTask(taskId: string): Promise<void> {
+    await this.stopDownloadsOf(taskId);
+    this.store.forgetTaskState(taskId);
+  }
+
+  private async stopDownloadsOf(taskId: string): Promise<void> {
     const stopping: Promise<void>[] = [];
     for (const job of this.downloads.values()) {
       if (job.taskId !== taskId) continue;
@@ -477,7 +523,18 @@ export class SyncEngine {
       if (job.done) stopping.push(job.done);
     }
     await Promise.all(stopping);
-    this.store.forgetTaskState(taskId);
+  }
+
+  /** Runs `work` once the task's downloads have stopped, with no download starting until it is done. */
+  private async withDownloadsStopped(taskId: string, work: () => void): Promise<void> {
+    this.downloadsHeld += 1;
+    try {
+      await this.stopDownloadsOf(taskId);
+      work();
+    } finally {
+      this.downloadsHeld -= 1;
+      this.pumpDownloads();
+    }
   }
 
   /** Fetches one library file again (the user asked: the only way an archived file is downloaded twice). */
@@ -630,14 +687,32 @@ export class SyncEngine {
       release = await this.inFlight.acquire(email);
       if (!this.running) return;
       const result = await client.getTask(taskId, email, { signal });
+      release(); // the owner lookup takes other accounts' slots: never hold two at once
       if (!this.running || result.kind === 'aborted') return;
-      if (result.kind === 'ok') this.onTaskAnswer(taskId, email, result.value, result.raw, createdAt);
-      else this.onTaskFailure(taskId, email, result, attempts);
+      const lookup = result.kind === 'not_found' ? await this.findOwner(taskId, email, signal) : null;
+      if (!this.running) return;
+      const owner = lookup?.owner;
+      if (owner) this.onTaskAnswer(taskId, owner.email, owner.value, owner.raw, createdAt);
+      else if (result.kind === 'ok') this.onTaskAnswer(taskId, email, result.value, result.raw, createdAt);
+      // An account that could not answer (5xx, network) may be the owner: not a 404 round then.
+      else this.onTaskFailure(taskId, email, (lookup && transientFailure(lookup)) ?? result, attempts);
     } catch {
       // Only the wait can throw (aborted on stop): the task stays due and resumes on the next start.
     } finally {
       release?.();
     }
+  }
+
+  /** A task whose owner is unknown and that `askedFirst` does not know: the account that answers gets it. */
+  private async findOwner(
+    taskId: string,
+    askedFirst: string,
+    signal: AbortSignal,
+  ): Promise<OwnerLookupOutcome | null> {
+    if (!this.library.taskAccounts.ownerUnknown(taskId)) return null;
+    const lookup = await findTaskOwner(taskId, askedFirst, this.ownerPort, signal);
+    if (lookup.owner && this.running) this.library.moveTaskToAccount(taskId, lookup.owner.email);
+    return lookup;
   }
 
   private onTaskAnswer(
@@ -658,6 +733,7 @@ export class SyncEngine {
       return;
     }
     this.store.setNotFoundCount(taskId, 0, now);
+    this.library.taskAccounts.markOwnerKnown(taskId);
     const status = interpretStatus(snapshot);
     const row = this.library.task(taskId);
     if (status.final || row?.final === 1) {
@@ -785,8 +861,9 @@ export class SyncEngine {
   // ── downloads ─────────────────────────────────────────────────────────────────────────────
 
   private pumpDownloads(): void {
-    if (!this.running || this.downloadsPaused !== null) return;
-    const room = (this.options.downloadConcurrency ?? 3) - this.downloads.size;
+    if (!this.running || this.downloadsPaused !== null || this.downloadsHeld > 0) return;
+    const room =
+      (this.options.downloadConcurrency ?? DEFAULT_ENGINE_OPTIONS.downloadConcurrency) - this.downloads.size;
     if (room <= 0) return;
     for (const file of this.library.claimFiles(room)) {
       const controller = new AbortController();
@@ -1006,6 +1083,7 @@ export class SyncEngine {
         }
         return [{ account: email, snapshot, raw: rawEntries?.[index] ?? JSON.stringify(snapshot) }];
       });
+      await rehomeListedTasks(this.rehomePort, email, inputs);
       const results = this.library.ingestMany(inputs);
       const now = this.now();
       results.forEach((ingested) => {

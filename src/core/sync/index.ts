@@ -1,6 +1,7 @@
 // The sync engine (Node only): scheduler, downloader, history sync, events, lifecycle.
 export { SyncEngine, extractRawEntries } from './engine';
 export type {
+  AddTasksOptions,
   AddTasksOutcome,
   EngineAccountConfig,
   HistoryOptions,
@@ -10,6 +11,7 @@ export type {
   TaskReport,
 } from './engine';
 export { SyncEvents, CONTRACT_EVENT_NAMES } from './events';
+export { DEFAULT_ENGINE_OPTIONS, engineOptionsFromSettings } from './options-from-settings';
 export type { SyncEvent, SyncEventListener, SyncEventMap, SyncEventName } from './events';
 export { NOT_KEPT_SUFFIX, REFUSED_PREFIX } from './sync-store';
 export { LibraryLockedError, acquireLibraryLock, LOCK_FILE } from './lock';

@@ -2,7 +2,7 @@
 // the simulator. People paste it in many shapes — with a trailing slash, with or without `/v1/kling` —
 // and all of them must land on the same `<origin>[/prefix]/v1/kling` root.
 
-export const DEFAULT_BASE_URL = 'https://api.useapi.net';
+import { DEFAULT_API_BASE } from '../settings/schema';
 
 const API_ROOT = '/v1/kling';
 
@@ -13,7 +13,7 @@ export type BaseUrlResult = { ok: true; apiRoot: string } | { ok: false; problem
  * `https://api.useapi.net/` → `https://api.useapi.net/v1/kling`. Only http and https are accepted;
  * credentials, a query or a fragment in the base URL are refused (the token travels in a header only).
  */
-export function resolveApiRoot(baseUrl: string = DEFAULT_BASE_URL): BaseUrlResult {
+export function resolveApiRoot(baseUrl: string = DEFAULT_API_BASE): BaseUrlResult {
   const trimmed = baseUrl.trim();
   if (trimmed === '') return { ok: false, problem: 'The API base URL is empty.' };
   let url: URL;

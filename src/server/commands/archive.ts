@@ -5,6 +5,7 @@ import { openLibrary, LibraryVersionError } from '../../core/library';
 import type { Library } from '../../core/library';
 import { LibraryLockedError, SyncEngine, type SyncEvent, type TaskReport } from '../../core/sync';
 import { createUseapiClient, describeResult } from '../../core/useapi';
+import { DEFAULT_API_BASE } from '../../core/settings/schema';
 import {
   UsageError,
   apiBase as readApiBase,
@@ -22,9 +23,10 @@ export const SYNC_HELP = `Usage: kling-archive sync [--json] [--timeout SECONDS]
        kling-archive history [--json] [--since DATE] [--timeout SECONDS]
 Follows the tasks until they are final and archives every file into the library.
   --library DIR     library folder ($KLING_ARCHIVE_LIBRARY; default ~/Kling Archive)
-  --api-base URL    useapi.net base URL ($KLING_ARCHIVE_API_BASE; default https://api.useapi.net)
+  --api-base URL    useapi.net base URL ($KLING_ARCHIVE_API_BASE; default ${DEFAULT_API_BASE})
   --token TOKEN     useapi.net API token ($USEAPI_TOKEN)
-  --email EMAIL     the Kling account (optional when the token has one)
+  --email EMAIL     the Kling account. Without it, sync asks each of the token's accounts and files
+                    each task under the one that owns it; history needs it when the token has several
   --json            print one JSON document on stdout at the end
 Exit codes: 0 all archived, 1 a task or file failed or timed out, 2 usage or configuration error.
 `;
@@ -101,9 +103,17 @@ function progressReporter(io: Io): (event: SyncEvent) => void {
   };
 }
 
-/** Finds the account email: --email, or the token's only account. */
-async function resolveEmail(base: string, apiToken: string, email: string | undefined): Promise<string> {
-  if (email) return email;
+/**
+ * The accounts to use: --email, or the token's accounts. Several are allowed for sync only (each
+ * task is filed under the account that answers for it); history walks one account.
+ */
+async function resolveEmails(
+  command: 'sync' | 'history',
+  base: string,
+  apiToken: string,
+  email: string | undefined,
+): Promise<string[]> {
+  if (email) return [email];
   const client = createUseapiClient({ baseUrl: base, token: apiToken });
   const result = await client.listAccounts();
   if (result.kind !== 'ok') {
@@ -111,9 +121,9 @@ async function resolveEmail(base: string, apiToken: string, email: string | unde
       throw new UsageError(describeResult(result));
     throw new Error(describeResult(result));
   }
-  const emails = Object.keys(result.value);
-  if (emails.length === 1) return emails[0] as string;
+  const emails = Object.entries(result.value).map(([key, account]) => account.email ?? key);
   if (emails.length === 0) throw new UsageError('no Kling account is configured under this token');
+  if (emails.length === 1 || command === 'sync') return emails;
   throw new UsageError(`the token has several Kling accounts (${emails.join(', ')}): pass --email`);
 }
 
@@ -160,7 +170,8 @@ export async function runArchiveCommand(
     const base = readApiBase(args, env);
     const apiToken = readToken(args, env);
     checkLibraryFolder(folder, false);
-    const email = await resolveEmail(base, apiToken, args.flags.get('email'));
+    const emails = await resolveEmails(command, base, apiToken, args.flags.get('email'));
+    const email = emails[0] as string;
 
     try {
       library = openLibrary(folder);
@@ -172,7 +183,7 @@ export async function runArchiveCommand(
     }
     engine = new SyncEngine({
       library,
-      accounts: [{ accountId: 'cli', email, token: apiToken }],
+      accounts: emails.map((each) => ({ accountId: 'cli', email: each, token: apiToken })),
       apiBase: base,
     });
     engine.events.subscribe(progressReporter(io));
@@ -183,7 +194,8 @@ export async function runArchiveCommand(
     const deadline = timeoutMs === null ? null : setTimeout(() => stopSignals.abort(), timeoutMs);
     let ids = taskIds;
     if (command === 'sync') {
-      engine.addTasks(email, taskIds);
+      // Several accounts: the first is asked first, then the others; each task goes to its owner.
+      engine.addTasks(email, taskIds, { findOwner: emails.length > 1 });
     } else {
       const outcome = await engine.syncHistory(email, since === undefined ? {} : { since });
       ids = outcome.taskIds;

@@ -3,6 +3,7 @@
 import { existsSync, statSync, accessSync, constants } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { DEFAULT_API_BASE } from '../../core/settings/schema';
 
 export interface Io {
   out: (text: string) => void;
@@ -54,8 +55,6 @@ export function parseArgs(
   }
   return parsed;
 }
-
-export const DEFAULT_API_BASE = 'https://api.useapi.net';
 
 /** The library folder: --library, $KLING_ARCHIVE_LIBRARY, or the desktop app's default. */
 export function libraryFolder(args: ParsedArgs, env: NodeJS.ProcessEnv): string {

@@ -46,6 +46,7 @@ export const TokenRefSchema = z.union([
 
 export const LabelSchema = z.string().trim().min(1, 'the label cannot be empty').max(80);
 
+/** Adding or editing an account checks with useapi.net that the email is one of the token's accounts. */
 export const AddAccountInputSchema = z.object({
   email: EmailSchema,
   label: LabelSchema.optional(),
@@ -65,6 +66,14 @@ export const UpdateAccountInputSchema = z.object({
 export const TokenTestOutputSchema = z.object({
   maskedToken: MaskedTokenSchema,
   emails: z.array(z.object({ email: z.string(), maxJobs: z.number().nullable() })),
+  /** With an `email` asked about: whether it is one of those emails. */
+  account: z.object({ email: z.string(), listed: z.boolean() }).optional(),
+});
+
+export const TokenTestInputSchema = z.object({
+  credentials: TokenRefSchema,
+  /** An account's email: the answer says whether the token has it (an account's "Test token"). */
+  email: EmailSchema.optional(),
 });
 
 export const ImportAccountsInputSchema = z.object({
@@ -84,9 +93,9 @@ export const accountsMethods = {
   'accounts.add': { input: AddAccountInputSchema, output: AccountViewSchema },
   'accounts.update': { input: UpdateAccountInputSchema, output: AccountViewSchema },
   'accounts.remove': { input: z.object({ id: LocalIdSchema }), output: OkSchema },
-  /** Makes an account active: new task ids go under it and the gallery shows it by default. */
+  /** Makes an account active: new task ids are asked of it first and the gallery shows it by default. */
   'accounts.switch': { input: z.object({ id: LocalIdSchema }), output: AccountsListSchema },
-  'accounts.test': { input: z.object({ credentials: TokenRefSchema }), output: TokenTestOutputSchema },
+  'accounts.test': { input: TokenTestInputSchema, output: TokenTestOutputSchema },
   'accounts.import': { input: ImportAccountsInputSchema, output: ImportAccountsOutputSchema },
 } as const;
 

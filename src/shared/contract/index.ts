@@ -41,10 +41,6 @@ export function isMethodName(name: string): name is MethodName {
   return Object.hasOwn(CONTRACT, name);
 }
 
-export function isEventName(name: string): name is EventName {
-  return Object.hasOwn(EVENTS, name);
-}
-
 export * from './errors';
 export * from './common';
 export * from './accounts';

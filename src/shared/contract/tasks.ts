@@ -14,12 +14,18 @@ export const AddTasksInputSchema = z.object({
     .array(z.string().max(100))
     .min(1, 'give at least one task id')
     .max(1000, 'at most 1000 ids at once'),
-  /** The account to add them under; omitted: the active account. */
+  /**
+   * The account to add them under; omitted: the owner is found (the active account is asked first,
+   * then every other account; each task is filed under the account that answers for it).
+   */
   accountId: LocalIdSchema.optional(),
 });
 
 export const AddTasksOutputSchema = z.object({
+  /** The account given, or (owner lookup) the one asked first. */
   accountId: LocalIdSchema,
+  /** True when no account was given: each id goes to the account that answers for it. */
+  findOwner: z.boolean(),
   accepted: z.array(IdSchema),
   rejected: z.array(z.object({ taskId: z.string(), reason: AddRejectionSchema, message: z.string() })),
 });

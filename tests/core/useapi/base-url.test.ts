@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createUseapiClient,
-  DEFAULT_BASE_URL,
-  resolveApiRoot,
-  UseapiConfigError,
-} from '../../../src/core/useapi';
+import { createUseapiClient, resolveApiRoot, UseapiConfigError } from '../../../src/core/useapi';
 
 describe('resolveApiRoot', () => {
-  it('appends /v1/kling to the default base', () => {
-    expect(DEFAULT_BASE_URL).toBe('https://api.useapi.net');
+  it("resolves the settings' default base to the API root", () => {
     expect(resolveApiRoot()).toEqual({ ok: true, apiRoot: 'https://api.useapi.net/v1/kling' });
   });
 

@@ -115,9 +115,27 @@ async function emailsUnder(
   );
 }
 
+const sameEmail = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/**
+ * Checks with useapi.net (GET /accounts) that `email` is one of the token's Kling accounts, before
+ * anything is saved: a refused token, or an email not under it, is an error that says why.
+ */
+async function assertEmailUnderToken(ctx: HandlerContext, token: string, email: string): Promise<void> {
+  const emails = (await emailsUnder(ctx, token)).map((e) => e.email);
+  if (emails.some((each) => sameEmail(each, email))) return;
+  throw new ContractError(
+    'invalid_input',
+    emails.length === 0
+      ? `${email} is not under this token: it has no Kling account at useapi.net yet.`
+      : `${email} is not one of this token's Kling accounts at useapi.net (${emails.join(', ')}).`,
+  );
+}
+
 export const accountsHandlers: Pick<Handlers, AccountMethods> = {
   'accounts.list': (_input, ctx) => list(ctx),
-  'accounts.add': ({ email, label, credentials, activate }, ctx) => {
+  'accounts.add': async ({ email, label, credentials, activate }, ctx) => {
+    await assertEmailUnderToken(ctx, tokenOf(ctx, credentials), email);
     const tokenId = storeToken(ctx, credentials);
     let added: StoredAccount | undefined;
     const settings = ctx.deps.settings.update((current) => {
@@ -134,7 +152,15 @@ export const accountsHandlers: Pick<Handlers, AccountMethods> = {
     ctx.log.info(`account added: ${email}`);
     return view(ctx, added!);
   },
-  'accounts.update': ({ id, label, email, credentials }, ctx) => {
+  'accounts.update': async ({ id, label, email, credentials }, ctx) => {
+    if (email !== undefined || credentials !== undefined) {
+      const existing = ctx.deps.settings.read().accounts.find((a) => a.id === id);
+      if (!existing) throw new ContractError('not_found', `No account with id '${id}'.`);
+      const token = credentials ? tokenOf(ctx, credentials) : ctx.deps.secrets.get(existing.tokenId);
+      if (token === undefined)
+        throw new ContractError('not_found', `The account '${existing.label}' has no token.`);
+      await assertEmailUnderToken(ctx, token, email ?? existing.email);
+    }
     const tokenId = credentials ? storeToken(ctx, credentials) : undefined;
     let updated: StoredAccount | undefined;
     const settings = ctx.deps.settings.update((current) => {
@@ -177,9 +203,16 @@ export const accountsHandlers: Pick<Handlers, AccountMethods> = {
     changed(ctx, settings);
     return list(ctx);
   },
-  'accounts.test': async ({ credentials }, ctx) => {
+  'accounts.test': async ({ credentials, email }, ctx) => {
     const token = tokenOf(ctx, credentials);
-    return { maskedToken: maskToken(token), emails: await emailsUnder(ctx, token) };
+    const emails = await emailsUnder(ctx, token);
+    return {
+      maskedToken: maskToken(token),
+      emails,
+      ...(email === undefined
+        ? {}
+        : { account: { email, listed: emails.some((e) => sameEmail(e.email, email)) } }),
+    };
   },
   'accounts.import': async ({ credentials, emails }, ctx) => {
     const token = tokenOf(ctx, credentials);

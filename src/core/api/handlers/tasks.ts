@@ -26,10 +26,12 @@ export const tasksHandlers: Pick<Handlers, TaskMethods> = {
     (await ctx.library()).tasks({ ...input, account: accountFilter(ctx, input.account) }),
   'tasks.add': async ({ taskIds, accountId }, ctx) => {
     const engine = requireEngine(ctx);
+    // No account given: the active one is asked first, then the others (the owner is found).
+    const findOwner = accountId === undefined;
     const account = findAccount(ctx, accountId);
     const rejected: { taskId: string; reason: AddRejection; message: string }[] = [];
-    const reject = (taskId: string, reason: AddRejection) =>
-      rejected.push({ taskId, reason, message: REASONS[reason] });
+    const reject = (taskId: string, reason: AddRejection, detail = '') =>
+      rejected.push({ taskId, reason, message: `${REASONS[reason]}${detail}` });
     const seen = new Set<string>();
     const candidates: string[] = [];
     for (const raw of taskIds) {
@@ -44,11 +46,16 @@ export const tasksHandlers: Pick<Handlers, TaskMethods> = {
     }
     let accepted: string[] = [];
     if (candidates.length > 0) {
-      const outcome = await engine.addTasks({ accountId: account.id, email: account.email }, candidates);
+      const outcome = await engine.addTasks({ accountId: account.id, email: account.email }, candidates, {
+        findOwner,
+      });
       accepted = outcome.accepted;
-      for (const taskId of outcome.alreadyTracked) reject(taskId, 'already_tracked');
+      for (const taskId of outcome.alreadyTracked) {
+        const under = outcome.trackedUnder?.[taskId];
+        reject(taskId, 'already_tracked', under ? `, under ${under}` : '');
+      }
     }
-    return { accountId: account.id, accepted, rejected };
+    return { accountId: account.id, findOwner, accepted, rejected };
   },
   'tasks.retry': async ({ taskId }, ctx) => {
     await requireEngine(ctx).retryTask(taskId);

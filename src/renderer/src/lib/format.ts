@@ -82,21 +82,3 @@ export function highlightParts(
   }
   return parts.filter((p) => p.text.length > 0);
 }
-
-/** Highlights the query's words in plain text (when the library gave no snippet). */
-export function highlightWords(text: string, query: string): { text: string; match: boolean }[] {
-  const words = query
-    .toLowerCase()
-    .split(/\s+/)
-    .map((w) => w.replace(/[^\p{L}\p{N}]/gu, ''))
-    .filter((w) => w.length > 0);
-  if (words.length === 0) return [{ text, match: false }];
-  const pattern = new RegExp(
-    `(${words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`,
-    'giu',
-  );
-  return text
-    .split(pattern)
-    .filter((part) => part.length > 0)
-    .map((part) => ({ text: part, match: words.includes(part.toLowerCase()) }));
-}
