@@ -22,7 +22,11 @@ afterAll(async () => {
 });
 
 const VIEWS: Array<[string, string, (page: Page) => Promise<void>]> = [
-  ['gallery', '#/gallery?account=all', (page) => page.locator('[role=gridcell][aria-busy=false]').first().waitFor()],
+  [
+    'gallery',
+    '#/gallery?account=all',
+    (page) => page.locator('[role=gridcell][aria-busy=false]').first().waitFor(),
+  ],
   [
     'viewer',
     '#/gallery?account=all',
@@ -43,7 +47,11 @@ describe('accessibility (axe-core)', () => {
   ] as const) {
     for (const scheme of ['light', 'dark'] as const) {
       it(`finds nothing at ${width}×${height} in ${scheme}`, async () => {
-        const page = await browser.newPage({ viewport: { width, height }, colorScheme: scheme, reducedMotion: 'reduce' });
+        const page = await browser.newPage({
+          viewport: { width, height },
+          colorScheme: scheme,
+          reducedMotion: 'reduce',
+        });
         const found: Record<string, unknown> = {};
         try {
           for (const [name, hash, ready] of VIEWS) {

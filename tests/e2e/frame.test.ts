@@ -129,7 +129,9 @@ describe('the frame', () => {
     });
     await page.goto(`${base()}#/gallery`);
     await loadedCells(page).first().waitFor();
-    const icon = await page.evaluate(() => (document.querySelector('link[rel=icon]') as HTMLLinkElement).href);
+    const icon = await page.evaluate(
+      () => (document.querySelector('link[rel=icon]') as HTMLLinkElement).href,
+    );
     expect(await page.evaluate((url) => fetch(url).then((answer) => answer.status), icon)).toBe(200);
     expect(missing).toEqual([]);
     expect(await page.title()).toBe('Gallery · Kling Archive');

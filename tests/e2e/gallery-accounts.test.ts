@@ -53,7 +53,9 @@ describe('the gallery across accounts', () => {
     await expect.poll(() => badges.count()).toBe(7);
     const initials = new Set(await badges.allTextContents());
     expect(initials).toEqual(new Set(['ST', 'SK']));
-    const colors = await badges.evaluateAll((nodes) => [...new Set(nodes.map((n) => getComputedStyle(n).backgroundColor))]);
+    const colors = await badges.evaluateAll((nodes) => [
+      ...new Set(nodes.map((n) => getComputedStyle(n).backgroundColor)),
+    ]);
     expect(colors).toHaveLength(2);
     await page.getByRole('img', { name: `Account ${SKETCHES}` }).waitFor();
 

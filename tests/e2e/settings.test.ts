@@ -31,7 +31,9 @@ describe('Settings', () => {
     await page.getByRole('link', { name: 'Tasks' }).click();
     await page.getByRole('heading', { name: 'Tasks', exact: true }).waitFor();
     await page.getByRole('link', { name: 'Settings' }).click();
-    expect(await page.getByLabel('Check a running task at most once every (seconds)').inputValue()).toBe('42');
+    expect(await page.getByLabel('Check a running task at most once every (seconds)').inputValue()).toBe(
+      '42',
+    );
     await page.getByTestId('unsaved').waitFor();
 
     // An empty number: the fault in the form's own words, said once.
@@ -39,7 +41,9 @@ describe('Settings', () => {
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     const alert = page.locator('form [role=alert]');
     await alert.waitFor();
-    expect(await alert.textContent()).toBe('Check a running task at most once every (seconds): enter a number.');
+    expect(await alert.textContent()).toBe(
+      'Check a running task at most once every (seconds): enter a number.',
+    );
     expect(await page.locator('.toast').count()).toBe(0);
 
     await page.getByRole('button', { name: 'Discard changes' }).click();

@@ -34,9 +34,9 @@ describe('the Tasks view', () => {
     expect(await first.getByTestId('task-status').textContent()).toBe('Not found yet');
     expect(await first.getByTestId('not-found-yet').textContent()).toMatch(/Checking again (in|now)/);
     // Every other task is there once, below it.
-    const ids = await page.locator('[data-testid=task-list] > li').evaluateAll((items) =>
-      items.map((item) => item.getAttribute('data-task-id')),
-    );
+    const ids = await page
+      .locator('[data-testid=task-list] > li')
+      .evaluateAll((items) => items.map((item) => item.getAttribute('data-task-id')));
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBe(5);
     await page.close();

@@ -21,7 +21,8 @@ afterAll(async () => {
 });
 
 const base = () => app.url.replace(/#.*$/, '');
-const workInHash = (page: Page) => page.evaluate(() => new URLSearchParams(location.hash.split('?')[1]).get('work'));
+const workInHash = (page: Page) =>
+  page.evaluate(() => new URLSearchParams(location.hash.split('?')[1]).get('work'));
 
 async function openSecond(page: Page): Promise<string> {
   await page.goto(`${base()}#/gallery?account=all`);

@@ -57,7 +57,10 @@ describe('gallery counts per account', () => {
     ['no filter (the facet counts)', {}],
     ['a content type', { contentType: 'image' }],
     ['favorites and a model', { favoritesOnly: true, modelVersion: '2.1' }],
-    ['a date range', { createdFrom: 1_740_000_000_000 + 50 * 3_600_000, createdTo: 1_740_000_000_000 + 120 * 3_600_000 }],
+    [
+      'a date range',
+      { createdFrom: 1_740_000_000_000 + 50 * 3_600_000, createdTo: 1_740_000_000_000 + 120 * 3_600_000 },
+    ],
   ];
 
   it.each(queries)('agree with the pages: %s', (_name, query) => {

@@ -29,14 +29,22 @@ export async function seedTwoAccounts(app: AppUnderTest): Promise<void> {
   const imported = await call(app, 'accounts.import', { credentials: { token: DEMO_TOKEN } });
   const idOf = (email: string) => imported.added.find((account) => account.email === email)?.id;
   await call(app, 'accounts.switch', { id: idOf(STUDIO) ?? '' });
-  await call(app, 'tasks.add', { taskIds: ['7300000001', '7300000002', '7300000003'], accountId: idOf(STUDIO) });
+  await call(app, 'tasks.add', {
+    taskIds: ['7300000001', '7300000002', '7300000003'],
+    accountId: idOf(STUDIO),
+  });
   await call(app, 'tasks.add', { taskIds: ['9007199254741021'], accountId: idOf(SKETCHES) });
   const deadline = Date.now() + 60_000;
   for (;;) {
     const counts = await call(app, 'library.counts', { phase: 'succeeded' });
     const done = (email: string) => counts.accounts.find((entry) => entry.account === email)?.count ?? 0;
     const files = await call(app, 'library.stats', {});
-    if (done(STUDIO) >= 4 && done(SKETCHES) >= 1 && (files.files.pending ?? 0) === 0 && (files.files.downloading ?? 0) === 0)
+    if (
+      done(STUDIO) >= 4 &&
+      done(SKETCHES) >= 1 &&
+      (files.files.pending ?? 0) === 0 &&
+      (files.files.downloading ?? 0) === 0
+    )
       return;
     if (Date.now() > deadline) throw new Error(`the demo tasks were not archived: ${JSON.stringify(counts)}`);
     await new Promise((resolve) => setTimeout(resolve, 250));

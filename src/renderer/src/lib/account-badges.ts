@@ -61,7 +61,10 @@ export function accountBadges(accounts: readonly AccountLike[]): Map<string, Acc
     badges.set(account.email, {
       initials,
       color: BADGE_COLORS[index % BADGE_COLORS.length]!,
-      name: account.label && account.label !== account.email ? `${account.label} (${account.email})` : account.email,
+      name:
+        account.label && account.label !== account.email
+          ? `${account.label} (${account.email})`
+          : account.email,
     });
   });
   return badges;

@@ -4,5 +4,8 @@
 export function isConnectionError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { name, code } = error as { name?: unknown; code?: unknown };
-  return (name === 'ContractCallError' && code === 'transport') || (error instanceof TypeError && /fetch/i.test(error.message));
+  return (
+    (name === 'ContractCallError' && code === 'transport') ||
+    (error instanceof TypeError && /fetch/i.test(error.message))
+  );
 }

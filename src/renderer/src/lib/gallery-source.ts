@@ -149,7 +149,10 @@ export class GalleryProvider implements ItemsProvider<GalleryItem> {
  * `toTile` remembered per item: the grid asks again whenever anything about a cell changes, and the
  * same object back tells the tile nothing changed.
  */
-export function tileMemo(mediaUrl: MediaUrl, badgeOf: BadgeOf | null = null): (item: GalleryItem) => TileData {
+export function tileMemo(
+  mediaUrl: MediaUrl,
+  badgeOf: BadgeOf | null = null,
+): (item: GalleryItem) => TileData {
   const tiles = new WeakMap<GalleryItem, TileData>();
   return (item) => {
     let tile = tiles.get(item);

@@ -23,8 +23,12 @@ function sayProblem(problem: string): string {
 }
 
 /** The error in words, each field's fault once; `labels` name the fields by their path. */
-export function plainError(error: unknown, labels: Readonly<Record<string, string>> = SETTINGS_FIELD_LABELS): string {
-  const text = error instanceof Error ? error.message : typeof error === 'string' ? error : 'Something went wrong.';
+export function plainError(
+  error: unknown,
+  labels: Readonly<Record<string, string>> = SETTINGS_FIELD_LABELS,
+): string {
+  const text =
+    error instanceof Error ? error.message : typeof error === 'string' ? error : 'Something went wrong.';
   // "method.name: rest" — the method is ours, not the person's.
   const rest = text.replace(/^[a-z]+\.[A-Za-z]+:\s*/, '');
   const said = new Set<string>();
