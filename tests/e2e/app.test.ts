@@ -6,9 +6,8 @@ import { launchChromium } from './support/browser';
 import { startAppUnderTest, type AppUnderTest } from './support/app-under-test';
 
 const SHOTS = 'test-results/screenshots';
-// The main views for the README: refreshed in docs/screenshots with UPDATE_SCREENSHOTS=1, so an
-// ordinary run leaves the repository's files alone.
-const SCREENSHOTS = process.env['UPDATE_SCREENSHOTS'] === '1' ? 'docs/screenshots' : SHOTS;
+// The journey's own pictures, in test-results (the README's come from readme-screenshots.test.ts).
+const SCREENSHOTS = `${SHOTS}/journey`;
 const DEMO_TOKEN = 'user:6006-SimDemo2024kA';
 
 let app: AppUnderTest;
