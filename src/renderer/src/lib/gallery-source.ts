@@ -149,22 +149,16 @@ export class GalleryProvider implements ItemsProvider<GalleryItem> {
  * `toTile` remembered per item: the grid asks again whenever anything about a cell changes, and the
  * same object back tells the tile nothing changed.
  */
-export function tileMemo(
-  mediaUrl: MediaUrl,
-  badgeOf: BadgeOf | null = null,
-): (item: GalleryItem) => TileData {
+export function tileMemo(mediaUrl: MediaUrl): (item: GalleryItem) => TileData {
   const tiles = new WeakMap<GalleryItem, TileData>();
   return (item) => {
     let tile = tiles.get(item);
-    if (!tile) tiles.set(item, (tile = toTile(item, mediaUrl, badgeOf)));
+    if (!tile) tiles.set(item, (tile = toTile(item, mediaUrl)));
     return tile;
   };
 }
 
-/** The badge a tile shows for its account (the gallery shows several), or null for none. */
-export type BadgeOf = (account: string) => TileData['badge'];
-
-export function toTile(item: GalleryItem, mediaUrl: MediaUrl, badgeOf: BadgeOf | null = null): TileData {
+export function toTile(item: GalleryItem, mediaUrl: MediaUrl): TileData {
   const snippet = item.snippet
     ? item.snippet.map((part) => (part.match ? `\u0002${part.text}\u0003` : part.text)).join('')
     : null;
@@ -183,7 +177,6 @@ export function toTile(item: GalleryItem, mediaUrl: MediaUrl, badgeOf: BadgeOf |
     width: item.width,
     height: item.height,
     account: item.account,
-    badge: badgeOf ? badgeOf(item.account) : null,
     favorite: item.favorite,
     watermark: item.watermarked,
     snippet,

@@ -13,10 +13,16 @@ export interface TileData {
   width: number | null;
   height: number | null;
   account: string | null;
-  /** the account's initials and colour, when the gallery shows several accounts */
-  badge: { initials: string; color: string; name: string } | null;
   favorite: boolean;
   watermark: boolean | null;
   /** a search snippet with \u0002 … \u0003 around matches, when searching */
   snippet: string | null;
+}
+
+/** An account's initials and colour on a tile, when the gallery shows several accounts. */
+export interface TileBadge {
+  initials: string;
+  color: string;
+  /** what the badge stands for, read out instead of the letters */
+  name: string;
 }

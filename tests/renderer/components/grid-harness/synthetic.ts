@@ -40,10 +40,6 @@ export function syntheticItem(i: number): TileData {
     width,
     height,
     account: i % 3 === 0 ? 'studio@example.com' : 'me@example.com',
-    badge:
-      i % 3 === 0
-        ? { initials: 'ST', color: '#3b5bdb', name: 'studio@example.com' }
-        : { initials: 'ME', color: '#0b7a5a', name: 'me@example.com' },
     favorite: i % 11 === 0,
     watermark: i % 7 === 0,
     snippet: null,
