@@ -67,6 +67,20 @@ describe('the contract over HTTP, without the sync engine', () => {
     expect(JSON.stringify(bad.body)).toContain('position');
   });
 
+  it('library.counts answers per account what the gallery shows, and refuses a bad query', async () => {
+    const all = await call('library.counts', {});
+    expect(all.status).toBe(200);
+    const total = (all.body.accounts as Array<{ count: number }>).reduce(
+      (sum, entry) => sum + entry.count,
+      0,
+    );
+    const gallery = await call('library.gallery', { account: 'all', limit: 500 });
+    expect(total).toBe(gallery.body.items.length);
+    const none = await call('library.counts', { text: 'nothingmatchesthis' });
+    expect(none.body).toEqual({ accounts: [] });
+    expect((await call('library.counts', { phase: 'dancing' })).status).toBe(400);
+  });
+
   it('library.gallery refuses a bad query with 400 and the reason', async () => {
     const { status, body } = await call('library.gallery', { limit: 0 });
     expect(status).toBe(400);
