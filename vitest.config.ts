@@ -9,5 +9,7 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: more workers only fight over them.
     maxWorkers: 2,
+    // electron-store is ESM that imports `electron`: inlined, it sees the tests' vi.mock('electron').
+    server: { deps: { inline: ['electron-store'] } },
   },
 });

@@ -4,7 +4,7 @@
 // search-as-you-type latency from the last keystroke to the updated grid (no debounce: every
 // keystroke searches, stale queries are dropped).
 // Prints figures; asserts nothing. `npx tsx bench/renderer.bench.ts [--skip-1m]`
-// (needs Chromium: CHROMIUM_PATH, default /usr/bin/chromium; builds out/renderer when missing).
+// (needs Chromium: CHROMIUM_PATH, else one found by scripts/chromium.mjs; builds out/renderer when missing).
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
-const outputs = ['out/node/cli.js', 'out/node/sim.js', 'out/renderer/index.html'].map((p) => join(root, p));
+const outputs = [
+  'out/node/cli.js',
+  'out/node/sim.js',
+  'out/renderer/index.html',
+  'out/main/index.js',
+  'out/preload/index.cjs',
+].map((p) => join(root, p));
 
 function newestMtime(dir) {
   let newest = 0;

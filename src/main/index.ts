@@ -1,20 +1,29 @@
 // Electron adapter: app lifecycle and composition. The handlers, settings, library and media rules
-// all live in src/core; this file wires them to windows, IPC, the media protocol and the OS.
+// all live in src/core; this file wires them to windows, IPC, the protocols and the OS, one small
+// step per function. Any failure while starting shows an error dialog and exits non-zero.
 import type { BrowserWindow } from 'electron';
 import { app, dialog, nativeTheme, session, shell, Notification } from 'electron';
 import { join } from 'node:path';
 import { createApi, createLogger } from '../core/api';
-import type { Api } from '../core/api';
-import type { SecretStore } from '../core/settings';
-import { checkBetterSqlite3 } from '../core/native/better-sqlite3-check';
+import type { Api, Logger } from '../core/api';
+import type { SecretStore, SettingsStore } from '../core/settings';
 import { createEngineAdapter } from '../core/api/engine-adapter';
 import type { EngineAdapter } from '../core/api/engine-adapter';
-import { openLibraryPort, rebuildLibraryIndex } from '../core/api/library-adapter';
+import {
+  checkLibraryOnStart,
+  healLibraryIndex,
+  openLibraryPort,
+  rebuildLibraryIndex,
+} from '../core/api/library-adapter';
 import { createUseapiClient } from '../core/useapi';
-import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
-import { registerIpc } from './ipc';
+import { builtRendererDir, handleAppProtocol } from './app-protocol';
+import { handleMediaProtocol } from './media-protocol';
+import { loadDragIcon, registerIpc } from './ipc';
 import { installMenu } from './menu';
+import { useElectronSqlite } from './native';
 import { notifyOnTaskEnd } from './notifications';
+import { installPermissionHandlers } from './permissions';
+import { registerPrivilegedSchemes } from './schemes';
 import { openAppSecrets } from './secrets';
 import { openAppSettings, openWindowStateStore } from './settings-store';
 import { createMainWindow, CSP, isOwnPage } from './window';
@@ -24,9 +33,10 @@ let mainWindow: BrowserWindow | null = null;
 let api: Api | null = null;
 let engine: EngineAdapter | null = null;
 
+class StartupError extends Error {}
+
 function hardenSessions(): void {
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
+  installPermissionHandlers(session.defaultSession, (url) => isOwnPage(url));
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
@@ -42,36 +52,27 @@ app.on('web-contents-created', (_event, contents) => {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 });
 
-async function start(): Promise<void> {
-  const native = checkBetterSqlite3('electron');
-  if (!native.ok) {
-    dialog.showErrorBox('Kling Archive cannot start', native.message);
-    app.quit();
-    return;
-  }
-  nativeTheme.themeSource = 'system';
-  // The logger scrubs the known tokens, and the token store logs while opening: a late-bound holder.
-  const held: { secrets?: SecretStore } = {};
+/** The logger, which scrubs the known tokens; the token store logs while opening, so it is late-bound. */
+function createAppLogger(held: { secrets?: SecretStore }): Logger {
   const secretValues = () => {
     const store = held.secrets;
     return (store?.list() ?? [])
       .map(({ tokenId }) => store?.get(tokenId))
       .filter((t): t is string => t !== undefined);
   };
-  const log = createLogger((line) => process.stderr.write(line), secretValues);
-  const settings = openAppSettings();
-  const secrets = openAppSecrets(log);
-  held.secrets = secrets;
-  for (const warning of settings.warnings) log.warn(warning);
+  return createLogger((line) => process.stderr.write(line), secretValues);
+}
 
+function composeApi(settings: SettingsStore, secrets: SecretStore, log: Logger): Api {
   engine = createEngineAdapter({ settings, secrets, log });
-  api = createApi({
+  return createApi({
     mode: 'desktop',
     version: app.getVersion(),
     settings,
     secrets,
     openLibrary: openLibraryPort,
     rebuildLibrary: rebuildLibraryIndex,
+    healLibrary: healLibraryIndex,
     accountsClient: (options) => createUseapiClient(options),
     shell: {
       openInFolder: (file) => shell.showItemInFolder(file),
@@ -80,38 +81,69 @@ async function start(): Promise<void> {
     engine,
     log,
   });
+}
+
+function startEngine(log: Logger): void {
   try {
-    engine.start();
+    engine?.start();
   } catch (error) {
     // Another process syncs this library (or it cannot open): browse it, say why nothing syncs.
     log.warn(`not syncing: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const current = api;
-  hardenSessions();
-  handleMediaProtocol(() => current.libraryFolder());
-  registerIpc(current, { isOwnPage, dragIcon: ICON });
-  notifyOnTaskEnd(current, settings);
-  installMenu(() => current.libraryFolder());
-  const windowState = openWindowStateStore();
+}
+
+function openMainWindow(log: Logger): void {
+  const windowState = openWindowStateStore((notice) => log.warn(notice));
   mainWindow = createMainWindow(windowState.read(), windowState.write);
   mainWindow.on('closed', () => (mainWindow = null));
 }
 
-registerMediaScheme();
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
+async function start(): Promise<void> {
+  const native = useElectronSqlite();
+  if (!native.ok) throw new StartupError(native.message);
+  nativeTheme.themeSource = 'system';
+  const held: { secrets?: SecretStore } = {};
+  const log = createAppLogger(held);
+  const settings = openAppSettings();
+  const secrets = openAppSecrets(log, process.env['USEAPI_TOKEN']?.trim() || undefined);
+  held.secrets = secrets;
+  for (const warning of settings.warnings) log.warn(warning);
+
+  const current = composeApi(settings, secrets, log);
+  api = current;
+  // A damaged index is healed (and said so) before anything opens it.
+  await checkLibraryOnStart(settings.read().libraryFolder, log);
+  startEngine(log);
+  hardenSessions();
+  handleAppProtocol(builtRendererDir(), CSP);
+  handleMediaProtocol(() => current.libraryFolder());
+  const dragIcon = loadDragIcon(ICON);
+  if (dragIcon.isEmpty()) log.warn(`the drag icon ${ICON} could not be read: dragging files out is off`);
+  registerIpc(current, { isOwnPage: (url) => isOwnPage(url), dragIcon });
+  notifyOnTaskEnd(current, settings);
+  installMenu(() => current.libraryFolder());
+  openMainWindow(log);
+}
+
+/** A failed start says why in a dialog and ends the process with a non-zero code (never hangs). */
+function failStartup(error: unknown): void {
+  const message =
+    error instanceof StartupError
+      ? error.message
+      : `Kling Archive could not start: ${error instanceof Error ? error.message : String(error)}`;
+  process.stderr.write(`${message}\n`);
+  dialog.showErrorBox('Kling Archive cannot start', message);
+  app.exit(1);
+}
+
+function installLifecycle(): void {
   app.on('second-instance', () => {
     if (!mainWindow) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
   });
-  void app.whenReady().then(start);
   app.on('activate', () => {
-    if (!mainWindow && api) {
-      const windowState = openWindowStateStore();
-      mainWindow = createMainWindow(windowState.read(), windowState.write);
-    }
+    if (!mainWindow && api) openMainWindow(api.log);
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
@@ -126,4 +158,15 @@ if (!app.requestSingleInstanceLock()) {
       .then(() => api?.close())
       .finally(() => app.quit());
   });
+}
+
+registerPrivilegedSchemes();
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  installLifecycle();
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => failStartup(error));
 }

@@ -3,18 +3,15 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { protocol } from 'electron';
+import type { CustomScheme } from 'electron';
 import { MEDIA_SCHEME } from '../shared/contract/names';
 import { answerFileRequest } from '../core/media/serve-file';
 
-/** Must run before the app is ready. */
-export function registerMediaScheme(): void {
-  protocol.registerSchemesAsPrivileged([
-    {
-      scheme: MEDIA_SCHEME,
-      privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true },
-    },
-  ]);
-}
+/** Registered as privileged with the app's own scheme (schemes.ts): stream, so videos seek. */
+export const MEDIA_SCHEME_ENTRY: CustomScheme = {
+  scheme: MEDIA_SCHEME,
+  privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true },
+};
 
 export function handleMediaProtocol(libraryFolder: () => string): void {
   protocol.handle(MEDIA_SCHEME, async (request) => {

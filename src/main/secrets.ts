@@ -5,8 +5,17 @@ import ElectronStore from 'electron-store';
 import { newTokenId, TokenTable } from '../core/settings';
 import type { Logger } from '../core/api';
 import type { SecretStore } from '../core/settings';
+import { LAUNCH_TOKEN_ID } from '../core/settings/headless-secrets';
+import { setAsideUnreadableStore } from './settings-store';
 
-export function openAppSecrets(log: Logger): SecretStore {
+/**
+ * `launchToken` (USEAPI_TOKEN, as in headless mode; `npm run demo` hands the demo's token over so)
+ * is kept for this session only, unless the user adds an account with it.
+ */
+export function openAppSecrets(log: Logger, launchToken?: string): SecretStore {
+  // An unreadable file is kept aside (the tokens in it may still be recovered), never overwritten.
+  const notice = setAsideUnreadableStore('secrets');
+  if (notice) log.warn(`${notice}; add your tokens again in Settings`);
   const store = new ElectronStore<{ tokens: Record<string, string> }>({
     name: 'secrets',
     defaults: { tokens: {} },
@@ -28,6 +37,8 @@ export function openAppSecrets(log: Logger): SecretStore {
       }
     }
   }
+
+  if (launchToken && !table.idOf(launchToken)) table.set(LAUNCH_TOKEN_ID, launchToken, 'launch');
 
   function persist(): void {
     if (!canEncrypt) return;

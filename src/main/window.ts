@@ -1,21 +1,54 @@
 // The main window: sandboxed, isolated, no Node, a strict CSP, no navigation or new windows, and the
 // size and position it had last time (when that place is still on a screen).
-import { BrowserWindow, nativeTheme, screen } from 'electron';
+import { app, BrowserWindow, nativeTheme, screen } from 'electron';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { WindowState } from './settings-store';
+import { APP_INDEX_URL, APP_ORIGIN } from './app-protocol';
 import { rendererCsp } from '../shared/csp';
 import { MEDIA_SCHEME } from '../shared/contract/names';
 
 export const CSP = rendererCsp([`${MEDIA_SCHEME}:`]);
 
-const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
-/** The dev server's URL under `electron-vite dev`, else the built page. */
-export const RENDERER_URL = process.env['ELECTRON_RENDERER_URL'] ?? pathToFileURL(rendererIndex).href;
+/**
+ * `scheme://host[:port]` of a URL, or null. Written out rather than URL.origin, which is "null" for
+ * schemes Node does not know (app:).
+ */
+export function originOf(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    return parsed.host ? `${parsed.protocol}//${parsed.host}` : null;
+  } catch {
+    return null;
+  }
+}
 
-export function isOwnPage(url: string): boolean {
-  if (process.env['ELECTRON_RENDERER_URL']) return url.startsWith(process.env['ELECTRON_RENDERER_URL']);
-  return url.split('#')[0] === pathToFileURL(rendererIndex).href;
+/**
+ * The dev server's origin under `electron-vite dev` (ELECTRON_RENDERER_URL), only when running from
+ * sources: a packaged app ignores it, so no environment variable can point it at another page.
+ */
+export function devServerOrigin(
+  env: NodeJS.ProcessEnv = process.env,
+  packaged = app.isPackaged,
+): string | null {
+  const url = env['ELECTRON_RENDERER_URL'];
+  if (packaged || !url) return null;
+  const origin = originOf(url);
+  return origin?.startsWith('http://') || origin?.startsWith('https://') ? origin : null;
+}
+
+/** The page the window loads: the dev server's, else the built renderer over app://. */
+export function rendererUrl(env: NodeJS.ProcessEnv = process.env, packaged = app.isPackaged): string {
+  return devServerOrigin(env, packaged) ? env['ELECTRON_RENDERER_URL']! : APP_INDEX_URL;
+}
+
+/** Whether a URL belongs to our own page: the same origin, compared whole (never as a prefix). */
+export function isOwnPage(
+  url: string,
+  env: NodeJS.ProcessEnv = process.env,
+  packaged = app.isPackaged,
+): boolean {
+  const origin = originOf(url);
+  return origin !== null && origin === (devServerOrigin(env, packaged) ?? APP_ORIGIN);
 }
 
 function visible(state: WindowState): boolean {
@@ -76,6 +109,6 @@ export function createMainWindow(
     save({ ...win.getNormalBounds(), maximized: win.isMaximized() });
   });
 
-  void win.loadURL(RENDERER_URL);
+  void win.loadURL(rendererUrl());
   return win;
 }

@@ -1,9 +1,15 @@
 // The only bridge between the sandboxed renderer and the main process. It exposes `invoke` for the
-// contract's methods and `on`/`off` for its events, checked against allow-lists taken from the
+// contract's methods, `on`/`off` for its events and `startDrag` for dragging a file out, checked against allow-lists taken from the
 // contract (names.ts: plain strings, so this bundle carries no schemas), and nothing else.
 import { contextBridge, ipcRenderer } from 'electron';
 import type { IpcRendererEvent } from 'electron';
-import { EVENT_NAMES, IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, METHOD_NAMES } from '../shared/contract/names';
+import {
+  EVENT_NAMES,
+  IPC_DRAG_CHANNEL,
+  IPC_EVENT_CHANNEL,
+  IPC_INVOKE_CHANNEL,
+  METHOD_NAMES,
+} from '../shared/contract/names';
 
 type Listener = (payload: unknown) => void;
 
@@ -39,6 +45,14 @@ export const bridge = {
     return () => off(event, listener);
   },
   off,
+  /**
+   * Starts dragging a library file out to other apps. One-way and immediate: main starts the OS drag
+   * while the page's drag gesture is live (checking the path; it answers nothing).
+   */
+  startDrag(relativePath: string): void {
+    if (typeof relativePath !== 'string' || relativePath.length === 0 || relativePath.length > 1024) return;
+    ipcRenderer.send(IPC_DRAG_CHANNEL, relativePath);
+  },
 };
 
 export type PreloadBridge = typeof bridge;

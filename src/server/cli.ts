@@ -7,10 +7,11 @@ import { createLogger } from '../core/api';
 import { checkBetterSqlite3 } from '../core/native/better-sqlite3-check';
 import { TokenFileError } from '../core/settings/headless-secrets';
 import { SettingsVersionError } from '../core/settings';
+import { checkLibraryOnStart } from '../core/api/library-adapter';
 import { createHeadlessApi, defaultConfigDir } from './headless';
 import { startServer } from './http';
 import { runArchiveCommand } from './commands/archive';
-import { DEMO_HELP, startDemo } from './commands/demo';
+import { DEMO_HELP, prepareDesktopDemo, startDemo } from './commands/demo';
 import { runRebuildIndex, runVerify } from './commands/maintenance';
 import type { RunningServer } from './http';
 
@@ -110,6 +111,8 @@ export async function serve(
     throw error;
   }
   const { api, engine } = handle;
+  // A damaged index is healed (and said so) before anything opens it.
+  await checkLibraryOnStart(api.libraryFolder(), api.log);
   try {
     engine?.start();
   } catch (error) {
@@ -151,7 +154,11 @@ function untilSignal(close: () => Promise<void>): Promise<void> {
 }
 
 async function runDemo(args: string[], io: Io): Promise<number> {
-  const flags = parseFlags(args, ['port', 'help']);
+  const desktop = args.includes('--desktop');
+  const flags = parseFlags(
+    args.filter((arg) => arg !== '--desktop'),
+    ['port', 'help'],
+  );
   if (typeof flags === 'string') {
     io.err(`kling-archive demo: ${flags}\n${DEMO_HELP}`);
     return 2;
@@ -169,6 +176,12 @@ async function runDemo(args: string[], io: Io): Promise<number> {
   if (!native.ok) {
     io.err(`kling-archive demo: ${native.message}\n`);
     return 1;
+  }
+  if (desktop) {
+    const { close, ...facts } = await prepareDesktopDemo({ version: packageVersion(), io });
+    io.out(`desktop-demo ${JSON.stringify(facts)}\n`);
+    await untilSignal(close);
+    return 0;
   }
   const demo = await startDemo({ port, version: packageVersion(), rendererDir: findRendererDir(), io });
   io.out(`Kling Archive demo is running. Open ${demo.url}\n`);

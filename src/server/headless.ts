@@ -6,7 +6,7 @@ import { createApi } from '../core/api';
 import type { Api, CreateAccountsClient, Engine, Logger, OpenLibrary, RebuildLibrary } from '../core/api';
 import { createEngineAdapter } from '../core/api/engine-adapter';
 import type { EngineAdapter, EngineAdapterOptions } from '../core/api/engine-adapter';
-import { openLibraryPort, rebuildLibraryIndex } from '../core/api/library-adapter';
+import { healLibraryIndex, openLibraryPort, rebuildLibraryIndex } from '../core/api/library-adapter';
 import { defaultSettings } from '../core/settings';
 import { openConfSettingsStore } from '../core/settings/conf-store';
 import { createHeadlessSecretStore, launchToken } from '../core/settings/headless-secrets';
@@ -77,6 +77,7 @@ export function createHeadlessApi(options: HeadlessOptions): HeadlessApi {
     secrets,
     openLibrary: options.openLibrary ?? openLibraryPort,
     rebuildLibrary: options.rebuildLibrary ?? rebuildLibraryIndex,
+    healLibrary: healLibraryIndex,
     accountsClient: options.accountsClient ?? useapiAccountsClient,
     engine: options.engine ?? engine,
     log: options.log,

@@ -2,6 +2,7 @@
 // assets and the watermark-free download. Each handler answers a status and a JSON tree (ids as RawNumber).
 import { zipStored } from './zip';
 import type { MediaStore } from './media';
+import { withNulls } from './nulls';
 import { cleanUrl, renderAccount, renderTask } from './render';
 import type { SimAccount, SimState, SimTask } from './tasks';
 
@@ -36,6 +37,12 @@ export class KlingApi {
     private readonly state: SimState,
     private readonly media: MediaStore,
   ) {}
+
+  /** A task as the API shows it: plain, or the way real services fill it (the `nulls` option). */
+  private renderTask(task: SimTask, baseUrl: string): unknown {
+    const tree = renderTask(task, this.state.snapshot(task), baseUrl);
+    return this.state.options.nulls ? withNulls(tree) : tree;
+  }
 
   handle(request: ApiRequest): ApiReply {
     const token = bearerToken(request.authorization);
@@ -102,7 +109,7 @@ export class KlingApi {
       task.notFoundAnswered += 1;
       return TASK_NOT_FOUND;
     }
-    const body = renderTask(task, this.state.snapshot(task), baseUrl);
+    const body = this.renderTask(task, baseUrl);
     this.state.countPoll(task);
     return { status: 200, body };
   }
@@ -136,7 +143,7 @@ export class KlingApi {
     }
     return {
       status: 200,
-      body: { history: tasks.map((task) => renderTask(task, this.state.snapshot(task), baseUrl)) },
+      body: { history: tasks.map((task) => this.renderTask(task, baseUrl)) },
     };
   }
 
@@ -158,7 +165,7 @@ export class KlingApi {
       status: 200,
       body: {
         limitations: [],
-        history: page.map((task) => renderTask(task, this.state.snapshot(task), baseUrl)),
+        history: page.map((task) => this.renderTask(task, baseUrl)),
       },
     };
   }

@@ -1,7 +1,7 @@
 // What is in resources/demo-media/ (made by scripts/make-demo-media.sh). Each video NAME has NAME.mp4
 // (watermarked: the works' resource URL), NAME-nowm.mp4 (clean: the /assets/download copy) and NAME.jpg
 // (cover); each image NAME has NAME.jpg (watermarked) and NAME.png (clean). A test checks these figures
-// against the files with ffprobe.
+// against the files with the box reader in tests/support/media-headers.ts.
 import { fileURLToPath } from 'node:url';
 
 /** resources/demo-media, two levels up from both src/sim/ (tsx, vitest) and out/node/ (the built sim and CLI). */

@@ -60,6 +60,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     pollsPerStep,
     stepMs,
     now: options.now ?? Date.now,
+    nulls: options.nulls === true,
   });
   const sim = new SimServer(state, options.onRequest);
   loadScenario(name, state, sim.faults);

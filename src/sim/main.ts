@@ -1,12 +1,12 @@
 // `npm run sim -- --port N --scenario NAME [--progression per-poll|clock] [--polls-per-step N]
-//  [--step-ms N] [--verbose]`: runs the simulator until interrupted. Prints one line at start with the URL
+//  [--step-ms N] [--nulls] [--verbose]`: runs the simulator until interrupted. Prints one line at start with the URL
 // and the tokens/emails to use (made-up simulator tokens, not secrets).
 import { parseArgs } from 'node:util';
 import { SCENARIO_NAMES, startSimulator, type Progression, type ScenarioName } from './index';
 
 const USAGE =
   'usage: sim [--port N] [--scenario basic|multi|faults|demo|empty] [--progression per-poll|clock] ' +
-  '[--polls-per-step N] [--step-ms N] [--verbose]';
+  '[--polls-per-step N] [--step-ms N] [--nulls] [--verbose]';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -30,6 +30,7 @@ async function main(): Promise<void> {
         'polls-per-step': { type: 'string' },
         'step-ms': { type: 'string' },
         verbose: { type: 'boolean' },
+        nulls: { type: 'boolean' },
         help: { type: 'boolean' },
       },
     }));
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     progression,
     pollsPerStep: integer(values['polls-per-step'], 'polls-per-step', 1),
     stepMs: integer(values['step-ms'], 'step-ms', 1),
+    nulls: values.nulls === true,
     onRequest: values.verbose
       ? (r) => process.stderr.write(`${r.method} ${r.path} ${r.status}${r.fault ? ` [${r.fault}]` : ''}\n`)
       : undefined,

@@ -120,6 +120,8 @@ export interface StateOptions {
   pollsPerStep: number;
   stepMs: number;
   now: () => number;
+  /** answers about tasks carry nulls, unknown fields and odd key order (see nulls.ts) */
+  nulls?: boolean;
 }
 
 export class SimState {

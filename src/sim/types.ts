@@ -14,6 +14,11 @@ export interface SimulatorOptions {
   pollsPerStep?: number;
   /** clock: ms per status step (default 10 000; the demo scenario gives each task its own). */
   stepMs?: number;
+  /**
+   * Answer about tasks the way real services do: `null` in every empty optional field, undocumented
+   * fields, keys in another order (default false: the reference page's shapes).
+   */
+  nulls?: boolean;
   /** Injectable clock (ms since epoch) for deterministic tests. */
   now?: () => number;
   /** Called once per answered request with its record (the CLI's --verbose uses it). */

@@ -1,35 +1,44 @@
-// The Electron adapter's two doors, with Electron's modules replaced by recorders (no binary here):
-// IPC answers only our own pages and forwards events to every window; the media protocol serves
-// library files with ranges and nothing outside the library.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+// The Electron adapter's doors, with Electron's modules replaced by recorders (no binary here): the
+// schemes are registered with the privileges that make media seek and give the page an origin; IPC
+// answers only our own pages, forwards events to every window and starts drags synchronously; the
+// media protocol serves library files with ranges, the app protocol the renderer, nothing else.
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../src/shared/contract/names';
+import { IPC_DRAG_CHANNEL, IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../src/shared/contract/names';
 import { createHeadlessApi } from '../../src/server/headless';
 
 const handlers = new Map<string, (...args: unknown[]) => unknown>();
+const listeners = new Map<string, (...args: unknown[]) => unknown>();
 const sent: unknown[][] = [];
-let protocolHandler: ((request: Request) => Promise<Response>) | undefined;
+const protocolHandlers = new Map<string, (request: Request) => Promise<Response>>();
+const privileged: unknown[][] = [];
+const icon = { empty: false, isEmpty: () => icon.empty };
 
 vi.mock('electron', () => ({
   ipcMain: {
     handle: (channel: string, fn: (...args: unknown[]) => unknown) => handlers.set(channel, fn),
     removeHandler: (channel: string) => handlers.delete(channel),
+    on: (channel: string, fn: (...args: unknown[]) => unknown) => listeners.set(channel, fn),
+    removeListener: (channel: string) => listeners.delete(channel),
   },
   BrowserWindow: {
     getAllWindows: () => [
       { isDestroyed: () => false, webContents: { send: (...args: unknown[]) => sent.push(args) } },
     ],
   },
-  nativeImage: { createFromPath: () => ({}) },
+  nativeImage: {
+    createFromBuffer: (buffer: Buffer) => ({ isEmpty: () => buffer.length === 0, resize: () => icon }),
+    createEmpty: () => ({ isEmpty: () => true }),
+  },
   protocol: {
-    registerSchemesAsPrivileged: () => {},
-    handle: (_scheme: string, fn: (request: Request) => Promise<Response>) => (protocolHandler = fn),
+    registerSchemesAsPrivileged: (schemes: unknown[]) => privileged.push(schemes),
+    handle: (scheme: string, fn: (request: Request) => Promise<Response>) => protocolHandlers.set(scheme, fn),
   },
 }));
 
-const OWN = 'file:///app/out/renderer/index.html';
+const OWN = 'app://kling-archive/index.html';
 let dir: string;
 let api: ReturnType<typeof createHeadlessApi>['api'];
 
@@ -49,10 +58,17 @@ beforeAll(async () => {
     env: {},
     version: '0.0.0-test',
   }));
+  mkdirSync(path.join(dir, 'renderer', 'assets'), { recursive: true });
+  writeFileSync(path.join(dir, 'renderer', 'index.html'), '<!doctype html><title>Kling Archive</title>');
+  writeFileSync(path.join(dir, 'renderer', 'assets', 'app.js'), 'export {};');
   const { registerIpc } = await import('../../src/main/ipc');
   const { handleMediaProtocol } = await import('../../src/main/media-protocol');
-  registerIpc(api, { isOwnPage: (url) => url === OWN, dragIcon: '/nowhere.png' });
+  const { handleAppProtocol } = await import('../../src/main/app-protocol');
+  const { registerPrivilegedSchemes } = await import('../../src/main/schemes');
+  registerPrivilegedSchemes();
+  registerIpc(api, { isOwnPage: (url) => url === OWN, dragIcon: icon as never });
   handleMediaProtocol(() => api.libraryFolder());
+  handleAppProtocol(path.join(dir, 'renderer'), 'default-src test');
 });
 afterAll(async () => {
   await api.close();
@@ -61,6 +77,20 @@ afterAll(async () => {
 
 const invoke = (url: string, method: unknown, input: unknown) =>
   handlers.get(IPC_INVOKE_CHANNEL)!({ senderFrame: { url }, sender: {} }, method, input);
+
+describe('the privileged schemes', () => {
+  it('are registered in one call: media streams and seeks, the app page gets a secure origin', () => {
+    expect(privileged).toEqual([
+      [
+        { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+        {
+          scheme: 'kling-media',
+          privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true },
+        },
+      ],
+    ]);
+  });
+});
 
 describe('IPC', () => {
   it('dispatches calls from our own page through the contract', async () => {
@@ -90,9 +120,39 @@ describe('IPC', () => {
   });
 });
 
+describe('drag out', () => {
+  const drag = (url: string, relativePath: unknown) => {
+    const started: unknown[] = [];
+    listeners.get(IPC_DRAG_CHANNEL)!(
+      { senderFrame: { url }, sender: { startDrag: (item: unknown) => started.push(item) } },
+      relativePath,
+    );
+    return started;
+  };
+
+  it('starts the OS drag synchronously, within the message, for a file inside the library', () => {
+    expect(drag(OWN, 'acct/clip.mp4')).toEqual([
+      { file: realpathSync(path.join(api.libraryFolder(), 'acct', 'clip.mp4')), icon },
+    ]);
+  });
+
+  it('refuses other pages, paths outside the library, bad input and an empty icon', () => {
+    expect(drag('https://evil.example/', 'acct/clip.mp4')).toEqual([]);
+    expect(drag(OWN, 'acct/out.txt')).toEqual([]);
+    expect(drag(OWN, '../secret.txt')).toEqual([]);
+    expect(drag(OWN, 42)).toEqual([]);
+    icon.empty = true;
+    try {
+      expect(drag(OWN, 'acct/clip.mp4')).toEqual([]);
+    } finally {
+      icon.empty = false;
+    }
+  });
+});
+
 describe('the kling-media protocol', () => {
   const get = (url: string, headers: Record<string, string> = {}) =>
-    protocolHandler!(new Request(url, { headers }));
+    protocolHandlers.get('kling-media')!(new Request(url, { headers }));
 
   it('serves library files, whole and by range', async () => {
     const whole = await get('kling-media://library/acct/clip.mp4');
@@ -111,5 +171,27 @@ describe('the kling-media protocol', () => {
     expect((await get('kling-media://library/acct/%2e%2e%2f..%2fsecret.txt')).status).toBe(400);
     expect((await get('kling-media://library/acct%2f..%2f..%2fsecret.txt')).status).toBe(400);
     expect((await get('kling-media://elsewhere/acct/clip.mp4')).status).toBe(404);
+  });
+});
+
+describe('the app protocol', () => {
+  const get = (url: string, method = 'GET') => protocolHandlers.get('app')!(new Request(url, { method }));
+
+  it('serves the built renderer with its CSP', async () => {
+    const index = await get('app://kling-archive/');
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(index.headers.get('content-security-policy')).toBe('default-src test');
+    expect(await index.text()).toContain('<title>Kling Archive</title>');
+    const script = await get('app://kling-archive/assets/app.js');
+    expect(script.headers.get('content-type')).toMatch(/javascript/);
+  });
+
+  it('serves nothing else: other hosts, paths outside the renderer, missing files, other methods', async () => {
+    expect((await get('app://elsewhere/index.html')).status).toBe(404);
+    expect((await get('app://kling-archive/%2e%2e/secret.txt')).status).toBe(404);
+    expect((await get('app://kling-archive/assets%2f..%2f..%2fsecret.txt')).status).toBe(400);
+    expect((await get('app://kling-archive/missing.js')).status).toBe(404);
+    expect((await get('app://kling-archive/index.html', 'POST')).status).toBe(405);
   });
 });

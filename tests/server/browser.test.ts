@@ -7,13 +7,17 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launchChromium } from '../e2e/support/browser';
+import { CHROMIUM_PATH, launchChromium } from '../e2e/support/browser';
+import { skipWithoutChromium } from '../e2e/support/skip-without-chromium';
 import { startHarness } from './harness';
 
 let h: Awaited<ReturnType<typeof startHarness>>;
 let browser: Browser;
 
+skipWithoutChromium();
+
 beforeAll(async () => {
+  if (!CHROMIUM_PATH) return;
   h = await startHarness();
   mkdirSync(path.join(h.libraryDir, 'a'), { recursive: true });
   writeFileSync(path.join(h.libraryDir, 'a', 'clip.mp4'), Buffer.alloc(5000, 7));

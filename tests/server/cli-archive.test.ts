@@ -19,8 +19,12 @@ interface JsonDoc {
     statusName: string | null;
     final: boolean;
     error: string | null;
+    lastError: string | null;
+    nextTryAt: string | null;
     works: Array<{ id: string; files: Array<{ kind: string; path: string; bytes: number; sha256: string }> }>;
+    problems: Array<{ kind: string; path: string; state: string; error: string | null }>;
   }>;
+  summary: { tasks: number; archived: number; withProblems: number; waiting: number; reasons: string[] };
 }
 
 let sim: RunningSimulator;
@@ -117,16 +121,30 @@ describe('kling-archive sync', () => {
     const slow = sim.addTask({ outcome: 'succeed' }); // needs several polls, minutes apart by default
     const result = await cli(['sync', '--json', '--timeout', '1', slow]);
     expect(result.code).toBe(1);
+    // Never "timed out" alone: what the task was doing when the run stopped.
     expect((JSON.parse(result.out) as JsonDoc).tasks[0]).toMatchObject({
       id: slow,
       final: false,
-      error: 'timed out',
+      error: 'timed out after 1 s; the task was still queued at useapi.net',
+      lastError: null,
     });
   });
 
   it('exits 2 on usage and configuration errors, writing nothing', async () => {
     expect((await cli(['sync', '12a4'])).code).toBe(2);
     expect((await cli(['sync', '1.5e3'])).err).toMatch(/not a task id/);
+    // Each refused entry named once, with one reason; nothing sent, nothing written.
+    const ids = await cli(['sync', 'abc', '1.5', 'abc', '18446744073709551616', '7'.repeat(45), '123']);
+    expect(ids.code).toBe(2);
+    for (const line of [
+      'abc: not a number',
+      '1.5: not a whole number',
+      '18446744073709551616: larger than a task id can be',
+      `${'7'.repeat(24)}…: longer than a task id can be`,
+    ]) {
+      expect(ids.err.split(line)).toHaveLength(2);
+    }
+    expect(sim.requests()).toEqual([]);
     expect((await cli(['sync'])).code).toBe(2);
     expect((await cli(['sync', '--bogus', '1'])).code).toBe(2);
     const noToken = await cli(['sync', '123'], { USEAPI_TOKEN: undefined });

@@ -5,7 +5,7 @@ import type { SecretStore } from '../settings/secret-store';
 import type { SettingsStore } from '../settings/store';
 import type { Engine } from './engine';
 import type { EventBus } from './event-bus';
-import type { LibraryPort, OpenLibrary, RebuildLibrary } from './library-port';
+import type { HealLibrary, LibraryPort, OpenLibrary, RebuildLibrary } from './library-port';
 import type { Logger } from './logger';
 import type { CreateAccountsClient } from './useapi-port';
 
@@ -29,6 +29,8 @@ export interface ApiDeps {
   /** Absent until the library module is wired in: library methods then answer `unavailable`. */
   openLibrary?: OpenLibrary | undefined;
   rebuildLibrary?: RebuildLibrary | undefined;
+  /** Absent: a damaged index met by a call is only reported, not rebuilt. */
+  healLibrary?: HealLibrary | undefined;
   /** Absent until the sync engine exists: its methods then answer `unavailable`. */
   engine?: Engine | undefined;
   /** Absent: accounts.test / accounts.import answer `unavailable`. */

@@ -8,6 +8,7 @@ import { formatIssuePath } from '../../shared/useapi/parse';
 import { redactSecrets } from '../settings/mask-token';
 import type { ApiDeps, CallContext, HandlerContext, Handlers } from './context';
 import { createEventBus } from './event-bus';
+import { createLibraryHealer } from './heal-library';
 import type { EventBus } from './event-bus';
 import type { LibraryPort } from './library-port';
 import { silentLogger } from './logger';
@@ -91,6 +92,9 @@ export function createApi(deps: ApiDeps): Api {
     await current?.then((l) => l.close()).catch(() => undefined);
   }
 
+  const healer = createLibraryHealer(deps, closeLibrary, log);
+  const unsubscribeDamage = deps.engine?.onLibraryDamaged?.((error) => void healer.heal(error.message));
+
   const secretValues = () =>
     deps.secrets
       .list()
@@ -155,7 +159,7 @@ export function createApi(deps: ApiDeps): Api {
       }
       return { ok: true, value: checked.data };
     } catch (error) {
-      return failure(method, error);
+      return (await healer.answer(error)) ?? failure(method, error);
     }
   }
 
@@ -167,6 +171,7 @@ export function createApi(deps: ApiDeps): Api {
     libraryFolder: () => deps.settings.read().libraryFolder,
     async close() {
       unsubscribeEngine?.();
+      unsubscribeDamage?.();
       await closeLibrary();
     },
   };

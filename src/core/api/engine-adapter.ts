@@ -6,7 +6,7 @@
 // settings reach the engine when it starts and again, live, whenever they change (settingsChanged).
 import { ContractError } from '../../shared/contract';
 import { openLibrary as openLibraryModule } from '../library';
-import type { Library } from '../library';
+import type { Library, LibraryOptions } from '../library';
 import { CONTRACT_EVENT_NAMES, engineOptionsFromSettings, LibraryLockedError, SyncEngine } from '../sync';
 import type { EngineAccountConfig, LiveEngineOptions, SyncEngineOptions, SyncEvent } from '../sync';
 
@@ -23,7 +23,7 @@ export interface EngineAdapterOptions {
   secrets: SecretStore;
   log?: Logger | undefined;
   /** Opens the engine's connection to the library (default: the library module). */
-  openLibrary?: (folder: string) => Library;
+  openLibrary?: (folder: string, options?: LibraryOptions) => Library;
   /**
    * Extra engine options (tests: faster polling, no lock, a clock). They win over the values from
    * the settings, now and after every settings change; `pollPolicy` is merged field by field.
@@ -70,6 +70,15 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
   let unsubscribe: (() => void) | null = null;
   // Moving or rebuilding the library: calls wait for it instead of touching a closed database.
   let closedWhile: Promise<unknown> | null = null;
+  // Told when the engine's connection meets a damaged index (the engine swallows its own failures).
+  const damageListeners = new Set<(error: Error) => void>();
+  // Told after the current call returns: a heal closes the library, which must not happen inside
+  // start() or a statement of the engine's.
+  const onCorruption = (error: Error) => {
+    queueMicrotask(() => {
+      for (const listener of damageListeners) listener(error);
+    });
+  };
 
   const forward = (event: SyncEvent) => {
     if (!FORWARDED.has(event.name)) return;
@@ -92,7 +101,7 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
     const folder = options.settings.read().libraryFolder;
     let opened: Library;
     try {
-      opened = open(folder);
+      opened = open(folder, { onCorruption });
     } catch (error) {
       throw new ContractError('unavailable', `The library in ${folder} cannot be opened: ${describe(error)}`);
     }
@@ -220,6 +229,10 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
         // The settings are saved; the engine keeps its previous values until they work.
         log.error(`the sync engine kept its previous settings: ${describe(error)}`);
       }
+    },
+    onLibraryDamaged(listener) {
+      damageListeners.add(listener);
+      return () => damageListeners.delete(listener);
     },
     close: stop,
   };

@@ -48,5 +48,7 @@ export interface Engine {
    */
   settingsChanged(): void;
   readonly events: Pick<EventBus, 'subscribe'>;
+  /** Tells when the engine's connection met a damaged index (the API then heals it); answers an unsubscribe. */
+  onLibraryDamaged?(listener: (error: Error) => void): () => void;
   close(): Promise<void>;
 }

@@ -1,8 +1,12 @@
 // The library module (src/core/library) seen through the LibraryPort the handlers use. Kept out of
 // index.ts: importing it loads better-sqlite3, which the composition roots do after the ABI check.
-import { openLibrary, rebuildIndex, verifyLibrary } from '../library';
+import { existsSync } from 'node:fs';
+import { checkLibraryIndex, healIndex, openLibrary, rebuildIndex, verifyLibrary } from '../library';
 import type { Library } from '../library';
-import type { LibraryPort, OpenLibrary, RebuildLibrary } from './library-port';
+import { indexPath } from '../library/paths';
+import { acquireLibraryLock } from '../sync';
+import type { HealLibrary, LibraryPort, OpenLibrary, RebuildLibrary } from './library-port';
+import type { Logger } from './logger';
 
 export function libraryPort(library: Library): LibraryPort {
   return {
@@ -23,3 +27,31 @@ export function libraryPort(library: Library): LibraryPort {
 export const openLibraryPort: OpenLibrary = (folder) => libraryPort(openLibrary(folder));
 
 export const rebuildLibraryIndex: RebuildLibrary = (folder) => rebuildIndex(folder);
+
+export const healLibraryIndex: HealLibrary = async (folder, cause) =>
+  (await healIndex(folder, cause)).message;
+
+/**
+ * The composition roots' check before the engine starts: a damaged index is healed (under the
+ * engine lock, so never under another process's feet) and the one line logged. Never throws: a
+ * library that cannot be opened is reported by the engine's start.
+ */
+export async function checkLibraryOnStart(folder: string, log: Logger): Promise<void> {
+  // No index yet: nothing to heal, and nothing is created before the engine or a call asks for it.
+  if (!existsSync(indexPath(folder))) return;
+  try {
+    const healed = await checkLibraryIndex(folder, {
+      whileHealing: async (heal) => {
+        const lock = acquireLibraryLock(folder);
+        try {
+          return await heal();
+        } finally {
+          lock.release();
+        }
+      },
+    });
+    if (healed) log.warn(healed.message);
+  } catch (error) {
+    log.warn(`the library index was not checked: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -34,3 +34,8 @@ export interface LibraryPort {
 export type OpenLibrary = (folder: string) => LibraryPort | Promise<LibraryPort>;
 /** Rebuilds the index of a (closed) library folder from its sidecars. */
 export type RebuildLibrary = (folder: string) => Promise<MethodOutput<'library.rebuild'>>;
+/**
+ * Sets a damaged index aside and rebuilds it from the folder (the library closed); answers the one
+ * line that tells the user what happened and what was lost.
+ */
+export type HealLibrary = (folder: string, cause: string) => Promise<string>;

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
+import { bindingOptions } from '../native/binding';
 import { LATEST_VERSION, MIGRATIONS } from './migrations';
 import type { Migration } from './migrations';
 
@@ -77,7 +78,7 @@ export function migrate(db: Database, options: OpenDatabaseOptions = {}): { from
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Database {
   mkdirSync(path.dirname(file), { recursive: true });
   const existed = existsSync(file) && statSync(file).size > 0;
-  const db = new BetterSqlite3(file);
+  const db = new BetterSqlite3(file, bindingOptions());
   try {
     // Refuse a newer schema before touching anything (WAL mode included).
     const found = schemaVersion(db);

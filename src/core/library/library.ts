@@ -14,6 +14,7 @@ import type {
   TaskListQuery,
   WorkDetail,
 } from '../../shared/domain/library';
+import { watchCorruption } from './corruption';
 import { openDatabase } from './database';
 import { FileStore } from './files';
 import type { CreateFilesOptions, FileRow } from './files';
@@ -21,6 +22,7 @@ import { GalleryQueries } from './gallery';
 import { GalleryCountQueries } from './gallery-counts';
 import { Ingestor } from './ingest';
 import type { IngestResult, SnapshotInput } from './ingest';
+import { LibraryJournal } from './journal';
 import { backupDir, indexPath } from './paths';
 import { TaskRemoval } from './removal';
 import { openSearchChangeFeed, recordedWrite, searchStateStatement } from './search-changes';
@@ -39,6 +41,13 @@ export interface LibraryOptions {
   now?: () => number;
   /** Write task.json / account.json beside the media after each ingest (default true). */
   sidecars?: boolean;
+  /**
+   * Note favorites, removals and added ids in the library's journal too, so that a rebuild keeps
+   * them (default true; off while a rebuild replays the journal).
+   */
+  journal?: boolean;
+  /** Called once, with the error, when any statement meets a damaged index (see heal.ts). */
+  onCorruption?: (error: Error) => void;
 }
 
 export interface IngestOptions {
@@ -67,6 +76,11 @@ export class Library {
   private readonly setLabel: Statement<[string | null, string]>;
   private readonly setFavoriteStatement: Statement<[number, string]>;
   private readonly accountsWithSidecar = new Set<string>();
+  /** Null when journaling is off. */
+  readonly journal: LibraryJournal | null;
+  /** The first corruption error a statement raised, if any: the index must be rebuilt. */
+  damaged: Error | null = null;
+  private closed = false;
   /** Started by the first ingest: the bulk writer is who waits on inline checkpoints. */
   private checkpointer: WalCheckpointer | null = null;
   /** What this library's writes do to the text index, for the gallery of every connection to it. */
@@ -79,6 +93,7 @@ export class Library {
     this.db = db;
     this.now = options.now ?? Date.now;
     this.sidecars = options.sidecars ?? true;
+    this.journal = options.journal === false ? null : new LibraryJournal(root);
     const shared = openSearchChangeFeed(indexPath(root));
     this.searchChanges = shared.feed;
     this.releaseSearchChanges = shared.release;
@@ -104,6 +119,9 @@ export class Library {
   }
 
   close(): void {
+    // Twice is harmless (a heal closes a library its caller closes again).
+    if (this.closed) return;
+    this.closed = true;
     // Its connection first: the writer's close is then the last one, which checkpoints and removes the WAL.
     this.checkpointer?.stop();
     this.releaseSearchChanges();
@@ -154,7 +172,10 @@ export class Library {
 
   /** Records a task id to poll (typed by the user); false when it was already known. */
   addPendingTask(account: string, taskId: string): boolean {
-    return this.db.transaction(() => this.ingestor.addPending(account, taskId, this.now()))();
+    const now = this.now();
+    const added = this.db.transaction(() => this.ingestor.addPending(account, taskId, now))();
+    if (added) this.journal?.append({ op: 'add', taskId, account, at: now });
+    return added;
   }
 
   /**
@@ -257,7 +278,9 @@ export class Library {
   }
 
   setFavorite(workId: string, favorite: boolean): boolean {
-    return this.setFavoriteStatement.run(favorite ? 1 : 0, workId).changes > 0;
+    const known = this.setFavoriteStatement.run(favorite ? 1 : 0, workId).changes > 0;
+    if (known) this.journal?.append({ op: 'favorite', workId, favorite });
+    return known;
   }
 
   /**
@@ -265,7 +288,11 @@ export class Library {
    * again); null when the library has no such task.
    */
   removeTask(taskId: string): RemovedTask | null {
-    return this.removal.remove(taskId, this.now());
+    const now = this.now();
+    const account = this.tasks.get(taskId)?.email ?? null;
+    const removed = this.removal.remove(taskId, now);
+    if (removed) this.journal?.append({ op: 'remove', taskId, account, at: now });
+    return removed;
   }
 }
 
@@ -279,5 +306,13 @@ function changedTaskIds(results: readonly IngestResult[]): string[] {
 /** Opens (creating or migrating) the library in `folder`. */
 export function openLibrary(folder: string, options: LibraryOptions = {}): Library {
   const db = openDatabase(indexPath(folder), { backupDir: backupDir(folder) });
-  return new Library(folder, db, options);
+  const holder: { library?: Library } = {};
+  const watched = watchCorruption(db, (error) => {
+    const library = holder.library;
+    if (!library) return;
+    library.damaged ??= error;
+    options.onCorruption?.(error);
+  });
+  holder.library = new Library(folder, watched, options);
+  return holder.library;
 }

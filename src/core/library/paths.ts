@@ -8,6 +8,8 @@ export const INDEX_FILE = 'index.sqlite';
 export const BACKUP_DIR = 'backups';
 export const SIDECAR_FILE = 'task.json';
 export const ACCOUNT_FILE = 'account.json';
+/** State that lives only in the index (favorites, removals, ids added), kept so a rebuild loses none. */
+export const JOURNAL_FILE = 'journal.jsonl';
 
 const MAX_SEGMENT_BYTES = 120;
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
@@ -113,4 +115,8 @@ export function indexPath(libraryRoot: string): string {
 
 export function backupDir(libraryRoot: string): string {
   return path.join(indexDir(libraryRoot), BACKUP_DIR);
+}
+
+export function journalPath(libraryRoot: string): string {
+  return path.join(indexDir(libraryRoot), JOURNAL_FILE);
 }

@@ -5,6 +5,9 @@ import path from 'node:path';
 import { parseTaskResponse } from '../../shared/useapi';
 import { hashFile } from './hash';
 import type { SnapshotInput } from './ingest';
+import { LibraryJournal, readJournal } from './journal';
+import { replayJournal } from './journal-replay';
+import type { JournalReplay } from './journal-replay';
 import { openLibrary } from './library';
 import type { LibraryOptions } from './library';
 import { ACCOUNT_FILE, backupDir, INDEX_DIR, indexPath, SIDECAR_FILE } from './paths';
@@ -18,6 +21,8 @@ export interface RebuildReport {
   problems: Array<{ path: string; problem: string }>;
   /** Where the previous index was moved, if there was one. */
   previousIndex: string | null;
+  /** What the journal gave back that the task.json files do not hold (favorites, removals, ids added). */
+  journal: JournalReplay;
 }
 
 const BATCH = 500;
@@ -54,6 +59,7 @@ export async function rebuildIndex(root: string, options: LibraryOptions = {}): 
     filesAbsent: 0,
     problems: [],
     previousIndex: null,
+    journal: { favorites: 0, removed: 0, added: 0, favoritesLost: 0, unreadable: 0 },
   };
   const current = indexPath(root);
   if (existsSync(current)) {
@@ -66,7 +72,9 @@ export async function rebuildIndex(root: string, options: LibraryOptions = {}): 
     report.previousIndex = target;
   }
 
-  const library = openLibrary(root, { ...options, sidecars: false });
+  // Read before anything is written: the rebuilt index is replayed from it, then it is rewritten.
+  const journal = readJournal(root);
+  const library = openLibrary(root, { ...options, sidecars: false, journal: false });
   try {
     const taskIds: string[] = [];
     let batch: SnapshotInput[] = [];
@@ -114,6 +122,8 @@ export async function rebuildIndex(root: string, options: LibraryOptions = {}): 
         }
       }
     }
+    report.journal = replayJournal(library, journal);
+    new LibraryJournal(root).compactFrom(library.db, (options.now ?? Date.now)());
     report.works = library.stats().works;
     return report;
   } finally {

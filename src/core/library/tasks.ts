@@ -76,7 +76,13 @@ export class TaskStore {
   private readonly syncWorkPhase: Statement<{ phase: string; task: number }>;
   private readonly countsByTask: Statement<
     { task: number },
-    { works: number; files_done: number; files_total: number }
+    {
+      works: number;
+      files_done: number;
+      files_total: number;
+      files_failed: number;
+      file_error: string | null;
+    }
   >;
   private readonly listStatements = new Map<string, Statement<unknown[], TaskRow>>();
 
@@ -95,7 +101,10 @@ export class TaskStore {
     this.countsByTask = db.prepare(`SELECT
         (SELECT count(*) FROM works WHERE task_id = @task) AS works,
         (SELECT count(*) FROM files WHERE task_id = @task AND state = 'done') AS files_done,
-        (SELECT count(*) FROM files WHERE task_id = @task) AS files_total`);
+        (SELECT count(*) FROM files WHERE task_id = @task) AS files_total,
+        (SELECT count(*) FROM files WHERE task_id = @task AND state = 'failed') AS files_failed,
+        (SELECT error FROM files WHERE task_id = @task AND state = 'failed' AND error IS NOT NULL
+          ORDER BY id LIMIT 1) AS file_error`);
   }
 
   get(taskId: string): TaskRow | null {
@@ -161,12 +170,20 @@ export class TaskStore {
     const more = rows.length > limit;
     const shown = more ? rows.slice(0, limit) : rows;
     const items: TaskListItem[] = shown.map((row) => {
-      const counts = this.countsByTask.get({ task: row.id }) ?? { works: 0, files_done: 0, files_total: 0 };
+      const counts = this.countsByTask.get({ task: row.id }) ?? {
+        works: 0,
+        files_done: 0,
+        files_total: 0,
+        files_failed: 0,
+        file_error: null,
+      };
       return {
         ...toTaskSummary(row),
         works: counts.works,
         filesDone: counts.files_done,
         filesTotal: counts.files_total,
+        filesFailed: counts.files_failed,
+        fileError: counts.file_error,
       };
     });
     const last = shown.at(-1);

@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
+import { bindingOptions } from '../native/binding';
 
 /** How often the worker looks for frames to copy when nobody nudges it. */
 const IDLE_INTERVAL_MS = 1000;
@@ -33,7 +34,7 @@ const control = new Int32Array(workerData.control);
 let db = null;
 try {
   const Database = require(workerData.sqlitePath);
-  db = new Database(workerData.file, { fileMustExist: true });
+  db = new Database(workerData.file, { fileMustExist: true, ...workerData.binding });
   db.pragma('busy_timeout = 1000');
   while (Atomics.load(control, ${STOP}) === 0) {
     const seen = Atomics.load(control, ${WAKES});
@@ -70,7 +71,13 @@ export class WalCheckpointer {
     const sqlitePath = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { control: this.control.buffer, sqlitePath, file: db.name, intervalMs },
+      workerData: {
+        control: this.control.buffer,
+        sqlitePath,
+        binding: bindingOptions(),
+        file: db.name,
+        intervalMs,
+      },
     });
     // The worker never keeps the process alive; the owner's stop() or the process's end ends it.
     this.worker.unref();

@@ -34,7 +34,7 @@ export function splitRequestPath(requestPath: string, encoded: boolean): string[
   return segments;
 }
 
-function isInside(root: string, candidate: string): boolean {
+export function isInside(root: string, candidate: string): boolean {
   const relative = path.relative(root, candidate);
   return relative.length > 0 && !relative.startsWith('..') && !path.isAbsolute(relative);
 }

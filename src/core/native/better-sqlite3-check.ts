@@ -1,14 +1,17 @@
-// better-sqlite3 is a native module built for one runtime: Node (tests, headless mode) or Electron
-// (the app). Loading the wrong build crashes with a cryptic NODE_MODULE_VERSION error; this check
-// runs first and turns it into a sentence with the fix.
+// better-sqlite3 is a native module built for one runtime: Node (tests, headless mode; the build in
+// node_modules) or Electron (the app; its own build, see ./binding.ts). Loading the wrong build crashes
+// with a cryptic NODE_MODULE_VERSION error; this check runs first and turns it into a sentence with the fix.
 import { createRequire } from 'node:module';
+import { bindingOptions } from './binding';
 
 export type Runtime = 'node' | 'electron';
 export type NativeCheck = { ok: true } | { ok: false; message: string };
 
 export const FIXES: Record<Runtime, string> = {
   node: 'npm rebuild better-sqlite3',
-  electron: 'npx electron-builder install-app-deps',
+  // `npm start` prepares the Electron build in .native/electron (scripts/electron-native.mjs); a
+  // packaged app carries its own, so there the fix is reinstalling the app.
+  electron: 'delete .native/electron and run `npm start` again (or reinstall the packaged app)',
 };
 
 /** Turns a load error into the message a person can act on. */
@@ -30,9 +33,9 @@ export function explainLoadError(error: unknown, runtime: Runtime): string {
 
 export function checkBetterSqlite3(runtime: Runtime, load: () => unknown = defaultLoad): NativeCheck {
   try {
-    const Database = load() as new (file: string) => { close(): void };
+    const Database = load() as new (file: string, options?: object) => { close(): void };
     // The native part loads on the first database, not on require.
-    new Database(':memory:').close();
+    new Database(':memory:', bindingOptions()).close();
     return { ok: true };
   } catch (error) {
     return { ok: false, message: explainLoadError(error, runtime) };

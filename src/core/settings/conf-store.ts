@@ -1,7 +1,7 @@
 // Headless mode keeps its settings with `conf` (electron-store's base library, plain Node).
-import { existsSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
+import { setAsideNotice, setAsideUnreadableJson } from './set-aside';
 import { createSettingsStore } from './store';
 import type { SettingsStore, SettingsStoreOptions } from './store';
 
@@ -15,16 +15,7 @@ export function openConfSettingsStore(
   configDir: string,
   options: SettingsStoreOptions,
 ): { store: SettingsStore; setAside: string | null } {
-  const file = path.join(configDir, `${SETTINGS_FILE_NAME}.json`);
-  let setAside: string | null = null;
-  if (existsSync(file)) {
-    try {
-      JSON.parse(readFileSync(file, 'utf8'));
-    } catch {
-      setAside = path.join(configDir, `${SETTINGS_FILE_NAME}.broken-${Date.now()}.json`);
-      renameSync(file, setAside);
-    }
-  }
+  const setAside = setAsideUnreadableJson(path.join(configDir, `${SETTINGS_FILE_NAME}.json`));
   const conf = new Conf<Record<string, unknown>>({
     cwd: configDir,
     configName: SETTINGS_FILE_NAME,
@@ -32,7 +23,6 @@ export function openConfSettingsStore(
     projectSuffix: '',
   });
   const store = createSettingsStore(conf, options);
-  if (setAside)
-    (store.warnings as string[]).push(`settings: the file was not valid JSON; kept it as ${setAside}`);
+  if (setAside) (store.warnings as string[]).push(setAsideNotice('settings', setAside));
   return { store, setAside };
 }

@@ -25,6 +25,12 @@ export type StoredSettings = z.infer<typeof StoredSettingsSchema>;
 
 export const DEFAULT_API_BASE = 'https://api.useapi.net/v1/kling';
 
+/**
+ * Hours a task may stay non-final before it is given up (it can be retried). Free-plan queues can
+ * take many hours. The engine's default (and so the CLI's) is this same number.
+ */
+export const DEFAULT_GIVE_UP_AFTER_HOURS = 24;
+
 export interface DefaultsInput {
   /** The user's home folder; the library goes in `<home>/Kling Archive` unless told otherwise. */
   home: string;
@@ -37,7 +43,11 @@ export function defaultSettings({ home, apiBase }: DefaultsInput): StoredSetting
     libraryFolder: path.join(home, 'Kling Archive'),
     apiBase: apiBase ?? DEFAULT_API_BASE,
     // useapi's own examples poll every 15–20 s; 20 s keeps well under any rate limit.
-    polling: { intervalSeconds: 20, maxRequestsPerMinute: 30, giveUpAfterHours: 48 },
+    polling: {
+      intervalSeconds: 20,
+      maxRequestsPerMinute: 30,
+      giveUpAfterHours: DEFAULT_GIVE_UP_AFTER_HOURS,
+    },
     downloads: { concurrency: 2, watermarkFree: true, fallbackToWatermarked: true, keepInputs: true },
     notifications: true,
   };

@@ -19,13 +19,15 @@ import {
   KeyedLimiter,
   TokenBucket,
   backoffDelay,
-  isStale,
   nextPollDelay,
   notFoundRetryDelay,
   rateLimitDelay,
   type PollPolicy,
 } from './schedule';
 import { NOT_KEPT_SUFFIX, REFUSED_PREFIX, SyncStore, tokenFingerprint } from './sync-store';
+import { DISK_FULL_MESSAGE, isDiskFullError } from './disk-full';
+import { pollProblem } from './poll-problem';
+import { taskAgeMs } from './task-age';
 import {
   findTaskOwner,
   transientFailure,
@@ -155,6 +157,10 @@ export interface TaskReport {
   phase: string | null;
   final: boolean;
   error: string | null;
+  /** Why the latest poll gave no usable answer (a transient problem: 5xx, network, unreadable, 404). */
+  lastError: string | null;
+  /** When the task is asked about next (ms), while it is followed. */
+  nextTryAt: number | null;
   /** Final (or given up, or its account paused) and no file still to fetch. */
   settled: boolean;
   works: Array<{
@@ -641,7 +647,7 @@ export class SyncEngine {
           continue;
         }
         this.polling.add(due.taskId);
-        void this.pollOne(due.taskId, due.account, due.attempts, due.createdAt).finally(() => {
+        void this.pollOne(due.taskId, due.account, due.attempts).finally(() => {
           this.polling.delete(due.taskId);
           this.pumpPolls();
         });
@@ -672,12 +678,7 @@ export class SyncEngine {
     );
   }
 
-  private async pollOne(
-    taskId: string,
-    email: string,
-    attempts: number,
-    createdAt: number | null,
-  ): Promise<void> {
+  private async pollOne(taskId: string, email: string, attempts: number): Promise<void> {
     const client = this.clients.get(email);
     if (!client) return;
     const signal = this.controller.signal;
@@ -692,8 +693,8 @@ export class SyncEngine {
       const lookup = result.kind === 'not_found' ? await this.findOwner(taskId, email, signal) : null;
       if (!this.running) return;
       const owner = lookup?.owner;
-      if (owner) this.onTaskAnswer(taskId, owner.email, owner.value, owner.raw, createdAt);
-      else if (result.kind === 'ok') this.onTaskAnswer(taskId, email, result.value, result.raw, createdAt);
+      if (owner) this.onTaskAnswer(taskId, owner.email, owner.value, owner.raw);
+      else if (result.kind === 'ok') this.onTaskAnswer(taskId, email, result.value, result.raw);
       // An account that could not answer (5xx, network) may be the owner: not a 404 round then.
       else this.onTaskFailure(taskId, email, (lookup && transientFailure(lookup)) ?? result, attempts);
     } catch {
@@ -715,21 +716,13 @@ export class SyncEngine {
     return lookup;
   }
 
-  private onTaskAnswer(
-    taskId: string,
-    email: string,
-    snapshot: TaskResponse,
-    raw: string,
-    createdAt: number | null,
-  ): void {
+  private onTaskAnswer(taskId: string, email: string, snapshot: TaskResponse, raw: string): void {
     const now = this.now();
     const ingest = this.library.ingest({ account: email, snapshot, raw });
     if (ingest.outcome === 'removed') return; // the user removed it while we asked
     if (ingest.outcome === 'rejected') {
-      this.library.updatePolling(taskId, {
-        nextPollAt: now + backoffDelay(1, this.policy),
-        lastError: `the answer could not be stored: ${ingest.problem ?? 'rejected'}`,
-      });
+      const problem = `could not store the answer (${ingest.problem ?? 'rejected'})`;
+      this.retryLater(taskId, problem, now + backoffDelay(1, this.policy));
       return;
     }
     this.store.setNotFoundCount(taskId, 0, now);
@@ -745,14 +738,14 @@ export class SyncEngine {
       this.emitTaskChanged(taskId, status.reason);
       return;
     }
-    const started = row?.created_at ?? createdAt ?? this.store.firstSeen(taskId, now);
-    if (isStale(started, now, this.policy)) {
+    const ageMs = taskAgeMs(snapshot, { firstSeenAt: this.store.firstSeen(taskId, now), now });
+    if (ageMs > this.policy.staleAfterMs) {
       this.giveUpStale(taskId, now);
       return;
     }
     const delay = nextPollDelay(
       {
-        ageMs: Math.max(0, now - started),
+        ageMs,
         eta: {
           etaTime: snapshot.etaTime,
           queuingEtaTime: snapshot.queuingEtaTime,
@@ -767,22 +760,30 @@ export class SyncEngine {
 
   private giveUpStale(taskId: string, now: number): void {
     const hours = Math.round((this.policy.staleAfterMs / 3_600_000) * 10) / 10;
+    const reason = `still not final after ${hours} h: polling stopped (retry to poll again)`;
     this.store.setGiveUp(taskId, 'stale', now);
+    this.library.updatePolling(taskId, { nextPollAt: null, lastError: reason });
+    this.emitTaskChanged(taskId, reason);
+  }
+
+  /** A poll gave no usable answer: the task keeps why, and when it is asked again, and says so. */
+  private retryLater(taskId: string, problem: string, at: number, attempts?: number): void {
     this.library.updatePolling(taskId, {
-      nextPollAt: null,
-      lastError: `still not final after ${hours} h: polling stopped (retry to poll again)`,
+      nextPollAt: at,
+      lastError: problem,
+      ...(attempts ? { attempts } : {}),
     });
-    this.emitTaskChanged(taskId, 'timed out');
+    this.emitTaskChanged(taskId, problem, false, at);
   }
 
   private onTaskFailure(taskId: string, email: string, result: UseapiFailure, attempts: number): void {
     const now = this.now();
-    const message = describeResult(result);
+    const verdict = pollProblem(taskId, result);
+    if (verdict.final) {
+      this.finishFailed(taskId, verdict.reason);
+      return;
+    }
     switch (result.kind) {
-      case 'invalid_id':
-      case 'invalid_input':
-        this.finishFailed(taskId, 'invalid task id');
-        return;
       case 'unauthorized':
       case 'payment_required': {
         const account = this.accounts.get(email);
@@ -792,49 +793,33 @@ export class SyncEngine {
             accountId: account.accountId,
             email,
             reason: result.kind,
-            message: result.kind === 'unauthorized' ? 'token rejected' : message,
+            message: result.kind === 'unauthorized' ? 'token rejected' : describeResult(result),
           });
         }
-        this.library.updatePolling(taskId, { nextPollAt: now, lastError: message });
+        this.library.updatePolling(taskId, { nextPollAt: now, lastError: verdict.problem });
         return;
       }
       case 'not_found': {
         const count = this.store.notFoundCount(taskId) + 1;
         this.store.setNotFoundCount(taskId, count, now);
         const delay = notFoundRetryDelay(count, this.policy);
-        if (delay === null) {
-          this.finishFailed(taskId, 'not found');
-        } else {
-          this.library.updatePolling(taskId, {
-            nextPollAt: now + delay,
-            attempts: attempts + 1,
-            lastError: message,
-          });
-        }
+        if (delay === null) this.finishFailed(taskId, 'not found');
+        else this.retryLater(taskId, verdict.problem, now + delay, attempts + 1);
         return;
       }
       case 'rate_limited': {
         const delay = rateLimitDelay(result.retryAfterMs, attempts + 1, this.policy);
         this.holdUntil.set(email, now + delay); // the whole account waits, not just this task
-        this.library.updatePolling(taskId, {
-          nextPollAt: now + delay,
-          attempts: attempts + 1,
-          lastError: message,
-        });
+        this.retryLater(taskId, verdict.problem, now + delay, attempts + 1);
         return;
       }
       default: {
-        // 5xx, network, timeout, malformed, unexpected: back off, recorded on the task.
-        const retryAfter = result.kind === 'server_error' ? result.retryAfterMs : undefined;
+        // 5xx, network, timeout, malformed, unexpected, a 400 for an id we accept: back off.
         const delay =
-          retryAfter !== undefined
-            ? rateLimitDelay(retryAfter, attempts + 1, this.policy)
+          verdict.retryAfterMs !== undefined
+            ? rateLimitDelay(verdict.retryAfterMs, attempts + 1, this.policy)
             : backoffDelay(attempts + 1, this.policy);
-        this.library.updatePolling(taskId, {
-          nextPollAt: now + delay,
-          attempts: attempts + 1,
-          lastError: message,
-        });
+        this.retryLater(taskId, verdict.problem, now + delay, attempts + 1);
       }
     }
   }
@@ -845,7 +830,7 @@ export class SyncEngine {
     this.emitTaskChanged(taskId, reason);
   }
 
-  private emitTaskChanged(taskId: string, message: string | null, added = false): void {
+  private emitTaskChanged(taskId: string, message: string | null, added = false, retryAt?: number): void {
     const row = this.library.task(taskId);
     if (!row) return;
     this.events.emit('task.changed', {
@@ -855,6 +840,7 @@ export class SyncEngine {
       final: row.final === 1,
       message: message ?? row.reason ?? row.last_error,
       ...(added ? { added } : {}),
+      ...(retryAt !== undefined ? { retryAt } : {}),
     });
   }
 
@@ -865,15 +851,32 @@ export class SyncEngine {
     const room =
       (this.options.downloadConcurrency ?? DEFAULT_ENGINE_OPTIONS.downloadConcurrency) - this.downloads.size;
     if (room <= 0) return;
-    for (const file of this.library.claimFiles(room)) {
+    let claimed: FileRow[];
+    try {
+      claimed = this.library.claimFiles(room);
+    } catch (error) {
+      this.onDiskFull(error);
+      return;
+    }
+    for (const file of claimed) {
       const controller = new AbortController();
       const job: DownloadJob = { taskId: file.taskId, controller };
       this.downloads.set(file.id, job);
-      job.done = this.downloadOne(file, controller).finally(() => {
-        this.downloads.delete(file.id);
-        this.pumpDownloads();
-      });
+      job.done = this.downloadOne(file, controller)
+        .catch((error: unknown) => this.onDiskFull(error))
+        .finally(() => {
+          this.downloads.delete(file.id);
+          this.pumpDownloads();
+        });
     }
+  }
+
+  /** The index could not be written for want of space: the queue stops with the reason; anything else throws. */
+  private onDiskFull(error: unknown): void {
+    if (!isDiskFullError(error)) throw error;
+    if (this.downloadsPaused !== null) return;
+    this.downloadsPaused = DISK_FULL_MESSAGE;
+    this.events.emit('downloads.paused', { reason: DISK_FULL_MESSAGE });
   }
 
   /**
@@ -1128,6 +1131,8 @@ export class SyncEngine {
         phase: null,
         final: false,
         error: 'not tracked',
+        lastError: null,
+        nextTryAt: null,
         settled: true,
         works: [],
         problems: [],
@@ -1162,11 +1167,14 @@ export class SyncEngine {
     let error: string | null = null;
     if (final && row.phase === 'failed') error = row.reason ?? 'failed';
     else if (!final && pause) error = pause.reason === 'unauthorized' ? 'token rejected' : pause.reason;
-    else if (!final && givenUp === 'stale') error = 'timed out';
+    else if (!final && givenUp === 'stale') error = row.last_error ?? 'timed out';
     else if (!final && givenUp === 'cancelled') error = 'cancelled';
     else if (!final && !this.accounts.has(row.email)) error = 'no token for this account';
-    else if (final && !open && problems.length > 0)
-      error = `${problems.length} file(s) could not be archived`;
+    else if (final && problems.length > 0 && (!open || this.downloadsPaused !== null)) {
+      // A stopped queue (disk full) holds the rest: not archived either, and the reason is the stop's.
+      const why = this.downloadsPaused ?? problems.find((p) => p.error)?.error;
+      error = `${problems.length} file(s) could not be archived${why ? `: ${why}` : ''}`;
+    }
     const waiting = !final && error === null;
     return {
       id: taskId,
@@ -1176,6 +1184,8 @@ export class SyncEngine {
       phase: row.phase,
       final,
       error,
+      lastError: final ? null : row.last_error,
+      nextTryAt: final ? null : row.next_poll_at,
       settled: !waiting && !(final && row.phase === 'succeeded' && open && this.downloadsPaused === null),
       works: [...works.values()],
       problems,

@@ -4,7 +4,8 @@
 import type { EventPayload } from '../../shared/contract';
 
 export interface SyncEventMap {
-  'task.changed': EventPayload<'task.changed'> & { added?: boolean };
+  /** `retryAt`: the poll gave no usable answer (`message` says why) and is tried again then (ms). */
+  'task.changed': EventPayload<'task.changed'> & { added?: boolean; retryAt?: number };
   /** `bytesPerSecond` is extra to the contract's payload. */
   'download.progress': EventPayload<'download.progress'> & { bytesPerSecond: number };
   'file.archived': EventPayload<'file.archived'> & { sha256: string };

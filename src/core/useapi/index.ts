@@ -7,6 +7,6 @@ export { resolveApiRoot } from './base-url';
 export type { BaseUrlResult } from './base-url';
 export { parseRetryAfter } from './retry-after';
 export { maskToken, redactToken } from './mask-token';
-export { DOWNLOAD_FILE_TYPES, isTaskId } from './validate';
+export { DOWNLOAD_FILE_TYPES, isNumericId } from './validate';
 export type { DownloadFileType, ListTasksQuery } from './validate';
 export { MAX_BODY_BYTES } from './transport';

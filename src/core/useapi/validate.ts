@@ -1,5 +1,6 @@
 // Inputs are checked before any request so a typo costs nothing and never reaches the service.
 // Ids stay strings end to end: a JS number would silently change any id above 2^53.
+import { judgeTaskId } from '../../shared/domain/task-id';
 import { redactToken } from './mask-token';
 import type { InvalidIdResult, InvalidInputResult, UseapiOperation } from './result';
 
@@ -30,18 +31,22 @@ function show(value: unknown, token: string): string {
 const numberHint = (value: unknown) =>
   typeof value === 'number' ? ' Pass ids as strings: a number above 2^53 loses digits.' : '';
 
-export function isTaskId(value: unknown): value is string {
+/** Work ids: opaque numeric strings (task ids have their own rule, below). */
+export function isNumericId(value: unknown): value is string {
   return typeof value === 'string' && ID_PATTERN.test(value);
 }
 
+/** Task ids follow the one task-id rule (shared/domain/task-id.ts): digits, at most 2^64−1. */
 export function checkTaskId(ctx: CheckContext, id: unknown): InvalidIdResult | null {
-  if (isTaskId(id)) return null;
+  const verdict = typeof id === 'string' ? judgeTaskId(id) : null;
+  if (verdict?.ok && verdict.id === id) return null;
+  const reason = verdict && !verdict.ok ? verdict.reason : 'a task id is a string of digits';
   return {
     kind: 'invalid_id',
     operation: ctx.operation,
     status: null,
     sent: false,
-    message: `The task id ${show(id, ctx.token)} is not valid: a task id is a string of 1 to 40 digits.${numberHint(id)}`,
+    message: `The task id ${show(id, ctx.token)} is not valid: ${reason}.${numberHint(id)}`,
   };
 }
 
@@ -55,7 +60,7 @@ export function checkWorkIds(ctx: CheckContext, ids: unknown): InvalidIdResult |
       message: 'At least one work id is needed.',
     };
   }
-  const bad = ids.find((id) => !isTaskId(id));
+  const bad = ids.find((id) => !isNumericId(id));
   if (bad === undefined) return null;
   return {
     kind: 'invalid_id',

@@ -1,10 +1,13 @@
 // `kling-archive sync TASK_ID...` and `kling-archive history`: run the sync engine until the tasks
 // are final and their files archived, report on stderr while it runs, and end with one JSON
 // document (--json) and the exit code: 0 all archived, 1 something failed, 2 usage/configuration.
-import { openLibrary, LibraryVersionError } from '../../core/library';
+import { isCorruptionError, LibraryVersionError } from '../../core/library';
 import type { Library } from '../../core/library';
 import { LibraryLockedError, SyncEngine, type SyncEvent, type TaskReport } from '../../core/sync';
 import { createUseapiClient, describeResult } from '../../core/useapi';
+import { describeRefusal, judgeTaskIds } from '../../shared/domain/task-id';
+import { summarizeOutcomes, taskOutcome } from '../../shared/domain/task-outcome';
+import { formatWait } from '../../core/sync/poll-problem';
 import { DEFAULT_API_BASE } from '../../core/settings/schema';
 import {
   UsageError,
@@ -15,8 +18,8 @@ import {
   token as readToken,
   type Io,
 } from './options';
+import { healAfterRun, openHealedLibrary } from './heal';
 
-const TASK_ID = /^\d{1,40}$/;
 const COMMON_FLAGS = ['library', 'api-base', 'token', 'email', 'timeout'];
 
 export const SYNC_HELP = `Usage: kling-archive sync [--json] [--timeout SECONDS] TASK_ID...
@@ -36,23 +39,59 @@ interface JsonTask {
   email: string | null;
   status: number | null;
   statusName: string | null;
+  phase: string | null;
   final: boolean;
+  /** Why the task is not archived (final problems, or the run's --timeout with what was happening). */
   error: string | null;
+  /** The latest transient problem (unreadable answer, 5xx, network, 404 that may pass), if any. */
+  lastError: string | null;
+  /** When the engine would have asked again (ISO time), while the task was followed. */
+  nextTryAt: string | null;
   works: TaskReport['works'];
   problems: TaskReport['problems'];
 }
 
-function toJson(report: TaskReport, timedOut: boolean): JsonTask {
+/** --timeout ran out on a task still being followed: say what it was waiting for, never just "timed out". */
+function timedOutReason(report: TaskReport, timeoutMs: number | null): string {
+  const after = timeoutMs === null ? 'stopped' : `timed out after ${formatWait(timeoutMs)}`;
+  if (report.lastError) return `${after}; last error: ${report.lastError}`;
+  if (!report.final) return `${after}; the task was still ${report.phase ?? 'waiting'} at useapi.net`;
+  return `${after}; ${report.problems.length} file(s) not archived yet`;
+}
+
+function toJson(report: TaskReport, timedOut: boolean, timeoutMs: number | null): JsonTask {
   return {
     id: report.id,
     email: report.email,
     status: report.status,
     statusName: report.statusName,
+    phase: report.phase,
     final: report.final,
-    error: report.error ?? (timedOut && !report.settled ? 'timed out' : null),
+    error: report.error ?? (timedOut && !report.settled ? timedOutReason(report, timeoutMs) : null),
+    lastError: report.lastError,
+    nextTryAt: report.nextTryAt === null ? null : new Date(report.nextTryAt).toISOString(),
     works: report.works,
     problems: report.problems,
   };
+}
+
+/** The run's counts, as the Tasks view counts them (shared/domain/task-outcome.ts). */
+function summarize(reports: readonly TaskReport[], tasks: readonly JsonTask[]) {
+  return summarizeOutcomes(
+    reports.map((report, index) => {
+      const error = tasks[index]?.error ?? report.error;
+      const done = report.works.reduce((n, work) => n + work.files.length, 0);
+      const outcome = taskOutcome({
+        final: report.final,
+        phase: report.phase,
+        filesTotal: done + report.problems.length,
+        filesDone: done,
+        filesFailed: report.problems.filter((problem) => problem.state === 'failed').length,
+        error,
+      });
+      return { outcome, reason: error };
+    }),
+  );
 }
 
 function progressReporter(io: Io): (event: SyncEvent) => void {
@@ -61,6 +100,13 @@ function progressReporter(io: Io): (event: SyncEvent) => void {
     switch (event.name) {
       case 'task.changed': {
         const p = event.payload;
+        if (p.retryAt !== undefined) {
+          // A poll gave no usable answer: why, and when it is tried again.
+          io.err(
+            `task ${p.taskId}: ${p.message ?? 'no answer'}; next try in ${formatWait(p.retryAt - Date.now())}\n`,
+          );
+          break;
+        }
         io.err(
           `task ${p.taskId}: ${p.phase}${p.final ? ' (final)' : ''}${p.message ? ` — ${p.message}` : ''}\n`,
         );
@@ -137,6 +183,16 @@ export async function runArchiveCommand(
   let engine: SyncEngine | null = null;
   const stopSignals = new AbortController();
   const onSignal = () => stopSignals.abort();
+  // A damaged index met mid-run (the engine swallows its own failures): stop, heal, say so, exit 1.
+  const healDuringRun = async (): Promise<number> => {
+    await engine?.stop();
+    engine = null;
+    const damaged = library as Library;
+    library = null;
+    const message = await healAfterRun(command, damaged, io);
+    if (argv.includes('--json')) io.out(`${JSON.stringify({ tasks: [], error: message })}\n`);
+    return 1;
+  };
   try {
     const args = parseArgs(argv, command === 'history' ? [...COMMON_FLAGS, 'since'] : COMMON_FLAGS, [
       'json',
@@ -146,12 +202,18 @@ export async function runArchiveCommand(
       io.out(SYNC_HELP);
       return 0;
     }
-    const taskIds = [...new Set(args.positional)];
+    // Each entry judged once by the one task-id rule; each refused one named once, with its reason.
+    const judged = judgeTaskIds(args.positional);
+    const taskIds = judged.ids;
     if (command === 'sync') {
+      if (judged.refused.length > 0) {
+        const lines = judged.refused.map(describeRefusal);
+        throw new UsageError(
+          `${lines.length === 1 ? 'not a task id' : 'not task ids'}: ${lines.join('; ')} (a task id is digits only, at most 20 of them)`,
+        );
+      }
       if (taskIds.length === 0) throw new UsageError('give at least one task id');
-      const bad = taskIds.find((id) => !TASK_ID.test(id));
-      if (bad !== undefined) throw new UsageError(`'${bad}' is not a task id (a number of up to 40 digits)`);
-    } else if (taskIds.length > 0) {
+    } else if (args.positional.length > 0) {
       throw new UsageError('history takes no task ids');
     }
     let since: number | undefined;
@@ -174,7 +236,7 @@ export async function runArchiveCommand(
     const email = emails[0] as string;
 
     try {
-      library = openLibrary(folder);
+      ({ library } = await openHealedLibrary(command, folder, io, { onCorruption: () => stopSignals.abort() }));
     } catch (error) {
       if (error instanceof LibraryVersionError) throw new UsageError(error.message);
       throw new UsageError(
@@ -186,7 +248,7 @@ export async function runArchiveCommand(
       accounts: emails.map((each) => ({ accountId: 'cli', email: each, token: apiToken })),
       apiBase: base,
     });
-    engine.events.subscribe(progressReporter(io));
+    const stopReporting = engine.events.subscribe(progressReporter(io));
     engine.start();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
@@ -199,6 +261,10 @@ export async function runArchiveCommand(
     } else {
       const outcome = await engine.syncHistory(email, since === undefined ? {} : { since });
       ids = outcome.taskIds;
+      if (library.damaged) {
+        if (deadline) clearTimeout(deadline);
+        return await healDuringRun();
+      }
       if (outcome.error) io.err(`history: ${outcome.error}\n`);
       if (outcome.error && ids.length === 0) {
         if (deadline) clearTimeout(deadline);
@@ -208,20 +274,25 @@ export async function runArchiveCommand(
     }
     await engine.waitForTasks(ids, stopSignals.signal);
     if (deadline) clearTimeout(deadline);
+    if (library.damaged) return await healDuringRun();
     const timedOut = stopSignals.signal.aborted;
-    const tasks = ids.map((id) => toJson(engine!.taskReport(id), timedOut));
-    const success = tasks.every((task) => task.final && task.error === null && task.problems.length === 0);
-    if (args.switches.has('json')) io.out(`${JSON.stringify({ tasks })}\n`);
-    const archived = tasks.reduce(
-      (n, task) => n + task.works.reduce((m, work) => m + work.files.length, 0),
-      0,
-    );
-    io.err(
-      `${tasks.length} task(s): ${tasks.filter((t) => t.final && !t.error).length} archived with ${archived} file(s)` +
-        `${success ? '' : `, ${tasks.filter((t) => t.error).length} with problems`}\n`,
-    );
+    // The run is over: what happens while the engine stops is not reported after the summary, and
+    // the counts are those of the library as this run leaves it.
+    stopReporting();
+    await engine.stop();
+    const reports = ids.map((id) => engine!.taskReport(id));
+    const tasks = reports.map((report) => toJson(report, timedOut, timeoutMs));
+    const summary = summarize(reports, tasks);
+    const success = summary.archived === tasks.length;
+    if (args.switches.has('json')) {
+      const { text: _text, ...counts } = summary;
+      io.out(`${JSON.stringify({ tasks, summary: counts })}\n`);
+    }
+    for (const task of tasks) if (task.error) io.err(`task ${task.id}: ${task.error}\n`);
+    io.err(`${summary.text}\n`);
     return success ? 0 : 1;
   } catch (error) {
+    if (library?.damaged || (library && isCorruptionError(error))) return await healDuringRun();
     if (error instanceof UsageError || error instanceof LibraryLockedError) {
       io.err(`kling-archive ${command}: ${error.message}\n`);
       return 2;

@@ -13,11 +13,13 @@ import { createHeadlessApi } from '../headless';
 import { startServer } from '../http';
 import type { RunningServer } from '../http';
 
-export const DEMO_HELP = `Usage: kling-archive demo [--port N]
+export const DEMO_HELP = `Usage: kling-archive demo [--port N] [--desktop]
 Runs the app on made-up data: a local simulator of useapi.net, two demo accounts and tasks that
 finish and download while you watch. Everything lives in a new folder under the temp dir, deleted
 when you stop it with Ctrl+C. Your own library and settings are not touched.
   --port N    port for the app (default: any free port)
+  --desktop   for \`npm run demo\`: prepare the demo folder and keep the simulator running for the
+              desktop window, printing one line \`desktop-demo {json}\` instead of serving a URL
 `;
 
 export interface DemoIo {
@@ -74,7 +76,9 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
     }
   };
   try {
-    const simulator = await startSimulator({ scenario: 'demo', progression: 'clock' });
+    // Answers the way real services send them (nulls, unknown fields), so the demo shows the app
+    // reading them.
+    const simulator = await startSimulator({ scenario: 'demo', progression: 'clock', nulls: true });
     closers.push(() => simulator.close());
     const { api, engine } = createHeadlessApi({
       configDir: path.join(folder, 'config'),
@@ -103,6 +107,60 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
       `demo: ${simulator.scenario.accounts.length} accounts, ${tasks} tasks; data in ${folder} (deleted on exit)\n`,
     );
     return { url: server.url, folder, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** What the desktop window needs to open the demo library: its settings folder, token and simulator. */
+export interface DesktopDemo {
+  /** Electron's user-data folder: it holds the seeded settings.json (library folder, API base). */
+  configDir: string;
+  libraryFolder: string;
+  apiBase: string;
+  /** The demo accounts' token, handed to the app as its launch token (USEAPI_TOKEN), never saved. */
+  token: string;
+  folder: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The demo for the desktop window: the simulator keeps running, the accounts and tasks are seeded
+ * into a settings folder and library that the app then opens itself (so the library is closed here).
+ */
+export async function prepareDesktopDemo(
+  options: Omit<DemoOptions, 'port' | 'rendererDir'>,
+): Promise<DesktopDemo> {
+  const folder = mkdtempSync(path.join(tmpdir(), 'kling-archive-demo-'));
+  const configDir = path.join(folder, 'config');
+  const libraryFolder = path.join(folder, 'library');
+  const closers: Array<() => Promise<void> | void> = [() => rmSync(folder, { recursive: true, force: true })];
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse()) await closer();
+  };
+  try {
+    const simulator = await startSimulator({ scenario: 'demo', progression: 'clock' });
+    closers.push(() => simulator.close());
+    // The demo token is the launch token here too, so the seeded accounts refer to it by the same id.
+    // The engine records the added tasks; it is not started (the window's own engine syncs them).
+    const { api, engine } = createHeadlessApi({
+      configDir,
+      libraryFolder,
+      apiBase: simulator.baseUrl,
+      env: { USEAPI_TOKEN: TOKENS.demo },
+      version: options.version,
+      log: createLogger((line) => options.io.err(line)),
+      syncEngine: true,
+    });
+    const tasks = await seed(api, simulator).finally(async () => {
+      await engine?.close();
+      await api.close();
+    });
+    options.io.err(
+      `demo: ${simulator.scenario.accounts.length} accounts, ${tasks} tasks; data in ${folder} (deleted on exit)\n`,
+    );
+    return { configDir, libraryFolder, apiBase: simulator.baseUrl, token: TOKENS.demo, folder, close };
   } catch (error) {
     await close();
     throw error;

@@ -1,8 +1,16 @@
 // Small schemas several contract domains share.
 import { z } from 'zod';
+import { judgeTaskId } from '../domain/task-id';
 import { IdSchema } from '../useapi/model';
 
 export { IdSchema };
+
+/** A task id as a person gives it, judged by the one task-id rule (digits, at most 2^64−1). */
+export const TaskIdSchema = z.string().superRefine((value, ctx) => {
+  const verdict = judgeTaskId(value);
+  if (!verdict.ok) ctx.addIssue({ code: 'custom', message: verdict.reason });
+  else if (verdict.id !== value) ctx.addIssue({ code: 'custom', message: 'surrounding spaces' });
+});
 
 /** A method without input still takes a value: `{}` (or nothing, which the adapters turn into `{}`). */
 export const NoInputSchema = z.object({}).strict();

@@ -47,5 +47,7 @@ export const EVENT_NAMES = [
 /** Electron IPC channels (preload ↔ main). */
 export const IPC_INVOKE_CHANNEL = 'kling-archive:invoke';
 export const IPC_EVENT_CHANNEL = 'kling-archive:event';
+/** One-way (send): start an OS drag of a library file, synchronously in main as Electron requires. */
+export const IPC_DRAG_CHANNEL = 'kling-archive:drag';
 /** The privileged scheme the desktop app serves library media on: `kling-media://library/<path>`. */
 export const MEDIA_SCHEME = 'kling-media';

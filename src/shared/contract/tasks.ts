@@ -2,7 +2,7 @@
 // Everything but the list is the sync engine's work.
 import { z } from 'zod';
 import { TaskListPageSchema, TaskListQuerySchema } from '../domain/library';
-import { IdSchema, LibraryPathSchema, LocalIdSchema, OkSchema } from './common';
+import { IdSchema, LibraryPathSchema, LocalIdSchema, OkSchema, TaskIdSchema } from './common';
 import { AccountFilterSchema } from './library';
 
 /** Why a task id was not accepted. */
@@ -35,8 +35,8 @@ export const TasksListInputSchema = TaskListQuerySchema.extend({ account: Accoun
 export const tasksMethods = {
   'tasks.list': { input: TasksListInputSchema, output: TaskListPageSchema },
   'tasks.add': { input: AddTasksInputSchema, output: AddTasksOutputSchema },
-  'tasks.retry': { input: z.object({ taskId: IdSchema }), output: OkSchema },
-  'tasks.cancel': { input: z.object({ taskId: IdSchema }), output: OkSchema },
+  'tasks.retry': { input: z.object({ taskId: TaskIdSchema }), output: OkSchema },
+  'tasks.cancel': { input: z.object({ taskId: TaskIdSchema }), output: OkSchema },
   /** Fetches one file of the library again (missing or corrupt). */
   'tasks.redownload': { input: z.object({ relativePath: LibraryPathSchema }), output: OkSchema },
   /** Walks the account's generation history and adds every task found; progress comes as events. */

@@ -151,6 +151,9 @@ export const TaskListItemSchema = TaskSummarySchema.extend({
   works: z.number().int(),
   filesDone: z.number().int(),
   filesTotal: z.number().int(),
+  /** Files that could not be archived, and the first one's reason. */
+  filesFailed: z.number().int(),
+  fileError: z.string().nullable(),
 });
 
 export const TaskListPageSchema = z.object({

@@ -1,37 +1,37 @@
 // The useapi.net Kling response model, written once. Shapes follow the reference page
-// (shared/reference/useapi-kling-get-task.txt): every field optional, unknown fields kept (loose
-// objects), ids as exact decimal strings (see exact-json.ts). Object-valued fields also accept null,
-// which the service uses for "absent".
+// (shared/reference/useapi-kling-get-task.txt): every field optional, unknown fields kept, ids as
+// exact decimal strings (see exact-json.ts). Every object is an openObject: `null` in an optional
+// field means absent, whatever the field (see open-object.ts). What we cannot do without (a status,
+// the ids and result URLs of succeeded works) is checked after the shape, in needed-facts.ts.
 import { z } from 'zod';
+import { openObject } from './open-object';
 
 /** An exact decimal id, as exact-json.ts produces it. */
 export const IdSchema = z.string().regex(/^\d{1,40}$/, 'expected a numeric id');
 
-const nullable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
-
-export const TaskInputSchema = z.looseObject({
+export const TaskInputSchema = openObject({
   name: z.string().optional(),
   inputType: z.string().optional(),
-  token: nullable(z.string()),
-  blobStorage: nullable(z.string()),
-  url: nullable(z.string()),
-  cover: nullable(z.string()),
-  fromWorkId: nullable(IdSchema),
-  fromUploadId: nullable(IdSchema),
+  token: z.string().optional(),
+  blobStorage: z.string().optional(),
+  url: z.string().optional(),
+  cover: z.string().optional(),
+  fromWorkId: IdSchema.optional(),
+  fromUploadId: IdSchema.optional(),
 });
 
-export const TaskArgumentSchema = z.looseObject({
+export const TaskArgumentSchema = openObject({
   name: z.string().optional(),
   // Documented as string; numbers are accepted so that one odd argument cannot sink a whole task.
-  value: z.union([z.string(), z.number(), z.boolean()]).nullable().optional(),
+  value: z.union([z.string(), z.number(), z.boolean()]).optional(),
 });
 
-export const TaskInfoSchema = z.looseObject({
+export const TaskInfoSchema = openObject({
   type: z.string().optional(),
   inputs: z.array(TaskInputSchema).optional(),
   arguments: z.array(TaskArgumentSchema).optional(),
-  extraArgs: nullable(z.record(z.string(), z.unknown())),
-  callbackPayloads: nullable(z.array(z.unknown())),
+  extraArgs: z.record(z.string(), z.unknown()).optional(),
+  callbackPayloads: z.array(z.unknown()).optional(),
   scene: z.string().optional(),
 });
 
@@ -41,13 +41,13 @@ const StatusFields = {
   status_final: z.boolean().optional(),
 };
 
-export const TaskDetailSchema = z.looseObject({
+export const TaskDetailSchema = openObject({
   id: IdSchema.optional(),
   userId: IdSchema.optional(),
   type: z.string().optional(),
   scene: z.string().optional(),
   ...StatusFields,
-  taskInfo: nullable(TaskInfoSchema),
+  taskInfo: TaskInfoSchema.optional(),
   favored: z.boolean().optional(),
   deleted: z.boolean().optional(),
   viewed: z.boolean().optional(),
@@ -56,7 +56,7 @@ export const TaskDetailSchema = z.looseObject({
   viewTime: z.number().optional(),
 });
 
-export const MediaResourceSchema = z.looseObject({
+export const MediaResourceSchema = openObject({
   resource: z.string().optional(),
   height: z.number().optional(),
   width: z.number().optional(),
@@ -64,7 +64,7 @@ export const MediaResourceSchema = z.looseObject({
   resourceKey: z.string().optional(),
 });
 
-export const TaskWorkSchema = z.looseObject({
+export const TaskWorkSchema = openObject({
   workId: IdSchema.optional(),
   workItemId: IdSchema.optional(),
   taskId: IdSchema.optional(),
@@ -72,22 +72,20 @@ export const TaskWorkSchema = z.looseObject({
   type: z.string().optional(),
   ...StatusFields,
   contentType: z.string().optional(),
-  resource: nullable(MediaResourceSchema),
-  cover: nullable(MediaResourceSchema),
+  resource: MediaResourceSchema.optional(),
+  cover: MediaResourceSchema.optional(),
   starNum: z.number().optional(),
   cloneCount: z.number().optional(),
   reportNum: z.number().optional(),
   createTime: z.number().optional(),
-  taskInfo: nullable(TaskInfoSchema),
+  taskInfo: TaskInfoSchema.optional(),
   selfAttitude: z.string().optional(),
-  selfComment: nullable(
-    z.looseObject({
-      rate: z.number().optional(),
-      tags: z.array(z.unknown()).optional(),
-      content: z.string().optional(),
-      prompts: z.array(z.unknown()).optional(),
-    }),
-  ),
+  selfComment: openObject({
+    rate: z.number().optional(),
+    tags: z.array(z.unknown()).optional(),
+    content: z.string().optional(),
+    prompts: z.array(z.unknown()).optional(),
+  }).optional(),
   favored: z.boolean().optional(),
   starred: z.boolean().optional(),
   publishStatus: z.string().optional(),
@@ -95,18 +93,16 @@ export const TaskWorkSchema = z.looseObject({
   publishTime: z.number().optional(),
   submitTime: z.number().optional(),
   lipSyncStatus: z.number().optional(),
-  downloadInfo: nullable(
-    z.looseObject({
-      fileTypes: z
-        .array(z.looseObject({ type: z.string().optional(), watermark: z.boolean().optional() }))
-        .optional(),
-    }),
-  ),
+  downloadInfo: openObject({
+    fileTypes: z
+      .array(openObject({ type: z.string().optional(), watermark: z.boolean().optional() }))
+      .optional(),
+  }).optional(),
   allowPublish: z.boolean().optional(),
 });
 
 /** GET /v1/kling/tasks/{task_id} — and each entry of a history page. */
-export const TaskResponseSchema = z.looseObject({
+export const TaskResponseSchema = openObject({
   ...StatusFields,
   etaTime: z.number().optional(),
   etaTimeOverSla: z.boolean().optional(),
@@ -114,27 +110,25 @@ export const TaskResponseSchema = z.looseObject({
   originEtaTime: z.number().optional(),
   originQueuingEtaTime: z.number().optional(),
   message: z.string().optional(),
-  task: nullable(TaskDetailSchema),
-  works: nullable(z.array(TaskWorkSchema)),
+  task: TaskDetailSchema.optional(),
+  works: z.array(TaskWorkSchema).optional(),
   currentTimestamp: z.number().optional(),
 });
 
 /** Error bodies: `{"error":"Task not found"}`, `{"error":"Unauthorized","code":401}`. */
-export const ErrorBodySchema = z.looseObject({
+export const ErrorBodySchema = openObject({
   error: z.string(),
   code: z.number().optional(),
 });
 
 /** GET /v1/kling/accounts/{email} (and each value of GET /v1/kling/accounts). */
-export const AccountSchema = z.looseObject({
+export const AccountSchema = openObject({
   email: z.string().optional(),
-  session: nullable(
-    z.looseObject({
-      userId: IdSchema.optional(),
-      ExpireTime: z.union([z.number(), z.string()]).optional(),
-      ExpireTimeUTC: z.string().optional(),
-    }),
-  ),
+  session: openObject({
+    userId: IdSchema.optional(),
+    ExpireTime: z.union([z.number(), z.string()]).optional(),
+    ExpireTimeUTC: z.string().optional(),
+  }).optional(),
   maxJobs: z.number().optional(),
   password: z.string().optional(),
   balance: z.unknown().optional(),
@@ -144,12 +138,12 @@ export const AccountSchema = z.looseObject({
 export const AccountsResponseSchema = z.record(z.string(), AccountSchema);
 
 /** GET /v1/kling/tasks?email=…: the account's generation history, newest first. */
-export const HistoryResponseSchema = z.looseObject({
+export const HistoryResponseSchema = openObject({
   history: z.array(TaskResponseSchema),
 });
 
 /** GET /v1/kling/assets/download: a watermark-free copy (paid plans). */
-export const AssetDownloadResponseSchema = z.looseObject({
+export const AssetDownloadResponseSchema = openObject({
   cdnUrl: z.string().min(1),
   status: z.string().optional(),
 });

@@ -8,7 +8,9 @@ import {
   ErrorBodySchema,
   HistoryResponseSchema,
   TaskResponseSchema,
+  type TaskResponse,
 } from './model';
+import { missingNeededFact } from './needed-facts';
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; problem: string };
 
@@ -39,7 +41,17 @@ export function parseWith<S extends z.ZodType>(schema: S, text: string): ParseRe
   };
 }
 
-export const parseTaskResponse = (text: string) => parseWith(TaskResponseSchema, text);
+/**
+ * A GET /tasks/{id} answer: the liberal shape, then the facts we cannot do without (see
+ * needed-facts.ts). History pages are read by shape alone, so that one odd entry never costs the page.
+ */
+export function parseTaskResponse(text: string): ParseResult<TaskResponse> {
+  const parsed = parseWith(TaskResponseSchema, text);
+  if (!parsed.ok) return parsed;
+  const missing = missingNeededFact(parsed.value);
+  return missing ? { ok: false, problem: `at ${missing.path}: ${missing.message}` } : parsed;
+}
+
 export const parseHistoryResponse = (text: string) => parseWith(HistoryResponseSchema, text);
 export const parseAccountsResponse = (text: string) => parseWith(AccountsResponseSchema, text);
 export const parseAccountResponse = (text: string) => parseWith(AccountSchema, text);

@@ -177,14 +177,15 @@ describe('settings.update reaches the running engine', () => {
   });
 
   it('giveUpAfterHours: a task older than the limit is given up; a longer limit resumes it', async () => {
-    // The engine's clock is 3 hours ahead of the simulator's: a task created now looks 3 hours old.
-    const { sim, call, update, task } = await setup({ engine: { now: () => Date.now() + 3 * HOUR } });
+    // The task was created 3 hours ago, by the service's own clock.
+    const { sim, call, update, task } = await setup();
     await update({ polling: { giveUpAfterHours: 1 } });
     const id = sim.addTask({
       kind: 'txt2video',
       outcome: 'succeed',
       mediaBytes: 10_000,
       initialState: 'processing',
+      createTime: Date.now() - 3 * HOUR,
     });
     await call('tasks.add', { taskIds: [id] });
     await until(

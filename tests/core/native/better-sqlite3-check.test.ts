@@ -1,5 +1,9 @@
 // A better-sqlite3 built for the wrong runtime is reported with the fix, not a crash dump.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { useNativeBinding } from '../../../src/core/native/binding';
 import { checkBetterSqlite3, explainLoadError } from '../../../src/core/native/better-sqlite3-check';
 
 const ABI_ERROR = new Error(
@@ -17,7 +21,9 @@ describe('better-sqlite3 check', () => {
     expect(explainLoadError(ABI_ERROR, 'node')).toBe(
       'better-sqlite3 was built for another runtime (ABI 140; this Node needs ABI 115). Rebuild it for Node: npm rebuild better-sqlite3',
     );
-    expect(explainLoadError(ABI_ERROR, 'electron')).toMatch(/npx electron-builder install-app-deps$/);
+    expect(explainLoadError(ABI_ERROR, 'electron')).toMatch(
+      /ABI 140; this Electron needs ABI 115.*run `npm start` again/,
+    );
   });
 
   it('reports a missing native file and any other load failure', () => {
@@ -29,10 +35,28 @@ describe('better-sqlite3 check', () => {
     );
   });
 
+  it('loads the native file named by useNativeBinding, and says plainly when it is for another ABI', () => {
+    const electronBuild = path.join(
+      mkdtempSync(path.join(tmpdir(), 'kling-binding-')),
+      'better_sqlite3.node',
+    );
+    writeFileSync(electronBuild, 'not a native module');
+    useNativeBinding(electronBuild);
+    try {
+      expect(checkBetterSqlite3('electron')).toEqual({
+        ok: false,
+        message: expect.stringMatching(/^better-sqlite3 cannot be loaded .*better_sqlite3\.node/),
+      });
+    } finally {
+      useNativeBinding(undefined);
+    }
+    expect(checkBetterSqlite3('node')).toEqual({ ok: true });
+  });
+
   it('turns a failing load into a message instead of throwing', () => {
     const result = checkBetterSqlite3('electron', () => {
       throw ABI_ERROR;
     });
-    expect(result).toEqual({ ok: false, message: expect.stringMatching(/ABI 140.*install-app-deps/) });
+    expect(result).toEqual({ ok: false, message: expect.stringMatching(/ABI 140.*\.native\/electron/) });
   });
 });

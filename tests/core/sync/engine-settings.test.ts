@@ -182,7 +182,7 @@ describe('fallbackToWatermarked', () => {
     expect(report).toMatchObject({
       phase: 'succeeded',
       settled: true,
-      error: '1 file(s) could not be archived',
+      error: `1 file(s) could not be archived: ${video?.error}`,
     });
     expect(report.problems).toEqual([
       { kind: 'video', path: video?.relativePath, state: 'failed', error: video?.error },
@@ -264,7 +264,10 @@ describe('fallbackToWatermarked', () => {
     );
     expect(assetRequests()).toHaveLength(3);
     expect(mediaRequests(sim, video?.sourceUrl ?? null)).toEqual([]);
-    expect(engine.taskReport(id)).toMatchObject({ settled: true, error: '1 file(s) could not be archived' });
+    expect(engine.taskReport(id)).toMatchObject({
+      settled: true,
+      error: `1 file(s) could not be archived: ${video?.error}`,
+    });
 
     // The setting switched: the file is queued again and the watermarked copy kept.
     sim.clearFaults();
@@ -324,25 +327,22 @@ describe('fallbackToWatermarked across runs', () => {
 
 describe('giveUpAfterHours (pollPolicy.staleAfterMs)', () => {
   it('a running task older than the limit is given up; a longer limit set live resumes it', async () => {
+    // Created 3 hours ago by the service's own clock (createTime against currentTimestamp).
     const id = sim.addTask({
       kind: 'txt2video',
       outcome: 'succeed',
       mediaBytes: 10_000,
       initialState: 'processing',
+      createTime: Date.now() - 3 * HOUR,
     });
-    // The engine's clock is 3 hours ahead of the service's: the task looks 3 hours old.
-    const engine = engineFor({
-      now: () => Date.now() + 3 * HOUR,
-      pollPolicy: { ...FAST, staleAfterMs: 1 * HOUR },
-    });
+    const engine = engineFor({ pollPolicy: { ...FAST, staleAfterMs: 1 * HOUR } });
     engine.start();
     engine.addTasks(EMAIL, [id]);
     await engine.waitForTasks([id]);
-    expect(engine.taskReport(id)).toMatchObject({ final: false, error: 'timed out', settled: true });
-    expect(library.task(id)).toMatchObject({
-      next_poll_at: null,
-      last_error: 'still not final after 1 h: polling stopped (retry to poll again)',
-    });
+    const reason = 'still not final after 1 h: polling stopped (retry to poll again)';
+    // The reason, never "timed out" alone.
+    expect(engine.taskReport(id)).toMatchObject({ final: false, error: reason, settled: true });
+    expect(library.task(id)).toMatchObject({ next_poll_at: null, last_error: reason });
     const polls = () => sim.requests().filter((r) => r.path.endsWith(`/tasks/${id}`)).length;
     expect(polls()).toBe(1);
 
@@ -352,17 +352,33 @@ describe('giveUpAfterHours (pollPolicy.staleAfterMs)', () => {
     expect(polls()).toBeGreaterThan(1);
   });
 
-  it('within the limit a task of the same age is followed to the end', async () => {
+  it("a local clock hours ahead of the service changes nothing: the age is the service's own", async () => {
     const id = sim.addTask({
       kind: 'txt2video',
       outcome: 'succeed',
       mediaBytes: 10_000,
       initialState: 'processing',
     });
+    // Three hours ahead with a one-hour limit: judged by the local clock, the task would look stale.
     const engine = engineFor({
       now: () => Date.now() + 3 * HOUR,
-      pollPolicy: { ...FAST, staleAfterMs: 4 * HOUR },
+      pollPolicy: { ...FAST, staleAfterMs: 1 * HOUR },
     });
+    engine.start();
+    engine.addTasks(EMAIL, [id]);
+    await engine.waitForTasks([id]);
+    expect(engine.taskReport(id)).toMatchObject({ final: true, phase: 'succeeded', error: null });
+  });
+
+  it('within the limit a task of the same age is followed to the end', async () => {
+    const id = sim.addTask({
+      kind: 'txt2video',
+      outcome: 'succeed',
+      mediaBytes: 10_000,
+      initialState: 'processing',
+      createTime: Date.now() - 3 * HOUR,
+    });
+    const engine = engineFor({ pollPolicy: { ...FAST, staleAfterMs: 4 * HOUR } });
     engine.start();
     engine.addTasks(EMAIL, [id]);
     await engine.waitForTasks([id]);

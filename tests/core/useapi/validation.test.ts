@@ -101,8 +101,16 @@ describe('input validation', () => {
     expect(server.requests).toEqual([]);
   });
 
+  it('refuses a task id above 2^64−1 before sending, with the reason', async () => {
+    const before = server.requests.length;
+    const result = await client.getTask('18446744073709551616', 'a@example.com');
+    expect(result).toMatchObject({ kind: 'invalid_id', sent: false });
+    if (result.kind === 'invalid_id') expect(result.message).toMatch(/larger than a task id can be/);
+    expect(server.requests.length).toBe(before);
+  });
+
   it('accepts ids far beyond 2^53 and sends them digit for digit', async () => {
-    const id = '123456789012345678901234567890';
+    const id = '18446744073709551615';
     await client.getTask(id, 'Some.One+tag@example.co');
     expect(server.requests.at(-1)?.url).toBe(`/v1/kling/tasks/${id}?email=Some.One%2Btag%40example.co`);
   });

@@ -3,7 +3,8 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../../e2e/support/browser';
+import { CHROMIUM_PATH, launchChromium } from '../../e2e/support/browser';
+import { skipWithoutChromium } from '../../e2e/support/skip-without-chromium';
 import { serveFolder, type StaticServer } from '../../e2e/support/static-server';
 import { buildHarness } from './build-harness';
 
@@ -19,7 +20,10 @@ let outDir = '';
 let server: StaticServer;
 let browser: Browser;
 
+skipWithoutChromium();
+
 beforeAll(async () => {
+  if (!CHROMIUM_PATH) return;
   outDir = await buildHarness(resolve('tests/renderer/components/grid-harness'));
   server = await serveFolder(outDir);
   browser = await launchChromium();

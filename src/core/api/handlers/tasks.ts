@@ -1,4 +1,5 @@
-import { ContractError, IdSchema } from '../../../shared/contract';
+import { ContractError } from '../../../shared/contract';
+import { judgeTaskId } from '../../../shared/domain/task-id';
 import type { AddRejection } from '../../../shared/contract';
 import { redactSecrets } from '../../settings/mask-token';
 import type { HandlerContext, Handlers } from '../context';
@@ -30,18 +31,23 @@ export const tasksHandlers: Pick<Handlers, TaskMethods> = {
     const findOwner = accountId === undefined;
     const account = findAccount(ctx, accountId);
     const rejected: { taskId: string; reason: AddRejection; message: string }[] = [];
-    const reject = (taskId: string, reason: AddRejection, detail = '') =>
-      rejected.push({ taskId, reason, message: `${REASONS[reason]}${detail}` });
+    const reject = (
+      taskId: string,
+      reason: AddRejection,
+      detail = '',
+      message = `${REASONS[reason]}${detail}`,
+    ) => rejected.push({ taskId, reason, message });
     const seen = new Set<string>();
     const candidates: string[] = [];
     for (const raw of taskIds) {
-      const taskId = raw.trim();
+      const verdict = judgeTaskId(raw);
       // What was pasted is echoed back so the user can see it, unless it looks like a token.
-      if (!IdSchema.safeParse(taskId).success) reject(redactSecrets(raw, knownTokens(ctx)), 'invalid_id');
-      else if (seen.has(taskId)) reject(taskId, 'duplicate_in_batch');
+      // An invalid id's message is the one reason the task-id rule gives (`not a number`, ...).
+      if (!verdict.ok) reject(redactSecrets(raw, knownTokens(ctx)), 'invalid_id', '', verdict.reason);
+      else if (seen.has(verdict.id)) reject(verdict.id, 'duplicate_in_batch');
       else {
-        seen.add(taskId);
-        candidates.push(taskId);
+        seen.add(verdict.id);
+        candidates.push(verdict.id);
       }
     }
     let accepted: string[] = [];

@@ -1,5 +1,6 @@
 // When to ask about a task again. Pure functions of the task's age, the service's ETA fields and a
 // random source, so that every rule can be tested with fixed numbers.
+import { DEFAULT_GIVE_UP_AFTER_HOURS } from '../../settings/schema';
 
 export interface PollPolicy {
   /** The first poll after a task is added. */
@@ -21,7 +22,7 @@ export interface PollPolicy {
   notFoundWindowMs: number;
   /**
    * Non-final tasks older than this stop being polled (the user can retry them): the settings'
-   * polling.giveUpAfterHours.
+   * polling.giveUpAfterHours. The age is counted on the service's clock (see task-age.ts).
    */
   staleAfterMs: number;
 }
@@ -35,7 +36,7 @@ export const DEFAULT_POLL_POLICY: PollPolicy = {
   backoffCapMs: 300_000,
   notFoundRetries: 4,
   notFoundWindowMs: 4 * 60_000,
-  staleAfterMs: 2 * 60 * 60_000,
+  staleAfterMs: DEFAULT_GIVE_UP_AFTER_HOURS * 60 * 60_000,
 };
 
 export type Random = () => number;

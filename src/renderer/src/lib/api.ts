@@ -34,6 +34,8 @@ export class ContractCallError extends Error {
 export interface PreloadBridge {
   invoke(method: string, input?: unknown): Promise<unknown>;
   on(event: string, listener: (payload: unknown) => void): () => void;
+  /** Desktop only: drags a library file out (main starts the OS drag synchronously). */
+  startDrag?(relativePath: string): void;
 }
 
 declare global {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTaskIdInput } from '../../../src/renderer/src/lib/task-id-input';
+import { parseTaskIdInput } from '../../../src/shared/domain/task-id-input';
 
 describe('parseTaskIdInput', () => {
   it('takes one id as it is, beyond 2^53 without losing a digit', () => {

@@ -1,15 +1,20 @@
 // Turns whatever the user pasted into the task id candidates to send to `tasks.add`:
 // one id, a list of ids (any separators), lines of JSON (task responses or {"taskId": …} objects),
 // or prose and links with ids in it. Ids are taken as digit strings straight from the text, never
-// through a JS number (they can exceed 2^53). Tokens that look like a mistyped id are kept so the
-// contract can say why they were refused; plain words are left out and counted.
+// through a JS number (they can exceed 2^53). Entries that were meant as ids (a line that is a list,
+// a lone word, a mistyped id in prose) are kept and judged by task-id.ts, so that each refused one is
+// named with its reason as the user types; plain words in prose are left out and counted.
+import { judgeTaskIds, type JudgedTaskIds } from './task-id';
 
-export interface ParsedTaskIds {
+export interface ParsedTaskIds extends JudgedTaskIds {
   /** what to send to tasks.add, in order of appearance, duplicates kept (the contract reports them) */
   candidates: string[];
   /** how many words were skipped as not being ids at all */
   ignoredWords: number;
 }
+
+/** A number written some other way (1.5, -3, 1e5): meant as an id, to be refused by name. */
+const NUMBER_ISH = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
 
 /** Kling task ids are long decimal numbers; shorter digit runs in prose are counts, dates, versions. */
 const MIN_ID_DIGITS = 6;
@@ -35,9 +40,11 @@ export function parseTaskIdInput(text: string): ParsedTaskIds {
       .filter((word) => word.length > 0);
     // A line of nothing but numbers is a list: every entry counts, short ones get refused by name.
     // In prose, short numbers are durations, versions, counts.
-    const isList = words.every((word) => /^\d+$/.test(word) || looksLikeMistypedId(word));
+    const isList =
+      words.every((word) => NUMBER_ISH.test(word) || looksLikeMistypedId(word)) ||
+      (words.length === 1 && !/[=/#:]/.test(words[0] ?? ''));
     for (const word of words) {
-      if (/^\d+$/.test(word) && (isList || word.length >= MIN_ID_DIGITS)) {
+      if (isList || (/^\d+$/.test(word) && word.length >= MIN_ID_DIGITS)) {
         candidates.push(word);
         continue;
       }
@@ -55,7 +62,7 @@ export function parseTaskIdInput(text: string): ParsedTaskIds {
       }
     }
   }
-  return { candidates, ignoredWords };
+  return { candidates, ignoredWords, ...judgeTaskIds(candidates) };
 }
 
 /** Mostly digits with a stray character (`12345a789`, `-123456`): the user meant an id. */
