@@ -25,7 +25,7 @@ export function handleAppProtocol(rendererDir: string, csp: string): void {
     if (url.host !== APP_HOST) return new Response('Not found', { status: 404 });
     if (request.method !== 'GET') return new Response('Method not allowed', { status: 405 });
     const relative = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
-    const answer = await answerFileRequest(rendererDir, relative, null);
+    const answer = await answerFileRequest(rendererDir, relative, null, 'app');
     if (!('absolutePath' in answer))
       return new Response(answer.message, { status: answer.status, headers: answer.headers });
     // Whole files only: the renderer's files are small, and read the same way from inside app.asar.

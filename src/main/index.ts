@@ -15,11 +15,14 @@ import {
   openLibraryPort,
   rebuildLibraryIndex,
 } from '../core/api/library-adapter';
-import { createUseapiClient } from '../core/useapi';
+import { apiOrigin, createUseapiClient } from '../core/useapi';
 import { builtRendererDir, handleAppProtocol } from './app-protocol';
 import { handleMediaProtocol } from './media-protocol';
 import { loadDragIcon, registerIpc } from './ipc';
 import { installMenu } from './menu';
+import { installBackground } from './background';
+import { startedHidden } from './login-item';
+import { keepRunningWhenClosed } from './tray';
 import { useElectronSqlite } from './native';
 import { notifyOnTaskEnd } from './notifications';
 import { installPermissionHandlers } from './permissions';
@@ -32,6 +35,8 @@ const ICON = join(import.meta.dirname, '../../resources/icon.png');
 let mainWindow: BrowserWindow | null = null;
 let api: Api | null = null;
 let engine: EngineAdapter | null = null;
+/** Closing the last window quits, unless the settings keep the app archiving in the tray. */
+let quitWhenClosed = () => true;
 
 class StartupError extends Error {}
 
@@ -92,6 +97,17 @@ function startEngine(log: Logger): void {
   }
 }
 
+/** Shows the window, making it again when it was closed (tray, second launch, dock). */
+function showWindow(): void {
+  if (!mainWindow) {
+    if (api) openMainWindow(api.log);
+    return;
+  }
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
+}
+
 function openMainWindow(log: Logger): void {
   const windowState = openWindowStateStore((notice) => log.warn(notice));
   mainWindow = createMainWindow(windowState.read(), windowState.write);
@@ -105,7 +121,11 @@ async function start(): Promise<void> {
   const held: { secrets?: SecretStore } = {};
   const log = createAppLogger(held);
   const settings = openAppSettings();
-  const secrets = openAppSecrets(log, process.env['USEAPI_TOKEN']?.trim() || undefined);
+  const secrets = openAppSecrets(log, {
+    origin: apiOrigin(settings.read().apiBase),
+    weakStorage: () => settings.read().weakTokenStorage,
+    launchToken: process.env['USEAPI_TOKEN']?.trim() || undefined,
+  });
   held.secrets = secrets;
   for (const warning of settings.warnings) log.warn(warning);
 
@@ -122,7 +142,18 @@ async function start(): Promise<void> {
   registerIpc(current, { isOwnPage: (url) => isOwnPage(url), dragIcon });
   notifyOnTaskEnd(current, settings);
   installMenu(() => current.libraryFolder());
-  openMainWindow(log);
+  if (engine) {
+    installBackground({
+      icon: ICON,
+      api: current,
+      engine,
+      settings,
+      openWindow: showWindow,
+      quit: () => app.quit(),
+    });
+    quitWhenClosed = () => !keepRunningWhenClosed(settings);
+  }
+  if (!startedHidden()) openMainWindow(log);
 }
 
 /** A failed start says why in a dialog and ends the process with a non-zero code (never hangs). */
@@ -137,16 +168,10 @@ function failStartup(error: unknown): void {
 }
 
 function installLifecycle(): void {
-  app.on('second-instance', () => {
-    if (!mainWindow) return;
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
-  });
-  app.on('activate', () => {
-    if (!mainWindow && api) openMainWindow(api.log);
-  });
+  app.on('second-instance', showWindow);
+  app.on('activate', showWindow);
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
+    if (process.platform !== 'darwin' && quitWhenClosed()) app.quit();
   });
   // The engine finishes its writes and frees the library lock before the process ends.
   let closed = false;

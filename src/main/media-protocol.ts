@@ -1,5 +1,6 @@
 // `kling-media://library/<path>`: library files for <video> and <img>, with byte ranges so videos
 // seek, and nothing outside the library (the same containment module the headless server uses).
+// The same media rules too: only the archive's media types, sandboxed, content type from our list.
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { protocol } from 'electron';
@@ -23,6 +24,7 @@ export function handleMediaProtocol(libraryFolder: () => string): void {
       libraryFolder(),
       url.pathname.slice(1),
       request.headers.get('range'),
+      'media',
     );
     if (!('absolutePath' in answer))
       return new Response(answer.message, { status: answer.status, headers: answer.headers });

@@ -16,7 +16,7 @@ export function setAsideUnreadableStore(name: string): string | null {
 
 export function openAppSettings(): SettingsStore {
   const notice = setAsideUnreadableStore('settings');
-  const store = new ElectronStore<Record<string, unknown>>({ name: 'settings' });
+  const store = new ElectronStore<Record<string, unknown>>({ name: 'settings', configFileMode: 0o600 });
   const settings = createSettingsStore(store, {
     defaults: defaultSettings({ home: app.getPath('home'), apiBase: process.env['KLING_ARCHIVE_API_BASE'] }),
   });

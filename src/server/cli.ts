@@ -13,10 +13,11 @@ import { startServer } from './http';
 import { runArchiveCommand } from './commands/archive';
 import { DEMO_HELP, prepareDesktopDemo, startDemo } from './commands/demo';
 import { runRebuildIndex, runVerify } from './commands/maintenance';
+import { runWatchCommand } from './commands/watch';
 import type { RunningServer } from './http';
 
 const ARCHIVE_COMMANDS = ['sync', 'history', 'verify', 'rebuild-index'];
-const COMMANDS = ['serve', 'demo', ...ARCHIVE_COMMANDS];
+const COMMANDS = ['serve', 'demo', 'watch', ...ARCHIVE_COMMANDS];
 
 const SERVE_HELP = `Usage: kling-archive serve [options]
 Serves the app on http://127.0.0.1 for a browser on this machine (use an SSH tunnel from elsewhere).
@@ -209,6 +210,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   if (command === 'sync' || command === 'history') {
     return runArchiveCommand(command, rest, { ...io, isTty: process.stderr.isTTY === true });
   }
+  if (command === 'watch') return runWatchCommand(rest, io);
   if (command === 'verify') return runVerify(rest, io);
   if (command === 'rebuild-index') return runRebuildIndex(rest, io);
   io.err(`kling-archive: unknown command '${command}'. Run 'kling-archive --help'.\n`);

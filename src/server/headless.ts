@@ -5,12 +5,14 @@ import path from 'node:path';
 import { createApi } from '../core/api';
 import type { Api, CreateAccountsClient, Engine, Logger, OpenLibrary, RebuildLibrary } from '../core/api';
 import { createEngineAdapter } from '../core/api/engine-adapter';
+import { scrubbingLogger } from '../core/api/logger';
 import type { EngineAdapter, EngineAdapterOptions } from '../core/api/engine-adapter';
+import type { WatchingOptions } from '../core/api/watching';
 import { healLibraryIndex, openLibraryPort, rebuildLibraryIndex } from '../core/api/library-adapter';
 import { defaultSettings } from '../core/settings';
 import { openConfSettingsStore } from '../core/settings/conf-store';
 import { createHeadlessSecretStore, launchToken } from '../core/settings/headless-secrets';
-import { createUseapiClient } from '../core/useapi';
+import { apiOrigin, createUseapiClient } from '../core/useapi';
 
 export interface HeadlessOptions {
   configDir: string;
@@ -26,6 +28,8 @@ export interface HeadlessOptions {
   engine?: Engine;
   /** Runs the real sync engine (ignored when `engine` is given); true or the engine's extra options. */
   syncEngine?: boolean | EngineAdapterOptions['engineOptions'];
+  /** With the sync engine: watch the accounts (default on, as the settings say); false: never. */
+  watch?: WatchingOptions | false;
   openLibrary?: OpenLibrary;
   rebuildLibrary?: RebuildLibrary;
   accountsClient?: CreateAccountsClient;
@@ -59,15 +63,24 @@ export function createHeadlessApi(options: HeadlessOptions): HeadlessApi {
   if (Object.keys(overrides).length > 0) settings.update((current) => ({ ...current, ...overrides }));
   const secrets = createHeadlessSecretStore({
     file: path.join(options.configDir, 'tokens.json'),
+    origin: apiOrigin(settings.read().apiBase),
     launchToken: launchToken({ env, flagToken: options.token, flagTokenFile: options.tokenFile }),
   });
+  // The command line's and the demo's loggers are made before the tokens are known: scrubbed here.
+  const tokens = () =>
+    secrets
+      .list()
+      .map(({ tokenId }) => secrets.get(tokenId))
+      .filter((token): token is string => token !== undefined);
+  const log = options.log ? scrubbingLogger(options.log, tokens) : undefined;
   const engine =
     options.engine === undefined && options.syncEngine
       ? createEngineAdapter({
           settings,
           secrets,
-          log: options.log,
+          log,
           ...(typeof options.syncEngine === 'object' ? { engineOptions: options.syncEngine } : {}),
+          ...(options.watch !== undefined ? { watch: options.watch } : {}),
         })
       : undefined;
   const api = createApi({
@@ -80,7 +93,7 @@ export function createHeadlessApi(options: HeadlessOptions): HeadlessApi {
     healLibrary: healLibraryIndex,
     accountsClient: options.accountsClient ?? useapiAccountsClient,
     engine: options.engine ?? engine,
-    log: options.log,
+    log,
   });
   for (const warning of settings.warnings) api.log.warn(warning);
   return { api, warnings: [...settings.warnings], engine };

@@ -1,7 +1,10 @@
 // The headless adapter: the contract over HTTP on 127.0.0.1 (one POST per method, JSON in and out),
 // events as server-sent events, library media with byte ranges, and the built renderer.
-// Every request must carry the launch secret (first as `?key=`, then a cookie or a header), name our
-// own Host (DNS rebinding) and, when a browser says where it comes from, our own Origin.
+// Every request must name our own Host (DNS rebinding) and, when a browser says where it comes from,
+// our own Origin. The contract and the events need the launch key in a header (the page keeps it in
+// sessionStorage, from the printed URL's `#key=` fragment); media needs the key or a URL signed with
+// it. No cookie carries the key: browsers send cookies to every port of a host, so any other local
+// server the browser visits would receive it. The renderer's own files are public code.
 import { createReadStream } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -10,7 +13,8 @@ import type { AddressInfo } from 'node:net';
 import type { ErrorCode } from '../shared/contract';
 import { rendererCsp } from '../shared/csp';
 import type { Api } from '../core/api';
-import { answerFileRequest } from '../core/media/serve-file';
+import { answerFileRequest, type ServedFolder } from '../core/media/serve-file';
+import { mediaSignatureValid } from './media-access';
 
 export const LOOPBACK = '127.0.0.1';
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -34,30 +38,23 @@ export interface ServerOptions {
   rendererDir?: string | undefined;
   /** Made fresh for each launch unless given (tests). */
   secret?: string;
+  /** The clock media signatures are checked against (tests). */
+  now?: () => number;
 }
 
 export interface RunningServer {
-  /** The URL to open: origin plus `?key=<secret>`. */
+  /** The URL to open: origin plus `#key=<secret>` (a fragment: never sent over the wire or logged). */
   url: string;
   origin: string;
   port: number;
   secret: string;
-  /** The cookie name carrying the secret (per port, so two servers never mix). */
-  cookieName: string;
+  /** The listening socket's real address (null once closed). */
+  address(): AddressInfo | null;
   close(): Promise<void>;
 }
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
-}
-
-function parseCookies(header: string | undefined): Map<string, string> {
-  const cookies = new Map<string, string>();
-  for (const part of (header ?? '').split(';')) {
-    const index = part.indexOf('=');
-    if (index > 0) cookies.set(part.slice(0, index).trim(), part.slice(index + 1).trim());
-  }
-  return cookies;
 }
 
 const BASE_HEADERS = {
@@ -109,15 +106,34 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const secretDigest = digest(secret);
   const streams = new Set<ServerResponse>();
   let port = 0;
-  let cookieName = 'kling_archive_key';
+  const now = options.now ?? Date.now;
 
   const allowedHosts = () => new Set([`${LOOPBACK}:${port}`, `localhost:${port}`]);
   const allowedOrigins = () => new Set([`http://${LOOPBACK}:${port}`, `http://localhost:${port}`]);
   const keyMatches = (candidate: string | undefined | null) =>
     typeof candidate === 'string' && candidate.length > 0 && timingSafeEqual(digest(candidate), secretDigest);
 
+  /** The key from the request's headers (never from a cookie or the query string). */
+  function headerKey(req: IncomingMessage): string | undefined {
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const header = req.headers['x-kling-archive-key'];
+    return [bearer, Array.isArray(header) ? header[0] : header].find(keyMatches);
+  }
+
+  /** The contract and events need the key; media the key or a signed URL; the renderer neither. */
+  function authorized(req: IncomingMessage, url: URL, rawPath: string): boolean {
+    if (rawPath.startsWith('/api/')) return headerKey(req) !== undefined;
+    if (rawPath.startsWith('/media/')) {
+      return (
+        headerKey(req) !== undefined ||
+        mediaSignatureValid(secret, rawPath.slice('/media/'.length), url.searchParams, now())
+      );
+    }
+    return true;
+  }
+
   /** Refuses what must never be served; answers true when it answered. */
-  function refuse(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+  function refuse(req: IncomingMessage, res: ServerResponse, url: URL, rawPath: string): boolean {
     if (!allowedHosts().has(req.headers.host ?? '')) {
       sendText(res, 421, 'Refused: this server answers only to its own address (Host header).');
       return true;
@@ -132,16 +148,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       sendText(res, 403, 'Refused: requests from other sites are not accepted.');
       return true;
     }
-    const cookies = parseCookies(req.headers.cookie);
-    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const header = req.headers['x-kling-archive-key'];
-    const given = [
-      url.searchParams.get('key'),
-      cookies.get(cookieName),
-      bearer,
-      Array.isArray(header) ? header[0] : header,
-    ];
-    if (!given.some(keyMatches)) {
+    if (!authorized(req, url, rawPath)) {
       sendText(
         res,
         401,
@@ -200,11 +207,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     res: ServerResponse,
     root: string,
     requestPath: string,
+    folder: ServedFolder,
     extraHeaders: Record<string, string> = {},
   ): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return sendText(res, 405, 'Method not allowed.', { Allow: 'GET, HEAD' });
-    const answer = await answerFileRequest(root, requestPath, req.headers.range);
+    const answer = await answerFileRequest(root, requestPath, req.headers.range, folder);
     if (!('absolutePath' in answer))
       return sendText(res, answer.status, `Not served: ${answer.message}.`, answer.headers);
     res.writeHead(answer.status, { ...BASE_HEADERS, ...answer.headers, ...extraHeaders });
@@ -222,7 +230,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const requested = pathname === '/' ? 'index.html' : pathname.slice(1);
     // Client-side routes (no file extension) get the app's page.
     const target = /\.[A-Za-z0-9]+$/.test(requested) ? requested : 'index.html';
-    await handleFile(req, res, dir, target, headers);
+    await handleFile(req, res, dir, target, 'app', headers);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -233,22 +241,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     } catch {
       return sendText(res, 400, 'Malformed URL.');
     }
-    if (refuse(req, res, url)) return;
     // The raw path, not URL's normalised one: `..` and encodings must reach the containment check.
     const rawPath = rawUrl.split('?')[0] ?? '/';
-    if (url.searchParams.has('key') && !keyMatches(parseCookies(req.headers.cookie).get(cookieName))) {
-      res.setHeader('Set-Cookie', `${cookieName}=${secret}; HttpOnly; SameSite=Strict; Path=/`);
-      if (req.method === 'GET' && !rawPath.startsWith('/api/') && !rawPath.startsWith('/media/')) {
-        // Drop the key from the address bar (and from history) once the cookie holds it.
-        res.writeHead(303, { ...BASE_HEADERS, Location: rawPath });
-        return void res.end();
-      }
-    }
+    if (refuse(req, res, url, rawPath)) return;
     if (rawPath === '/api/events') return handleEvents(req, res);
-    if (rawPath.startsWith('/api/'))
-      return handleApi(req, res, decodeURIComponent(rawPath.slice('/api/'.length)));
+    if (rawPath.startsWith('/api/')) {
+      let method: string;
+      try {
+        method = decodeURIComponent(rawPath.slice('/api/'.length));
+      } catch {
+        return sendError(res, 'invalid_input', 'The method name in the path is not valid percent-encoding.');
+      }
+      return handleApi(req, res, method);
+    }
     if (rawPath.startsWith('/media/'))
-      return handleFile(req, res, api.libraryFolder(), rawPath.slice('/media/'.length));
+      return handleFile(req, res, api.libraryFolder(), rawPath.slice('/media/'.length), 'media');
     return handleRenderer(req, res, rawPath);
   }
 
@@ -264,15 +271,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server.listen(options.port ?? 0, LOOPBACK, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
-  cookieName = `kling_archive_key_${port}`;
   const origin = `http://${LOOPBACK}:${port}`;
 
   return {
-    url: `${origin}/?key=${secret}`,
+    url: `${origin}/#key=${secret}`,
     origin,
     port,
     secret,
-    cookieName,
+    address: () => {
+      const address = server.address();
+      return typeof address === 'object' ? address : null;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const stream of streams) stream.end();

@@ -1,5 +1,6 @@
 // The useapi.net Kling API simulator: a real HTTP server on 127.0.0.1 for the client tests, the sync
 // engine tests, the browser end-to-end tests and the product's demo mode. See README.md beside this file.
+import { Arrivals } from './arrivals';
 import { loadScenario, SCENARIO_NAMES } from './scenarios';
 import { SimServer } from './server';
 import { SimState, type SimTask } from './tasks';
@@ -65,6 +66,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const sim = new SimServer(state, options.onRequest);
   loadScenario(name, state, sim.faults);
   const scenario = scenarioInfo(name, state);
+  const { everyMs: arrivalsEveryMs, ...arrivalOptions } = options.arrivals ?? { everyMs: 0 };
+  const arrivals = new Arrivals(state, arrivalOptions);
 
   const running: RunningSimulator = {
     baseUrl: '',
@@ -81,6 +84,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     requests: () => sim.requests(),
     clearRequests: () => sim.clearRequests(),
     advanceTask: (id, steps = 1) => state.advance(id, steps),
+    addArrival(email) {
+      const id = arrivals.next(email);
+      const task = state.tasks.get(id);
+      if (task) {
+        scenario.taskIds.push(id);
+        scenario.tasks.push(describeTask(task));
+      }
+      return id;
+    },
+    address: () => sim.address(),
     addAccount(token, email) {
       const userId = String(9_000_000 + state.accounts.length);
       state.addAccount({ token, email, userId, plan: 'paid', balance: 100, maxJobs: 10 });
@@ -88,7 +101,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     revokeToken(token) {
       state.tokens.delete(token);
     },
-    close: () => sim.close(),
+    close: () => {
+      arrivals.stop();
+      return sim.close();
+    },
   };
   sim.control = {
     info: () => scenario,
@@ -101,6 +117,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     clearRequests: () => running.clearRequests(),
   };
   await sim.listen(port);
+  if (options.arrivals && arrivalsEveryMs > 0) arrivals.start(arrivalsEveryMs, () => running.addArrival());
   running.port = sim.port;
   running.baseUrl = sim.baseUrl;
   return running;

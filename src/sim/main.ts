@@ -6,7 +6,7 @@ import { SCENARIO_NAMES, startSimulator, type Progression, type ScenarioName } f
 
 const USAGE =
   'usage: sim [--port N] [--scenario basic|multi|faults|demo|empty] [--progression per-poll|clock] ' +
-  '[--polls-per-step N] [--step-ms N] [--nulls] [--verbose]';
+  '[--polls-per-step N] [--step-ms N] [--nulls] [--arrivals-every MS] [--verbose]';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
         progression: { type: 'string' },
         'polls-per-step': { type: 'string' },
         'step-ms': { type: 'string' },
+        'arrivals-every': { type: 'string' },
         verbose: { type: 'boolean' },
         nulls: { type: 'boolean' },
         help: { type: 'boolean' },
@@ -57,6 +58,9 @@ async function main(): Promise<void> {
     pollsPerStep: integer(values['polls-per-step'], 'polls-per-step', 1),
     stepMs: integer(values['step-ms'], 'step-ms', 1),
     nulls: values.nulls === true,
+    ...(values['arrivals-every'] !== undefined
+      ? { arrivals: { everyMs: integer(values['arrivals-every'], 'arrivals-every', 1) ?? 0 } }
+      : {}),
     onRequest: values.verbose
       ? (r) => process.stderr.write(`${r.method} ${r.path} ${r.status}${r.fault ? ` [${r.fault}]` : ''}\n`)
       : undefined,

@@ -1,7 +1,7 @@
 // The HTTP server: routes /v1/kling (API), /media (files) and /__sim (control), applies faults, keeps the
 // request log (never the token) and tracks sockets so close() ends everything at once.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { KlingApi } from './api';
 import { handleControl, type ControlTarget } from './control';
 import { FaultRegistry } from './faults';
@@ -69,6 +69,12 @@ export class SimServer implements Sleeper {
         resolve();
       });
     });
+  }
+
+  /** Where the socket is really bound (what the tests check, rather than the URL we print). */
+  address(): AddressInfo | null {
+    const address = this.server.address();
+    return typeof address === 'object' ? address : null;
   }
 
   sleep(ms: number): Promise<void> {

@@ -23,6 +23,8 @@ export interface SimulatorOptions {
   now?: () => number;
   /** Called once per answered request with its record (the CLI's --verbose uses it). */
   onRequest?: (record: RequestRecord) => void;
+  /** New tasks appear on their own (see arrivals.ts): one every `everyMs` (0: only by addArrival), in turn per account. */
+  arrivals?: { everyMs: number; emails?: string[]; mediaBytes?: number };
 }
 
 export interface ScenarioToken {
@@ -151,7 +153,11 @@ export interface RunningSimulator {
   clearRequests(): void;
   /** moves a task on by `steps` status steps (default 1) regardless of progression mode */
   advanceTask(id: string, steps?: number): void;
-  /** a new (paid) account under a token, the token made if new: `token` has the shape user:<digits>-<alnum> */
+  /** adds the next task of the arrivals cycle now (see arrivals.ts), for `email` or the next account */
+  addArrival(email?: string): string;
+  /** the listening socket's real address (null once closed) */
+  address(): { address: string; family: string; port: number } | null;
+  /** a new (paid) account under a token, the token made if new: any printable token (real ones look like user:<digits>-<alnum>) */
   addAccount(token: string, email: string): void;
   /** the token is refused from now on (401), as after the user revoked it at useapi.net */
   revokeToken(token: string): void;

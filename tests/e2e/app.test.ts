@@ -53,6 +53,13 @@ describe('the app in a browser', () => {
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
     await page.locator('.sidebar .accounts li').nth(1).waitFor();
     await page.screenshot({ path: `${SHOTS}/settings.png` });
+    // Another API host: the page says, before saving, that the tokens will not follow.
+    const apiBase = page.getByLabel('API base');
+    const saved = await apiBase.inputValue();
+    await apiBase.fill('https://api.elsewhere.example/v1/kling');
+    await page.getByTestId('api-host-change').getByText('enter each account').waitFor();
+    await apiBase.fill(saved);
+    expect(await page.getByTestId('api-host-change').count()).toBe(0);
 
     // Reload keeps the view; back returns to the gallery.
     await page.reload();

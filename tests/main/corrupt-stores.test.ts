@@ -57,7 +57,10 @@ describe('corrupt store files', () => {
     corrupt('secrets');
     const { openAppSecrets } = await import('../../src/main/secrets');
     const warnings: string[] = [];
-    const secrets = openAppSecrets({ warn: (line: string) => warnings.push(line) } as never);
+    const secrets = openAppSecrets({ warn: (line: string) => warnings.push(line) } as never, {
+      origin: 'https://api.useapi.net',
+      weakStorage: () => 'ask',
+    });
     expect(setAside('secrets')).toHaveLength(1);
     expect(secrets.list()).toEqual([]);
     expect(warnings[0]).toMatch(

@@ -141,6 +141,15 @@ describe('drag out', () => {
     expect(drag(OWN, 'acct/out.txt')).toEqual([]);
     expect(drag(OWN, '../secret.txt')).toEqual([]);
     expect(drag(OWN, 42)).toEqual([]);
+    // The index and every other dot-folder stay in: by name or through a link.
+    mkdirSync(path.join(api.libraryFolder(), '.kling-archive'), { recursive: true });
+    writeFileSync(path.join(api.libraryFolder(), '.kling-archive', 'index.mp4'), 'x');
+    symlinkSync(
+      path.join(api.libraryFolder(), '.kling-archive'),
+      path.join(api.libraryFolder(), 'acct', 'ix'),
+    );
+    expect(drag(OWN, '.kling-archive/index.mp4')).toEqual([]);
+    expect(drag(OWN, 'acct/ix/index.mp4')).toEqual([]);
     icon.empty = true;
     try {
       expect(drag(OWN, 'acct/clip.mp4')).toEqual([]);
@@ -171,6 +180,20 @@ describe('the kling-media protocol', () => {
     expect((await get('kling-media://library/acct/%2e%2e%2f..%2fsecret.txt')).status).toBe(400);
     expect((await get('kling-media://library/acct%2f..%2f..%2fsecret.txt')).status).toBe(400);
     expect((await get('kling-media://elsewhere/acct/clip.mp4')).status).toBe(404);
+  });
+
+  it('follows the media rules: sandboxed answers, our content types, no active files, no dot-folders', async () => {
+    const library = api.libraryFolder();
+    writeFileSync(path.join(library, 'acct', 'evil.svg'), '<svg onload="alert(1)"/>');
+    mkdirSync(path.join(library, '.kling-archive'), { recursive: true });
+    writeFileSync(path.join(library, '.kling-archive', 'clip.mp4'), 'x');
+    const ok = await get('kling-media://library/acct/clip.mp4');
+    expect(ok.headers.get('content-security-policy')).toMatch(/^sandbox; default-src 'none'/);
+    expect(ok.headers.get('x-content-type-options')).toBe('nosniff');
+    const svg = await get('kling-media://library/acct/evil.svg');
+    expect(svg.status).toBe(403);
+    expect(svg.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect((await get('kling-media://library/.kling-archive/clip.mp4')).status).toBe(404);
   });
 });
 

@@ -23,9 +23,7 @@ describe('kling-archive serve', () => {
     if (typeof handle === 'number') throw new Error(err.join(''));
     try {
       expect(out).toHaveLength(1);
-      expect(out[0]).toMatch(
-        /^Kling Archive is running\. Open http:\/\/127\.0\.0\.1:\d+\/\?key=[\w-]{32}\n$/,
-      );
+      expect(out[0]).toMatch(/^Kling Archive is running\. Open http:\/\/127\.0\.0\.1:\d+\/#key=[\w-]{32}\n$/);
       expect(out[0]).toContain(handle.server.url);
       const answer = await fetch(`${handle.server.origin}/api/settings.get`, {
         method: 'POST',

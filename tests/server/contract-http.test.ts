@@ -79,6 +79,8 @@ describe('the contract over HTTP, without the sync engine', () => {
     const none = await call('library.counts', { text: 'nothingmatchesthis' });
     expect(none.body).toEqual({ accounts: [] });
     expect((await call('library.counts', { phase: 'dancing' })).status).toBe(400);
+    // The account is the split, not a filter; like every input, an unknown field is refused.
+    expect((await call('library.counts', { account: 'all' })).status).toBe(400);
   });
 
   it('library.gallery refuses a bad query with 400 and the reason', async () => {
@@ -155,6 +157,8 @@ describe('the contract over HTTP, without the sync engine', () => {
       ['tasks.cancel', { taskId: '1' }],
       ['tasks.redownload', { relativePath: 'x/video.mp4' }],
       ['tasks.syncHistory', {}],
+      ['watch.status', {}],
+      ['watch.checkNow', {}],
     ] as const) {
       const { status, body } = await call(method, input);
       expect(status, method).toBe(503);

@@ -36,7 +36,7 @@ describe.skipIf(!BUILT)('kling-archive demo (built CLI)', () => {
       }
       const url = new URL(/Open (\S+)/.exec(stdout)![1]!);
       expect(url.hostname).toBe('127.0.0.1');
-      const key = url.searchParams.get('key')!;
+      const key = new URLSearchParams(url.hash.slice(1)).get('key')!;
       const folder = /data in (\S+) \(deleted on exit\)/.exec(stderr)?.[1];
       expect(folder && existsSync(folder)).toBe(true);
 

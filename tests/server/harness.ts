@@ -20,6 +20,8 @@ export interface HarnessOptions {
   apiBase?: string;
   launchToken?: string;
   seed?: boolean;
+  /** The server's clock (media signature expiry). */
+  now?: () => number;
 }
 
 export async function startHarness(options: HarnessOptions = {}) {
@@ -48,7 +50,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     log: createLogger((line) => logs.push(line)),
     ...(options.engine ? { engine: options.engine } : {}),
   });
-  const server = await startServer({ api, rendererDir });
+  const server = await startServer({ api, rendererDir, ...(options.now ? { now: options.now } : {}) });
 
   async function call(method: string, body: unknown, headers: Record<string, string> = {}) {
     const response = await fetch(`${server.origin}/api/${method}`, {

@@ -102,6 +102,8 @@ describe('control endpoint', () => {
 
   it('listens on 127.0.0.1 only, and close() ends open connections', async () => {
     sim = await startSimulator({ scenario: 'basic' });
+    // The socket itself, not the URL we print.
+    expect(sim.address()).toEqual({ address: '127.0.0.1', family: 'IPv4', port: sim.port });
     expect(sim.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     sim.injectFault({ path: '/v1/', kind: 'stall', stallMs: 60_000 });
     const pending = fetch(`${sim.baseUrl}/v1/kling/accounts`).catch((error: Error) => error);

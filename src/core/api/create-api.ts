@@ -11,13 +11,15 @@ import { createEventBus } from './event-bus';
 import { createLibraryHealer } from './heal-library';
 import type { EventBus } from './event-bus';
 import type { LibraryPort } from './library-port';
-import { silentLogger } from './logger';
+import { silentLogger, throttled } from './logger';
+import { CursorError } from '../library/cursor';
 import type { Logger } from './logger';
 import { accountsHandlers } from './handlers/accounts';
 import { appHandlers } from './handlers/app';
 import { libraryHandlers } from './handlers/library';
 import { settingsHandlers } from './handlers/settings';
 import { tasksHandlers } from './handlers/tasks';
+import { watchHandlers } from './handlers/watch';
 
 export const HANDLERS: Handlers = {
   ...appHandlers,
@@ -25,6 +27,7 @@ export const HANDLERS: Handlers = {
   ...tasksHandlers,
   ...accountsHandlers,
   ...settingsHandlers,
+  ...watchHandlers,
 };
 
 export interface Api {
@@ -101,7 +104,14 @@ export function createApi(deps: ApiDeps): Api {
       .map(({ tokenId }) => deps.secrets.get(tokenId))
       .filter((t): t is string => typeof t === 'string');
 
+  // A damaged cursor is the caller's mistake, and one it can repeat at will: 400, logged sparingly.
+  const logBadCursor = throttled((message) => log.warn(message));
+
   function failure(method: string, error: unknown): { ok: false; error: ContractErrorShape } {
+    if (error instanceof CursorError) {
+      logBadCursor(`${method}: refused a damaged page cursor`);
+      return { ok: false, error: { code: 'invalid_input', message: `${method}: ${error.message}` } };
+    }
     if (error instanceof ContractError) {
       return {
         ok: false,

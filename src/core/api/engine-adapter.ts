@@ -5,6 +5,7 @@
 // the engine's answers into ContractErrors and forwards only the contract's events. The sync
 // settings reach the engine when it starts and again, live, whenever they change (settingsChanged).
 import { ContractError } from '../../shared/contract';
+import type { WatchStatus } from '../../shared/contract';
 import { openLibrary as openLibraryModule } from '../library';
 import type { Library, LibraryOptions } from '../library';
 import { CONTRACT_EVENT_NAMES, engineOptionsFromSettings, LibraryLockedError, SyncEngine } from '../sync';
@@ -13,10 +14,14 @@ import type { EngineAccountConfig, LiveEngineOptions, SyncEngineOptions, SyncEve
 export { engineOptionsFromSettings };
 import type { SecretStore } from '../settings/secret-store';
 import type { SettingsStore } from '../settings/store';
+import { DEFAULT_API_BASE } from '../settings/schema';
+import { apiOrigin } from '../useapi/base-url';
 import { createEventBus } from './event-bus';
 import type { AddTasksOptions, Engine, EngineAccount } from './engine';
 import { silentLogger } from './logger';
 import type { Logger } from './logger';
+import { Watching } from './watching';
+import type { WatchingOptions } from './watching';
 
 export interface EngineAdapterOptions {
   settings: SettingsStore;
@@ -29,12 +34,18 @@ export interface EngineAdapterOptions {
    * the settings, now and after every settings change; `pollPolicy` is merged field by field.
    */
   engineOptions?: Partial<Omit<SyncEngineOptions, 'library' | 'accounts'>>;
+  /** Watch the accounts for new tasks (default: on, as the settings say); false: never. */
+  watch?: WatchingOptions | false;
 }
 
 export interface EngineAdapter extends Engine {
   /** Opens the library from the settings and starts polling and downloading. */
   start(): void;
   readonly running: boolean;
+  /** The machine woke up or the network came back: check every watched account now. */
+  wakeWatching(): void;
+  watchStatus(): WatchStatus;
+  setWatchingPaused(paused: boolean): void;
 }
 
 const FORWARDED = new Set<string>(CONTRACT_EVENT_NAMES);
@@ -46,10 +57,17 @@ export function engineAccounts(
   log: Logger = silentLogger,
 ): EngineAccountConfig[] {
   const accounts: EngineAccountConfig[] = [];
-  for (const account of settings.read().accounts) {
-    const token = secrets.get(account.tokenId);
+  const { accounts: configured, apiBase } = settings.read();
+  const origin = apiOrigin(apiBase);
+  for (const account of configured) {
+    // Only a token given for the API host now set: it is never sent to another one.
+    const token = secrets.tokenFor(account.tokenId, origin);
     if (token === undefined) {
-      log.warn(`account ${account.label} has no stored token; it is not synced`);
+      log.warn(
+        secrets.get(account.tokenId) === undefined
+          ? `account ${account.label} has no stored token; it is not synced`
+          : `account ${account.label}'s token was given for another API host than ${origin}; it is not synced until entered again`,
+      );
       continue;
     }
     accounts.push({ accountId: account.id, email: account.email, token });
@@ -68,6 +86,8 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
   let engine: SyncEngine | null = null;
   let library: Library | null = null;
   let unsubscribe: (() => void) | null = null;
+  let watching: Watching | null = null;
+  let watchingPaused = false;
   // Moving or rebuilding the library: calls wait for it instead of touching a closed database.
   let closedWhile: Promise<unknown> | null = null;
   // Told when the engine's connection meets a damaged index (the engine swallows its own failures).
@@ -126,11 +146,19 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
     unsubscribe = created.events.subscribe(forward);
     engine = created;
     library = opened;
+    if (options.watch !== false) {
+      const settings = options.settings.read();
+      const accounts = engineAccounts(options.settings, options.secrets);
+      watching = new Watching(created, opened, settings, accounts, bus, log, options.watch, watchingPaused);
+      watching.start();
+    }
   }
 
   async function stop(): Promise<void> {
     const current = engine;
     engine = null;
+    await watching?.stop();
+    watching = null;
     unsubscribe?.();
     unsubscribe = null;
     await current?.stop();
@@ -209,12 +237,35 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
       }
     },
     accountsChanged() {
-      engine?.setAccounts(engineAccounts(options.settings, options.secrets, log));
+      const accounts = engineAccounts(options.settings, options.secrets, log);
+      engine?.setAccounts(accounts);
+      watching?.accountsChanged(accounts, options.settings.read().accounts);
+    },
+    watchStatus() {
+      return watching?.status() ?? { paused: watchingPaused, accounts: [] };
+    },
+    async checkNow(accountId) {
+      await running();
+      await watching?.checkNow(accountId);
+    },
+    wakeWatching() {
+      watching?.watcher.wake();
+    },
+    setWatchingPaused(paused) {
+      watchingPaused = paused;
+      watching?.setPaused(paused);
     },
     settingsChanged() {
       // Not running: the next start reads the settings anyway.
       if (!engine) return;
+      watching?.settingsChanged(options.settings.read());
       const next = liveOptions();
+      // Another API host: the engine lets every account go, moves, then takes back only the accounts
+      // whose tokens were given for the new host. No token ever meets a client for another host.
+      const moving =
+        apiOrigin(next.apiBase ?? DEFAULT_API_BASE) !==
+        apiOrigin(engine.currentOptions.apiBase ?? DEFAULT_API_BASE);
+      if (moving) engine.setAccounts([]);
       try {
         engine.configure({
           apiBase: next.apiBase,
@@ -228,7 +279,9 @@ export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapte
       } catch (error) {
         // The settings are saved; the engine keeps its previous values until they work.
         log.error(`the sync engine kept its previous settings: ${describe(error)}`);
+        return;
       }
+      if (moving) engine.setAccounts(engineAccounts(options.settings, options.secrets, log));
     },
     onLibraryDamaged(listener) {
       damageListeners.add(listener);

@@ -1,5 +1,6 @@
 // What the handlers need from the sync engine (src/core/sync). The engine emits the contract's events
 // on its own bus; the API forwards them to both adapters.
+import type { WatchStatus } from '../../shared/contract';
 import type { EventBus } from './event-bus';
 
 export interface EngineAccount {
@@ -47,6 +48,12 @@ export interface Engine {
    * restart and without stopping the polls and downloads in flight.
    */
   settingsChanged(): void;
+  /** Where watching stands per account (absent: this engine does not watch). */
+  watchStatus?(): WatchStatus;
+  /** Checks one account (local id) or every watched one now; resolves when done. */
+  checkNow?(accountId?: string): Promise<void>;
+  /** Pauses or resumes automatic archiving (the tray's "Pause archiving"). */
+  setWatchingPaused?(paused: boolean): void;
   readonly events: Pick<EventBus, 'subscribe'>;
   /** Tells when the engine's connection met a damaged index (the API then heals it); answers an unsubscribe. */
   onLibraryDamaged?(listener: (error: Error) => void): () => void;

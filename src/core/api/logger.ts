@@ -22,3 +22,35 @@ export function createLogger(
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+/** `log` with every line scrubbed of the tokens `secrets` answers (for loggers made before the tokens were known). */
+export function scrubbingLogger(log: Logger, secrets: () => Iterable<string>): Logger {
+  return {
+    info: (message) => log.info(redactSecrets(message, secrets())),
+    warn: (message) => log.warn(redactSecrets(message, secrets())),
+    error: (message) => log.error(redactSecrets(message, secrets())),
+  };
+}
+
+/**
+ * Calls `write` at most once per `intervalMs` (later calls in the window are counted and reported
+ * with the next line): for problems a client can repeat at will, like a damaged page cursor.
+ */
+export function throttled(
+  write: (message: string) => void,
+  intervalMs = 60_000,
+  now: () => number = Date.now,
+): (message: string) => void {
+  let last = -Infinity;
+  let skipped = 0;
+  return (message) => {
+    const at = now();
+    if (at - last < intervalMs) {
+      skipped++;
+      return;
+    }
+    last = at;
+    write(skipped > 0 ? `${message} (and ${skipped} more like it in the last minute)` : message);
+    skipped = 0;
+  };
+}

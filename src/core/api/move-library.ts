@@ -74,7 +74,7 @@ export async function moveLibrary(
 async function moveFolder(ctx: HandlerContext, from: string, to: string) {
   await ctx.closeLibrary();
   if (!(await exists(from))) {
-    await mkdir(to, { recursive: true });
+    await mkdir(to, { recursive: true, mode: 0o700 });
     return { movedFiles: 0, movedBytes: 0 };
   }
   const entries = await walk(from);

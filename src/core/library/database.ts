@@ -76,7 +76,8 @@ export function migrate(db: Database, options: OpenDatabaseOptions = {}): { from
 
 /** Opens (creating if needed) a database file and migrates it. Closes it again on any failure. */
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Database {
-  mkdirSync(path.dirname(file), { recursive: true });
+  // Created for the owner only: the library (when new) and its index hold the person's prompts.
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const existed = existsSync(file) && statSync(file).size > 0;
   const db = new BetterSqlite3(file, bindingOptions());
   try {

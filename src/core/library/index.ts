@@ -14,6 +14,8 @@ export type { RebuildReport } from './rebuild';
 export { verifyLibrary } from './verify';
 export type { VerifyReport } from './verify';
 export { hashFile } from './hash';
+export { WatchStateStore } from './watch-state';
+export type { WatchStateRow } from './watch-state';
 export { isCorruptionError, quickCheck, QUICK_CHECK_BUDGET_MS } from './corruption';
 export type { QuickCheckOptions, QuickCheckResult } from './corruption';
 export { checkLibraryIndex, describeHeal, healDamagedLibrary, healIndex, openCheckedLibrary } from './heal';

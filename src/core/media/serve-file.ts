@@ -1,7 +1,10 @@
 // Serving a file from inside one folder (the library, or the built renderer) and nothing else, with
 // byte ranges so that videos seek. Used by the Electron media protocol and the headless server alike.
+// Hand-written rather than the `send` package: the Electron protocol answers a fetch-style Response,
+// not a Node ServerResponse, and one module must hold the containment and media rules for both doors.
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { MEDIA_RESPONSE_HEADERS, mediaContentType } from '../../shared/media-types';
 
 export type Resolved =
   | { ok: true; absolutePath: string; size: number; mtimeMs: number }
@@ -39,6 +42,11 @@ export function isInside(root: string, candidate: string): boolean {
   return relative.length > 0 && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
+/** `.kling-archive/` (the index) and every other dot-file or dot-folder belong to the app or the OS. */
+export function isHidden(segments: readonly string[]): boolean {
+  return segments.some((segment) => segment.startsWith('.'));
+}
+
 /**
  * Resolves `requestPath` (relative, `/`-separated; percent-encoded when `encoded`) under `root`.
  * The real path of the file (symlinks followed) must lie inside the real path of the root.
@@ -50,6 +58,8 @@ export async function resolveContainedFile(
 ): Promise<Resolved> {
   const segments = splitRequestPath(requestPath, encoded);
   if (!Array.isArray(segments)) return { ok: false, status: 400, reason: segments.reason };
+  if (isHidden(segments))
+    return { ok: false, status: 404, reason: 'hidden files and folders are not served' };
   let realRoot: string;
   try {
     realRoot = await realpath(root);
@@ -65,6 +75,8 @@ export async function resolveContainedFile(
     return { ok: false, status: 404, reason: 'no such file' };
   }
   if (!isInside(realRoot, real)) return { ok: false, status: 403, reason: 'points outside the folder' };
+  if (isHidden(path.relative(realRoot, real).split(path.sep)))
+    return { ok: false, status: 403, reason: 'points into a hidden folder' };
   const info = await stat(real);
   if (!info.isFile()) return { ok: false, status: 404, reason: 'not a file' };
   return { ok: true, absolutePath: real, size: info.size, mtimeMs: info.mtimeMs };
@@ -91,19 +103,11 @@ export function parseRange(header: string | undefined | null, size: number): Ran
   return { kind: 'partial', start, end };
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.mp4': 'video/mp4',
-  '.m4v': 'video/mp4',
-  '.webm': 'video/webm',
-  '.mov': 'video/quicktime',
+/** The built renderer's own files (the app's code, served with the app's CSP). */
+const APP_CONTENT_TYPES: Record<string, string> = {
   '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
   '.png': 'image/png',
   '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.mp3': 'audio/mpeg',
-  '.wav': 'audio/wav',
-  '.m4a': 'audio/mp4',
   '.json': 'application/json; charset=utf-8',
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -115,9 +119,15 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-export function contentTypeOf(filePath: string): string {
-  return CONTENT_TYPES[path.extname(filePath).toLowerCase()] ?? 'application/octet-stream';
+export function appContentTypeOf(filePath: string): string {
+  return APP_CONTENT_TYPES[path.extname(filePath).toLowerCase()] ?? 'application/octet-stream';
 }
+
+/**
+ * What is served from the folder: `media` (the library: only the archive's media types, each answer
+ * sandboxed) or `app` (the built renderer).
+ */
+export type ServedFolder = 'media' | 'app';
 
 export type FileAnswer =
   | { status: 200 | 206; headers: Record<string, string>; absolutePath: string; start: number; end: number }
@@ -128,20 +138,26 @@ export async function answerFileRequest(
   root: string,
   requestPath: string,
   rangeHeader: string | undefined | null,
-  encoded = true,
+  folder: ServedFolder,
 ): Promise<FileAnswer> {
-  const base = { 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache' };
-  const resolved = await resolveContainedFile(root, requestPath, encoded);
-  if (!resolved.ok) {
-    return {
-      status: resolved.status,
-      headers: { ...base, 'Content-Type': 'text/plain; charset=utf-8' },
-      message: resolved.reason,
-    };
-  }
+  const base: Record<string, string> = {
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-cache',
+    ...(folder === 'media' ? MEDIA_RESPONSE_HEADERS : {}),
+  };
+  const resolved = await resolveContainedFile(root, requestPath, true);
+  const refused = (status: 400 | 403 | 404, message: string): FileAnswer => ({
+    status,
+    headers: { ...base, 'Content-Type': 'text/plain; charset=utf-8' },
+    message,
+  });
+  if (!resolved.ok) return refused(resolved.status, resolved.reason);
+  const contentType =
+    folder === 'media' ? mediaContentType(resolved.absolutePath) : appContentTypeOf(resolved.absolutePath);
+  if (contentType === null) return refused(403, 'not a media file the archive serves');
   const headers: Record<string, string> = {
     ...base,
-    'Content-Type': contentTypeOf(resolved.absolutePath),
+    'Content-Type': contentType,
     'Accept-Ranges': 'bytes',
     'Last-Modified': new Date(resolved.mtimeMs).toUTCString(),
   };

@@ -1,11 +1,11 @@
 // Headless mode's tokens: one given at launch (USEAPI_TOKEN, --token, or --token-file), never saved,
 // plus those added in the UI, saved in `<configDir>/tokens.json` readable by its owner only.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { newTokenId, TokenTable } from './secret-store';
-import type { SecretStore, TokenSource } from './secret-store';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { writeOwnerOnly } from './sealed-secrets';
+import { LAUNCH_TOKEN_ID, TokenTable } from './secret-store';
+import type { SecretStore } from './secret-store';
 
-export const LAUNCH_TOKEN_ID = 'launch';
+export { LAUNCH_TOKEN_ID } from './secret-store';
 
 export class TokenFileError extends Error {
   constructor(message: string) {
@@ -59,6 +59,8 @@ export function launchToken({
 export function createHeadlessSecretStore(options: {
   file: string;
   launchToken?: string | undefined;
+  /** The API origin at launch: the launch token is given for it, and older files' tokens were saved for it. */
+  origin: string;
 }): SecretStore {
   const table = new TokenTable();
   if (existsSync(options.file)) {
@@ -69,40 +71,35 @@ export function createHeadlessSecretStore(options: {
     } catch {
       throw new TokenFileError(`The token file ${options.file} is not valid JSON; fix or remove it.`);
     }
-    const tokens = (saved as { tokens?: unknown }).tokens;
+    const { tokens, origins } = saved as { tokens?: unknown; origins?: unknown };
+    const originOf = (id: string) => {
+      const origin =
+        typeof origins === 'object' && origins !== null ? (origins as Record<string, unknown>)[id] : null;
+      return typeof origin === 'string' ? origin : options.origin;
+    };
     if (typeof tokens === 'object' && tokens !== null) {
       for (const [id, token] of Object.entries(tokens))
-        if (typeof token === 'string') table.set(id, token, 'stored');
+        if (typeof token === 'string') table.set(id, { token, source: 'stored', origin: originOf(id) });
     }
   }
-  if (options.launchToken) {
-    const known = table.idOf(options.launchToken);
-    if (!known) table.set(LAUNCH_TOKEN_ID, options.launchToken, 'launch');
+  if (options.launchToken && !table.idOf(options.launchToken)) {
+    table.set(LAUNCH_TOKEN_ID, { token: options.launchToken, source: 'launch', origin: options.origin });
   }
 
   function persist(): void {
-    const tokens = Object.fromEntries(
-      table
-        .entries()
-        .filter(([, e]) => e.source === 'stored')
-        .map(([id, e]) => [id, e.token]),
-    );
-    mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o700 });
-    const temp = `${options.file}.${process.pid}.tmp`;
-    writeFileSync(temp, `${JSON.stringify({ tokens }, null, 2)}\n`, { mode: 0o600 });
-    chmodSync(temp, 0o600);
-    renameSync(temp, options.file);
+    const stored = table.entries().filter(([, e]) => e.source === 'stored');
+    const tokens = Object.fromEntries(stored.map(([id, e]) => [id, e.token]));
+    const origins = Object.fromEntries(stored.map(([id, e]) => [id, e.origin]));
+    writeOwnerOnly(options.file, `${JSON.stringify({ tokens, origins }, null, 2)}\n`);
   }
 
   return {
-    list: () => table.entries().map(([tokenId, e]) => ({ tokenId, source: e.source as TokenSource })),
+    list: () => table.list(),
     get: (tokenId) => table.get(tokenId)?.token,
-    put(token) {
-      const known = table.idOf(token);
-      if (known && table.get(known)?.source === 'stored') return known;
-      // A launch token that the user now adds an account with is saved, under the same id.
-      const id = known ?? newTokenId();
-      table.set(id, token, 'stored');
+    tokenFor: (tokenId, origin) => table.tokenFor(tokenId, origin),
+    protection: () => 'owner-file',
+    put(token, origin) {
+      const id = table.putStored(token, origin);
       persist();
       return id;
     },

@@ -12,6 +12,8 @@ export const StoredAccountSchema = z.object({
   label: z.string().min(1).max(80),
   email: z.string().min(3).max(320),
   tokenId: LocalIdSchema,
+  /** New tasks of this account are archived on their own (absent in settings written before: on). */
+  watch: z.boolean().default(true),
 });
 
 export const StoredSettingsSchema = SettingsSchema.extend({
@@ -49,7 +51,10 @@ export function defaultSettings({ home, apiBase }: DefaultsInput): StoredSetting
       giveUpAfterHours: DEFAULT_GIVE_UP_AFTER_HOURS,
     },
     downloads: { concurrency: 2, watermarkFree: true, fallbackToWatermarked: true, keepInputs: true },
+    // One listing request per account every 5 minutes: far below any rate limit.
+    watching: { intervalMinutes: 5, catchUpDays: 30, keepArchivingWhenClosed: true, startAtLogin: false },
     notifications: true,
+    weakTokenStorage: 'ask',
   };
   return { ...settings, schemaVersion: SETTINGS_VERSION, accounts: [], activeAccountId: null };
 }

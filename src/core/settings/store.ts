@@ -24,7 +24,7 @@ export interface SettingsStoreOptions {
   migrations?: Record<number, SettingsMigration>;
 }
 
-const SECTIONS = ['polling', 'downloads'] as const;
+const SECTIONS = ['polling', 'downloads', 'watching'] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -140,6 +140,14 @@ export interface HistoryOptions {
   /** Stop at tasks created before this time (ms). */
   since?: number;
   pageSize?: number;
+  /** Start at tasks created before this time (ms) instead of the newest: a walk resumed. */
+  before?: number;
+  /** Stops this walk (the engine's stop stops every walk). */
+  signal?: AbortSignal;
+  /** Called before each older page is asked for, with its bound: where a stopped walk resumes. */
+  onPage?: (createdBefore: number) => void;
+  /** No history.progress events (the watcher reports its checks itself). */
+  quiet?: boolean;
 }
 
 export interface HistoryOutcome {
@@ -1027,12 +1035,15 @@ export class SyncEngine {
     const client = this.clients.get(email);
     const account = this.accounts.get(email);
     if (!client || !account) return { taskIds: [], pages: 0, error: `no token for the account ${email}` };
-    const signal = this.controller.signal;
+    const signal = options.signal
+      ? AbortSignal.any([this.controller.signal, options.signal])
+      : this.controller.signal;
     const seen = new Set<string>();
     let pages = 0;
     let added = 0;
-    let createdBefore: number | undefined;
+    let createdBefore = options.before;
     const progress = (done: boolean, error: string | null) =>
+      options.quiet ||
       this.events.emit('history.progress', {
         accountId: account.accountId,
         pages,
@@ -1112,6 +1123,7 @@ export class SyncEngine {
       // Known ground (a page with nothing new), the date limit, or the end of the history.
       if (reachedSince || newOnPage === 0 || oldest === null || oldest === createdBefore) break;
       createdBefore = oldest;
+      options.onPage?.(oldest);
     }
     progress(true, null);
     return { taskIds: [...seen], pages, error: null };

@@ -20,3 +20,13 @@ export { DownloadError, downloadFile, checkDownloadUrl } from './download';
 export type { DownloadErrorCode, DownloadOptions, DownloadProgress, DownloadResult } from './download';
 export { DEFAULT_POLL_POLICY } from './schedule';
 export type { PollPolicy } from './schedule';
+export { Watcher, localDay, systemWatchTimers, watchEngineOf } from './watcher';
+export type {
+  AccountWatchStatus,
+  CheckOutcome,
+  WatchEngine,
+  WatchTimers,
+  WatchedAccount,
+  WatcherEvent,
+  WatcherOptions,
+} from './watcher';

@@ -2,7 +2,17 @@
 // the simulator. People paste it in many shapes — with a trailing slash, with or without `/v1/kling` —
 // and all of them must land on the same `<origin>[/prefix]/v1/kling` root.
 
+import { isIP } from 'node:net';
 import { DEFAULT_API_BASE } from '../settings/schema';
+
+/** This machine's names: the only hosts plain http may reach (the simulator, tests). */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (isIP(host) === 4) return host.split('.')[0] === '127';
+  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
+  return false;
+}
 
 const API_ROOT = '/v1/kling';
 
@@ -25,7 +35,14 @@ export function resolveApiRoot(baseUrl: string = DEFAULT_API_BASE): BaseUrlResul
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return {
       ok: false,
-      problem: `The API base URL must start with http:// or https:// (got ${url.protocol}).`,
+      problem: `The API base URL must start with https:// (got ${url.protocol}).`,
+    };
+  }
+  // Tokens travel to this host in a header: plain http is for this machine only.
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    return {
+      ok: false,
+      problem: `The API base URL must use https:// (plain http:// is allowed for this machine only, got ${url.host}).`,
     };
   }
   // Never echo credentials back: they may be a token pasted into the wrong field.
@@ -39,4 +56,13 @@ export function resolveApiRoot(baseUrl: string = DEFAULT_API_BASE): BaseUrlResul
   if (/\/v1\/kling$/i.test(path)) path = path.slice(0, -API_ROOT.length);
   else if (/\/v1$/i.test(path)) path = path.slice(0, -'/v1'.length);
   return { ok: true, apiRoot: `${url.origin}${path}${API_ROOT}` };
+}
+
+/**
+ * The origin (scheme://host:port) tokens are bound to for this API base; the base itself when it does
+ * not resolve (then it matches no token's origin, and no token is sent).
+ */
+export function apiOrigin(baseUrl: string): string {
+  const root = resolveApiRoot(baseUrl);
+  return root.ok ? new URL(root.apiRoot).origin : `invalid:${baseUrl}`;
 }

@@ -3,7 +3,7 @@ export { createUseapiClient, UseapiConfigError, DEFAULT_TIMEOUT_MS, DEFAULT_USER
 export type { RequestOptions, UseapiClient, UseapiClientOptions } from './client';
 export { describeResult } from './result';
 export type * from './result';
-export { resolveApiRoot } from './base-url';
+export { apiOrigin, isLoopbackHost, resolveApiRoot } from './base-url';
 export type { BaseUrlResult } from './base-url';
 export { parseRetryAfter } from './retry-after';
 export { maskToken, redactToken } from './mask-token';

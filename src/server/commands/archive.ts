@@ -236,7 +236,9 @@ export async function runArchiveCommand(
     const email = emails[0] as string;
 
     try {
-      ({ library } = await openHealedLibrary(command, folder, io, { onCorruption: () => stopSignals.abort() }));
+      ({ library } = await openHealedLibrary(command, folder, io, {
+        onCorruption: () => stopSignals.abort(),
+      }));
     } catch (error) {
       if (error instanceof LibraryVersionError) throw new UsageError(error.message);
       throw new UsageError(

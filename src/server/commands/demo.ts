@@ -15,12 +15,16 @@ import type { RunningServer } from '../http';
 
 export const DEMO_HELP = `Usage: kling-archive demo [--port N] [--desktop]
 Runs the app on made-up data: a local simulator of useapi.net, two demo accounts and tasks that
-finish and download while you watch. Everything lives in a new folder under the temp dir, deleted
+finish and download while you watch; new ones keep arriving on their own. Everything lives in a new folder under the temp dir, deleted
 when you stop it with Ctrl+C. Your own library and settings are not touched.
   --port N    port for the app (default: any free port)
   --desktop   for \`npm run demo\`: prepare the demo folder and keep the simulator running for the
               desktop window, printing one line \`desktop-demo {json}\` instead of serving a URL
 `;
+
+/** A new generation appears this often in the demo, and the watcher looks this often. */
+const DEMO_ARRIVALS_EVERY_MS = 15_000;
+const DEMO_WATCH_INTERVAL_MS = 5_000;
 
 export interface DemoIo {
   out: (text: string) => void;
@@ -77,8 +81,14 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
   };
   try {
     // Answers the way real services send them (nulls, unknown fields), so the demo shows the app
-    // reading them.
-    const simulator = await startSimulator({ scenario: 'demo', progression: 'clock', nulls: true });
+    // reading them. New generations keep appearing in the studio account, as if someone were using
+    // Kling meanwhile: the watcher finds them and they arrive in the gallery on their own.
+    const simulator = await startSimulator({
+      scenario: 'demo',
+      progression: 'clock',
+      nulls: true,
+      arrivals: { everyMs: DEMO_ARRIVALS_EVERY_MS, emails: ['studio@example.com'] },
+    });
     closers.push(() => simulator.close());
     const { api, engine } = createHeadlessApi({
       configDir: path.join(folder, 'config'),
@@ -90,6 +100,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
       // The simulator is on this machine: no need to spare it like the real API, and a newcomer
       // should see tasks move within seconds, not at the 20 s the settings allow useapi.net.
       syncEngine: { requestsPerSecond: 10, pollPolicy: { firstPollMs: 500, minIntervalMs: 3_000 } },
+      watch: { intervalMs: DEMO_WATCH_INTERVAL_MS },
     });
     closers.push(() => api.close());
     if (engine) {

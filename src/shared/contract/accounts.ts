@@ -20,6 +20,13 @@ export const AccountViewSchema = z.object({
   email: z.string(),
   tokenId: LocalIdSchema,
   maskedToken: MaskedTokenSchema,
+  /** New tasks of this account are archived on their own. */
+  watch: z.boolean(),
+  /**
+   * False when the account's token was given for another API host than the current API base: it is
+   * not sent anywhere until it is entered again (accounts.update with a token).
+   */
+  tokenUsable: z.boolean(),
   /** Set when the engine stopped polling this account (e.g. the token was refused). */
   paused: z.object({ reason: z.string(), message: z.string() }).nullable(),
 });
@@ -30,6 +37,10 @@ export const TokenViewSchema = z.object({
   /** `stored`: saved by the app; `launch`: given at start (environment, flag or file), not saved. */
   source: z.enum(['stored', 'launch']),
   accounts: z.number().int(),
+  /** The API origin (scheme://host:port) the token was given for; it is sent nowhere else. */
+  origin: z.string(),
+  /** The token's origin is the current API base's: it can be used. */
+  usable: z.boolean(),
 });
 
 export const AccountsListSchema = z.object({
@@ -47,7 +58,7 @@ export const TokenRefSchema = z.union([
 export const LabelSchema = z.string().trim().min(1, 'the label cannot be empty').max(80);
 
 /** Adding or editing an account checks with useapi.net that the email is one of the token's accounts. */
-export const AddAccountInputSchema = z.object({
+export const AddAccountInputSchema = z.strictObject({
   email: EmailSchema,
   label: LabelSchema.optional(),
   credentials: TokenRefSchema,
@@ -55,11 +66,13 @@ export const AddAccountInputSchema = z.object({
   activate: z.boolean().optional(),
 });
 
-export const UpdateAccountInputSchema = z.object({
+export const UpdateAccountInputSchema = z.strictObject({
   id: LocalIdSchema,
   label: LabelSchema.optional(),
   email: EmailSchema.optional(),
   credentials: TokenRefSchema.optional(),
+  /** Switch watching this account on or off. */
+  watch: z.boolean().optional(),
 });
 
 /** The emails configured under a token at useapi.net (GET /v1/kling/accounts). */
@@ -70,13 +83,13 @@ export const TokenTestOutputSchema = z.object({
   account: z.object({ email: z.string(), listed: z.boolean() }).optional(),
 });
 
-export const TokenTestInputSchema = z.object({
+export const TokenTestInputSchema = z.strictObject({
   credentials: TokenRefSchema,
   /** An account's email: the answer says whether the token has it (an account's "Test token"). */
   email: EmailSchema.optional(),
 });
 
-export const ImportAccountsInputSchema = z.object({
+export const ImportAccountsInputSchema = z.strictObject({
   credentials: TokenRefSchema,
   /** Which of the token's emails to add; omitted: all of them. */
   emails: z.array(EmailSchema).max(100).optional(),
@@ -92,9 +105,9 @@ export const accountsMethods = {
   'accounts.list': { input: NoInputSchema, output: AccountsListSchema },
   'accounts.add': { input: AddAccountInputSchema, output: AccountViewSchema },
   'accounts.update': { input: UpdateAccountInputSchema, output: AccountViewSchema },
-  'accounts.remove': { input: z.object({ id: LocalIdSchema }), output: OkSchema },
+  'accounts.remove': { input: z.strictObject({ id: LocalIdSchema }), output: OkSchema },
   /** Makes an account active: new task ids are asked of it first and the gallery shows it by default. */
-  'accounts.switch': { input: z.object({ id: LocalIdSchema }), output: AccountsListSchema },
+  'accounts.switch': { input: z.strictObject({ id: LocalIdSchema }), output: AccountsListSchema },
   'accounts.test': { input: TokenTestInputSchema, output: TokenTestOutputSchema },
   'accounts.import': { input: ImportAccountsInputSchema, output: ImportAccountsOutputSchema },
 } as const;

@@ -2,6 +2,13 @@
 import { z } from 'zod';
 import { NoInputSchema } from './common';
 
+/**
+ * How saved tokens are kept at rest. `keychain`: sealed by the OS keyring; `weak`: Linux without a
+ * keyring, sealed with a fixed key (kept on disk only if the person chose so); `none`: the OS cannot
+ * encrypt (tokens last this session only); `owner-file`: headless, a file only its owner can read.
+ */
+export const TokenProtectionSchema = z.enum(['keychain', 'weak', 'none', 'owner-file']);
+
 export const AppInfoSchema = z.object({
   name: z.string(),
   version: z.string(),
@@ -15,6 +22,7 @@ export const AppInfoSchema = z.object({
     dragOut: z.boolean(),
     notifications: z.boolean(),
   }),
+  tokenProtection: TokenProtectionSchema,
 });
 
 export const appMethods = {
@@ -22,3 +30,4 @@ export const appMethods = {
 } as const;
 
 export type AppInfo = z.infer<typeof AppInfoSchema>;
+export type TokenProtection = z.infer<typeof TokenProtectionSchema>;

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { FileKindSchema, TaskPhaseSchema } from '../domain/library';
 import { IdSchema, LibraryPathSchema, LocalIdSchema } from './common';
+import { AccountWatchStatusSchema } from './watch';
 
 export const EVENTS = {
   /** A task's state changed (polled, finished, failed, retried, cancelled); the UI refetches it. */
@@ -54,4 +55,6 @@ export const EVENTS = {
     bytesTotal: z.number(),
     done: z.boolean(),
   }),
+  /** An account's watching changed: a check started or ended, works arrived, a switch flipped. */
+  'watch.status': AccountWatchStatusSchema,
 } as const;

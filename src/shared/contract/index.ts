@@ -7,6 +7,7 @@ import { EVENTS } from './events';
 import { libraryMethods } from './library';
 import { settingsMethods } from './settings';
 import { tasksMethods } from './tasks';
+import { watchMethods } from './watch';
 import type { EVENT_NAMES, METHOD_NAMES } from './names';
 
 export const CONTRACT = {
@@ -15,6 +16,7 @@ export const CONTRACT = {
   ...tasksMethods,
   ...accountsMethods,
   ...settingsMethods,
+  ...watchMethods,
 } as const;
 
 export { EVENTS };
@@ -48,3 +50,4 @@ export * from './app';
 export * from './library';
 export * from './settings';
 export * from './tasks';
+export * from './watch';

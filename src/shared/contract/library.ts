@@ -18,15 +18,17 @@ export const AccountFilterSchema = z.union([z.literal('all'), z.string().min(1).
 
 export const LibraryGalleryInputSchema = GalleryQuerySchema.extend({
   account: AccountFilterSchema.optional(),
-});
+}).strict();
 
 /** A jump to `position` (0-based) of a gallery query's order: answers the cursor of the page there. */
 export const LibraryGallerySeekInputSchema = LibraryGalleryInputSchema.omit({
   cursor: true,
   limit: true,
-}).extend({
-  position: z.number().int().min(0).max(1_000_000_000),
-});
+})
+  .extend({
+    position: z.number().int().min(0).max(1_000_000_000),
+  })
+  .strict();
 
 /** Every downloaded file checked against its recorded size and SHA-256. */
 export const VerifyReportSchema = z.object({
@@ -52,17 +54,17 @@ export const libraryMethods = {
   /** Where a jump (scrollbar drag, End) lands: keyset pages go on from the cursor it answers. */
   'library.seek': { input: LibraryGallerySeekInputSchema, output: GallerySeekSchema },
   /** How many works a gallery query shows per account: the counts the gallery states and "N more in …". */
-  'library.counts': { input: GalleryCountsQuerySchema, output: GalleryCountsSchema },
-  'library.work': { input: z.object({ workId: IdSchema }), output: WorkDetailSchema },
+  'library.counts': { input: GalleryCountsQuerySchema.strict(), output: GalleryCountsSchema },
+  'library.work': { input: z.strictObject({ workId: IdSchema }), output: WorkDetailSchema },
   'library.facets': { input: NoInputSchema, output: FacetsSchema },
   'library.stats': { input: NoInputSchema, output: LibraryStatsSchema },
   'library.setFavorite': {
-    input: z.object({ workId: IdSchema, favorite: z.boolean() }),
+    input: z.strictObject({ workId: IdSchema, favorite: z.boolean() }),
     output: z.object({ workId: IdSchema, favorite: z.boolean() }),
   },
   /** Deletes the task's files and its index rows; `confirm` must be true (the UI asked the user). */
   'library.remove': {
-    input: z.object({
+    input: z.strictObject({
       taskId: IdSchema,
       confirm: z.literal(true, { message: 'removing needs confirm: true (the user confirmed)' }),
     }),
@@ -71,7 +73,7 @@ export const libraryMethods = {
   'library.verify': { input: NoInputSchema, output: VerifyReportSchema },
   'library.rebuild': { input: NoInputSchema, output: RebuildReportSchema },
   /** Desktop app only: shows the file in the system's file manager. */
-  'library.openInFolder': { input: z.object({ relativePath: LibraryPathSchema }), output: OkSchema },
+  'library.openInFolder': { input: z.strictObject({ relativePath: LibraryPathSchema }), output: OkSchema },
   /** Desktop app only: starts dragging the file out of the window to another app. */
-  'library.startDrag': { input: z.object({ relativePath: LibraryPathSchema }), output: OkSchema },
+  'library.startDrag': { input: z.strictObject({ relativePath: LibraryPathSchema }), output: OkSchema },
 } as const;

@@ -31,6 +31,8 @@ export const METHOD_NAMES = [
   'settings.get',
   'settings.update',
   'settings.moveLibrary',
+  'watch.status',
+  'watch.checkNow',
 ] as const;
 
 export const EVENT_NAMES = [
@@ -42,6 +44,7 @@ export const EVENT_NAMES = [
   'accounts.changed',
   'settings.changed',
   'library.moveProgress',
+  'watch.status',
 ] as const;
 
 /** Electron IPC channels (preload ↔ main). */

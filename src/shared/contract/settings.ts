@@ -45,27 +45,50 @@ export const DownloadSettingsSchema = z.object({
   keepInputs: z.boolean(),
 });
 
+export const WatchingSettingsSchema = z.object({
+  /** Minutes between two looks at each watched account's list of tasks. */
+  intervalMinutes: z.number().int().min(1).max(1440),
+  /** After a pause (app closed, asleep, offline), the first check reaches back at most this far. */
+  catchUpDays: z.number().int().min(1).max(3650),
+  /** Desktop: closing the window leaves the app archiving in the tray / menu bar. */
+  keepArchivingWhenClosed: z.boolean(),
+  /** Desktop: start the app (in the tray) when the user logs in. */
+  startAtLogin: z.boolean(),
+});
+
+/**
+ * Where no keyring protects saved tokens (app.info tokenProtection 'weak'): `session` keeps them in
+ * memory only, `store` keeps them with the weak protection, `ask` (not chosen yet) stores them as
+ * before while Settings asks.
+ */
+export const WeakTokenStorageSchema = z.enum(['ask', 'session', 'store']);
+
 export const SettingsSchema = z.object({
   /** Absolute path of the library folder. */
   libraryFolder: z.string().min(1).max(4096),
   apiBase: ApiBaseSchema,
   polling: PollingSettingsSchema,
   downloads: DownloadSettingsSchema,
+  /** New tasks of every watched account are archived on their own. */
+  watching: WatchingSettingsSchema,
   /** OS notifications when a task finishes or fails (desktop app). */
   notifications: z.boolean(),
+  weakTokenStorage: WeakTokenStorageSchema,
 });
 
 export const SettingsPatchSchema = z
   .object({
     apiBase: ApiBaseSchema,
-    polling: PollingSettingsSchema.partial(),
-    downloads: DownloadSettingsSchema.partial(),
+    polling: PollingSettingsSchema.partial().strict(),
+    downloads: DownloadSettingsSchema.partial().strict(),
+    watching: WatchingSettingsSchema.partial().strict(),
     notifications: z.boolean(),
+    weakTokenStorage: WeakTokenStorageSchema,
   })
   .partial()
   .strict();
 
-export const MoveLibraryInputSchema = z.object({
+export const MoveLibraryInputSchema = z.strictObject({
   /** Absolute path of the new folder: missing or empty. */
   folder: z.string().trim().min(1).max(4096),
 });
@@ -84,3 +107,4 @@ export const settingsMethods = {
 
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+export type WeakTokenStorage = z.infer<typeof WeakTokenStorageSchema>;

@@ -9,7 +9,7 @@ import { AccountFilterSchema } from './library';
 export const AddRejectionSchema = z.enum(['invalid_id', 'duplicate_in_batch', 'already_tracked']);
 
 /** Ids arrive as the user pasted them; each one is judged on its own, never dropped silently. */
-export const AddTasksInputSchema = z.object({
+export const AddTasksInputSchema = z.strictObject({
   taskIds: z
     .array(z.string().max(100))
     .min(1, 'give at least one task id')
@@ -30,17 +30,19 @@ export const AddTasksOutputSchema = z.object({
   rejected: z.array(z.object({ taskId: z.string(), reason: AddRejectionSchema, message: z.string() })),
 });
 
-export const TasksListInputSchema = TaskListQuerySchema.extend({ account: AccountFilterSchema.optional() });
+export const TasksListInputSchema = TaskListQuerySchema.extend({
+  account: AccountFilterSchema.optional(),
+}).strict();
 
 export const tasksMethods = {
   'tasks.list': { input: TasksListInputSchema, output: TaskListPageSchema },
   'tasks.add': { input: AddTasksInputSchema, output: AddTasksOutputSchema },
-  'tasks.retry': { input: z.object({ taskId: TaskIdSchema }), output: OkSchema },
-  'tasks.cancel': { input: z.object({ taskId: TaskIdSchema }), output: OkSchema },
+  'tasks.retry': { input: z.strictObject({ taskId: TaskIdSchema }), output: OkSchema },
+  'tasks.cancel': { input: z.strictObject({ taskId: TaskIdSchema }), output: OkSchema },
   /** Fetches one file of the library again (missing or corrupt). */
-  'tasks.redownload': { input: z.object({ relativePath: LibraryPathSchema }), output: OkSchema },
+  'tasks.redownload': { input: z.strictObject({ relativePath: LibraryPathSchema }), output: OkSchema },
   /** Walks the account's generation history and adds every task found; progress comes as events. */
-  'tasks.syncHistory': { input: z.object({ accountId: LocalIdSchema.optional() }), output: OkSchema },
+  'tasks.syncHistory': { input: z.strictObject({ accountId: LocalIdSchema.optional() }), output: OkSchema },
 } as const;
 
 export type AddRejection = z.infer<typeof AddRejectionSchema>;

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/core/api';
 import type { ContractEvent } from '../../../src/core/api';
 import { engineOptionsFromSettings } from '../../../src/core/api/engine-adapter';
 import type { EngineAdapterOptions } from '../../../src/core/api/engine-adapter';
@@ -38,13 +39,17 @@ async function setup(options: SetupOptions = {}) {
   const root = mkdtempSync(join(tmpdir(), 'kling-adapter-settings-'));
   cleanups.push(() => rmSync(root, { recursive: true, force: true }));
   const sim = await simulator(options.scenario ?? 'basic', options.pollsPerStep);
+  const warnings: string[] = [];
   const { api, engine } = createHeadlessApi({
     configDir: join(root, 'config'),
     libraryFolder: join(root, 'library'),
     apiBase: sim.baseUrl,
     env: {},
     version: '0.0.0-test',
+    log: createLogger((line) => warnings.push(line)),
     syncEngine: { requestTimeoutMs: 2_000, downloadRetryBaseMs: 20, ...options.engine },
+    // These tests count the requests the settings cause; the watcher's catch-up would add its own.
+    watch: false,
   });
   if (!engine) throw new Error('no engine');
   cleanups.push(async () => {
@@ -77,7 +82,7 @@ async function setup(options: SetupOptions = {}) {
   };
   const archived = (kind: string, taskId: string) =>
     events.some((e) => e.name === 'file.archived' && e.payload.kind === kind && e.payload.taskId === taskId);
-  return { api, engine, events, sim, email, call, update, task, filesOf, archived };
+  return { api, engine, events, sim, email, call, update, task, filesOf, archived, warnings };
 }
 
 async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) {
@@ -247,8 +252,8 @@ describe('settings.update reaches the running engine', () => {
     expect(polls()).toBe(2);
   });
 
-  it('apiBase: the next tasks are polled on the new server; a base no client accepts is refused', async () => {
-    const { sim, call, update, api, archived } = await setup();
+  it('apiBase: a token is never sent to a new host until entered again for it; then the next tasks are polled there', async () => {
+    const { sim, call, update, api, archived, warnings } = await setup();
     const other = await simulator('basic');
     await update({ apiBase: other.baseUrl });
     const id = other.addTask({
@@ -258,12 +263,34 @@ describe('settings.update reaches the running engine', () => {
       initialState: 'final',
     });
     await call('tasks.add', { taskIds: [id] });
+    // The token was given for the first server: the new server hears nothing.
+    const listed = await call('accounts.list', {});
+    const account = listed.accounts[0]!;
+    expect(account.tokenUsable).toBe(false);
+    expect(listed.tokens).toEqual([
+      expect.objectContaining({ origin: new URL(sim.baseUrl).origin, usable: false }),
+    ]);
+    const tested = await api.call('accounts.test', { credentials: { tokenId: account.tokenId } });
+    expect(tested).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(tested.ok || tested.error.message).toMatch(/enter it again/);
+    await call('tasks.syncHistory', { accountId: account.id });
+    await until(
+      () => warnings.some((w) => w.includes('no token for the account')),
+      'history to find no token',
+    );
+    expect(other.requests()).toEqual([]);
+
+    // Entered again for the new host: used there, and there only.
+    await call('accounts.update', { id: account.id, credentials: { token: TOKENS.basic } });
+    expect((await call('accounts.list', {})).accounts[0]!.tokenUsable).toBe(true);
     await until(() => archived('video', id), 'the video from the new server');
     expect(sim.requests().filter((r) => r.path.endsWith(`/tasks/${id}`))).toEqual([]);
 
     const refused = await api.call('settings.update', { apiBase: 'http://127.0.0.1:1/v1/kling?token=abc' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(refused.ok || refused.error.message).toMatch(/query/);
+    const plain = await api.call('settings.update', { apiBase: 'http://api.example.com/v1/kling' });
+    expect(plain.ok || plain.error.message).toMatch(/must use https:\/\//);
     expect((await call('settings.get', {})).apiBase).toBe(other.baseUrl);
   });
 

@@ -34,6 +34,8 @@ describe('tasks.add with several accounts', () => {
       env: {},
       version: '0.0.0-test',
       syncEngine: { pollPolicy: { firstPollMs: 20, minIntervalMs: 50 }, requestsPerSecond: 50 },
+      // These tests follow where pasted ids are filed; the watcher would bring the histories in too.
+      watch: false,
     });
     if (!engine) throw new Error('no engine');
     cleanups.push(async () => {

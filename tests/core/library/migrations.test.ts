@@ -73,6 +73,8 @@ describe('migrating from every earlier version', () => {
           INSERT INTO work_facets(dimension, value, count) VALUES ('account', '1', 1), ('phase', 'succeeded', 1),
             ('content_type', 'video', 1), ('task_type', '', 1), ('model_version', '', 1), ('favorite', '0', 1);`);
       }
+      // From version 8 on, the same code keeps each facet's longest work.
+      if (from >= 8) old.exec('UPDATE work_facets SET longest_ms = 5041');
       // Files archived before the app knew which copy it fetched (files exist since version 1).
       const file = old.prepare(
         `INSERT INTO files(task_id, work_id, kind, source_url, rel_path, bytes, bytes_done, sha256, state)

@@ -14,6 +14,8 @@ import {
 import { maskToken, redactSecrets } from '../../../src/core/settings';
 
 const TOKEN = 'user:1234-abcdefghijklmnopWXYZ';
+const HOST = 'https://api.useapi.net';
+const OTHER = 'https://api.elsewhere.example';
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'kling-secrets-'));
@@ -59,8 +61,8 @@ describe('the launch token', () => {
 describe('the headless secret store', () => {
   it('keeps the launch token in memory only, under a fixed id', () => {
     const file = path.join(dir, 'tokens.json');
-    const store = createHeadlessSecretStore({ file, launchToken: TOKEN });
-    expect(store.list()).toEqual([{ tokenId: LAUNCH_TOKEN_ID, source: 'launch' }]);
+    const store = createHeadlessSecretStore({ file, launchToken: TOKEN, origin: HOST });
+    expect(store.list()).toEqual([{ tokenId: LAUNCH_TOKEN_ID, source: 'launch', origin: HOST }]);
     expect(store.get(LAUNCH_TOKEN_ID)).toBe(TOKEN);
     expect(existsSync(file)).toBe(false);
     store.remove(LAUNCH_TOKEN_ID);
@@ -69,32 +71,61 @@ describe('the headless secret store', () => {
 
   it('saves added tokens in an owner-only file, one id per token, and reads them back', () => {
     const file = path.join(dir, 'conf', 'tokens.json');
-    const store = createHeadlessSecretStore({ file });
-    const id = store.put(TOKEN);
-    expect(store.put(TOKEN)).toBe(id);
-    const other = store.put('user:99-otherTokenValue1');
+    const store = createHeadlessSecretStore({ file, origin: HOST });
+    const id = store.put(TOKEN, HOST);
+    expect(store.put(TOKEN, HOST)).toBe(id);
+    const other = store.put('user:99-otherTokenValue1', HOST);
     expect(other).not.toBe(id);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    const again = createHeadlessSecretStore({ file });
+    const again = createHeadlessSecretStore({ file, origin: HOST });
     expect(again.get(id)).toBe(TOKEN);
     again.remove(id);
-    expect(createHeadlessSecretStore({ file }).get(id)).toBeUndefined();
+    expect(createHeadlessSecretStore({ file, origin: HOST }).get(id)).toBeUndefined();
     expect(readFileSync(file, 'utf8')).not.toContain(TOKEN);
   });
 
-  it('a launch token the user adds an account with is saved under the same id', () => {
+  it('a launch token the user adds an account with is saved under its own id, like any other', () => {
     const file = path.join(dir, 'tokens.json');
-    const store = createHeadlessSecretStore({ file, launchToken: TOKEN });
-    expect(store.put(TOKEN)).toBe(LAUNCH_TOKEN_ID);
-    expect(store.list()).toEqual([{ tokenId: LAUNCH_TOKEN_ID, source: 'stored' }]);
-    expect(createHeadlessSecretStore({ file }).get(LAUNCH_TOKEN_ID)).toBe(TOKEN);
+    const store = createHeadlessSecretStore({ file, launchToken: TOKEN, origin: HOST });
+    const id = store.put(TOKEN, HOST);
+    expect(id).not.toBe(LAUNCH_TOKEN_ID);
+    expect(store.list()).toEqual([{ tokenId: id, source: 'stored', origin: HOST }]);
+    // The next start, given another launch token: the saved one keeps its value.
+    const next = createHeadlessSecretStore({ file, launchToken: 'user:5-nextLaunchToken', origin: HOST });
+    expect(next.get(id)).toBe(TOKEN);
+    expect(next.get(LAUNCH_TOKEN_ID)).toBe('user:5-nextLaunchToken');
+  });
+
+  it('binds each token to the API origin it was given for, across restarts', () => {
+    const file = path.join(dir, 'tokens.json');
+    const store = createHeadlessSecretStore({ file, launchToken: 'user:5-launchTokenValue', origin: HOST });
+    const id = store.put(TOKEN, HOST);
+    expect(store.tokenFor(id, HOST)).toBe(TOKEN);
+    expect(store.tokenFor(id, OTHER)).toBeUndefined();
+    expect(store.tokenFor(LAUNCH_TOKEN_ID, OTHER)).toBeUndefined();
+    // Opened later while another API base is set: still bound to the host it was given for.
+    const later = createHeadlessSecretStore({ file, origin: OTHER });
+    expect(later.tokenFor(id, OTHER)).toBeUndefined();
+    expect(later.tokenFor(id, HOST)).toBe(TOKEN);
+    // Entered again for the new host, it moves there (same id).
+    expect(later.put(TOKEN, OTHER)).toBe(id);
+    expect(later.tokenFor(id, OTHER)).toBe(TOKEN);
+    expect(later.tokenFor(id, HOST)).toBeUndefined();
+  });
+
+  it('reads a file from before tokens were bound, for the API origin at launch', () => {
+    const file = path.join(dir, 'tokens.json');
+    writeFileSync(file, JSON.stringify({ tokens: { t1: TOKEN } }), { mode: 0o600 });
+    const store = createHeadlessSecretStore({ file, origin: HOST });
+    expect(store.tokenFor('t1', HOST)).toBe(TOKEN);
+    expect(store.tokenFor('t1', OTHER)).toBeUndefined();
   });
 
   it('refuses a tokens file others can read', () => {
     const file = path.join(dir, 'tokens.json');
     writeFileSync(file, JSON.stringify({ tokens: { t1: TOKEN } }), { mode: 0o640 });
     chmodSync(file, 0o640);
-    expect(() => createHeadlessSecretStore({ file })).toThrow(/chmod 600/);
+    expect(() => createHeadlessSecretStore({ file, origin: HOST })).toThrow(/chmod 600/);
   });
 });
 
@@ -103,6 +134,29 @@ describe('masking', () => {
     expect(maskToken(TOKEN)).toBe('user:1234…WXYZ');
     expect(maskToken('short')).toBe('…rt');
     expect(maskToken('abcdefghijklmnopqrstuvwxyz')).toBe('abcd…wxyz');
+  });
+
+  it('redacts a known secret in every form: exact, any case, URL-encoded, base64 at any alignment', () => {
+    const secret = 'Opaque.Secret~Value/42+x';
+    const echoes = [
+      secret,
+      secret.toUpperCase(),
+      secret.toLowerCase(),
+      encodeURIComponent(secret),
+      encodeURIComponent(secret).toLowerCase(),
+      encodeURIComponent(encodeURIComponent(secret)),
+      Buffer.from(secret).toString('base64'),
+      Buffer.from(secret).toString('base64url'),
+      Buffer.from(`a${secret}`).toString('base64'),
+      Buffer.from(`ab${secret}tail`).toString('base64'),
+    ];
+    for (const echo of echoes) {
+      const out = redactSecrets(`said: ${echo} (end)`, [secret]);
+      expect(out, echo).not.toContain(echo);
+      expect(out, echo).toContain('Opaq…42+x');
+    }
+    // Text that merely shares a few letters is left alone.
+    expect(redactSecrets('Opaque things', [secret])).toBe('Opaque things');
   });
 
   it('redacts known secrets, token-shaped strings and bearer headers from text', () => {

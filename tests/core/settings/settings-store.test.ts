@@ -160,3 +160,41 @@ describe('migrations', () => {
     expect(backing.store['notifications']).toBe(false);
   });
 });
+
+describe('watching', () => {
+  it('defaults to every 5 minutes, 30 days of catch-up, archiving when closed, not at login', () => {
+    expect(defaults().watching).toEqual({
+      intervalMinutes: 5,
+      catchUpDays: 30,
+      keepArchivingWhenClosed: true,
+      startAtLogin: false,
+    });
+  });
+
+  it('settings written before watching existed read with it on: the section and each account', () => {
+    writeFileSync(
+      path.join(dir, 'settings.json'),
+      JSON.stringify({
+        schemaVersion: 1,
+        watching: { intervalMinutes: 15 },
+        accounts: [{ id: 'a1', label: 'Studio', email: 'studio@example.com', tokenId: 't1' }],
+        activeAccountId: 'a1',
+      }),
+    );
+    const { store } = openConfSettingsStore(dir, { defaults: defaults() });
+    expect(store.warnings).toEqual([]);
+    expect(store.read().watching).toEqual({ ...defaults().watching, intervalMinutes: 15 });
+    expect(store.read().accounts[0]?.watch).toBe(true);
+  });
+
+  it('refuses an interval outside 1–1440 minutes', () => {
+    const { store } = openConfSettingsStore(dir, { defaults: defaults() });
+    for (const intervalMinutes of [0, 1441, 2.5]) {
+      expect(() => store.update((s) => ({ ...s, watching: { ...s.watching, intervalMinutes } }))).toThrow();
+    }
+    expect(
+      store.update((s) => ({ ...s, watching: { ...s.watching, intervalMinutes: 1440 } })).watching
+        .intervalMinutes,
+    ).toBe(1440);
+  });
+});

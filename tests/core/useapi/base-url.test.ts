@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createUseapiClient, resolveApiRoot, UseapiConfigError } from '../../../src/core/useapi';
+import { apiOrigin, createUseapiClient, resolveApiRoot, UseapiConfigError } from '../../../src/core/useapi';
 
 describe('resolveApiRoot', () => {
   it("resolves the settings' default base to the API root", () => {
@@ -18,6 +18,8 @@ describe('resolveApiRoot', () => {
     ['http://127.0.0.1:8787/proxy/', 'http://127.0.0.1:8787/proxy/v1/kling'],
     ['http://127.0.0.1:8787/proxy/v1/kling/', 'http://127.0.0.1:8787/proxy/v1/kling'],
     ['HTTP://LOCALHOST:80/', 'http://localhost/v1/kling'],
+    ['http://[::1]:8787/', 'http://[::1]:8787/v1/kling'],
+    ['http://127.1.2.3:8787', 'http://127.1.2.3:8787/v1/kling'],
   ])('%s → %s', (input, apiRoot) => {
     expect(resolveApiRoot(input)).toEqual({ ok: true, apiRoot });
   });
@@ -25,9 +27,14 @@ describe('resolveApiRoot', () => {
   it.each([
     ['', /empty/],
     ['api.useapi.net', /not a valid URL/],
-    ['ftp://api.useapi.net', /http:\/\/ or https:\/\//],
-    ['file:///etc/passwd', /http:\/\/ or https:\/\//],
-    ['javascript:alert(1)', /http:\/\/ or https:\/\//],
+    ['ftp://api.useapi.net', /must start with https:\/\//],
+    ['file:///etc/passwd', /must start with https:\/\//],
+    ['javascript:alert(1)', /must start with https:\/\//],
+    // The token travels to this host: plain http only on this machine.
+    ['http://api.useapi.net', /must use https:\/\/.*this machine only/],
+    ['http://evil.example:8080/v1/kling', /must use https:\/\//],
+    ['http://127.0.0.1.evil.example/', /must use https:\/\//],
+    ['http://10.0.0.5/', /must use https:\/\//],
     ['https://user:secret@api.useapi.net', /user name or password/],
     ['https://api.useapi.net/?token=x', /query/],
     ['https://api.useapi.net/#x', /fragment/],
@@ -35,6 +42,14 @@ describe('resolveApiRoot', () => {
     const result = resolveApiRoot(input);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.problem).toMatch(problem);
+  });
+
+  it('binds tokens to the origin: scheme, host and port', () => {
+    expect(apiOrigin('https://api.useapi.net/v1/kling/')).toBe('https://api.useapi.net');
+    expect(apiOrigin('https://API.useapi.net:443')).toBe('https://api.useapi.net');
+    expect(apiOrigin('http://127.0.0.1:8787/proxy')).toBe('http://127.0.0.1:8787');
+    expect(apiOrigin('http://127.0.0.1:8788')).not.toBe(apiOrigin('http://127.0.0.1:8787'));
+    expect(apiOrigin('http://evil.example')).toMatch(/^invalid:/);
   });
 
   it('never repeats credentials found in a base URL', () => {

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { startSimulator } from '../../../src/sim';
 import type { RunningSimulator, SimulatorOptions } from '../../../src/sim';
 import type { ScenarioName } from '../../../src/sim/types';
+import type { WatchingOptions } from '../../../src/core/api/watching';
 import { createHeadlessApi } from '../../../src/server/headless';
 import { startServer, type RunningServer } from '../../../src/server/http';
 
@@ -34,6 +35,11 @@ export interface AppUnderTest {
 export async function startAppUnderTest(
   scenario: ScenarioName,
   simulatorOptions: Omit<SimulatorOptions, 'scenario'> = {},
+  /**
+   * Automatic archiving (off unless asked: the other journeys add their task ids by hand, and an
+   * account's history arriving by itself would change what they see).
+   */
+  watch: WatchingOptions | false = false,
 ): Promise<AppUnderTest> {
   ensureRendererBuilt();
   const root = mkdtempSync(join(tmpdir(), 'kling-e2e-'));
@@ -49,6 +55,7 @@ export async function startAppUnderTest(
       version: '0.0.0-e2e',
       // Quick polls: the simulator is local and the test has no time to wait like the real API.
       syncEngine: { requestsPerSecond: 20, pollPolicy: { firstPollMs: 100, minIntervalMs: 500 } },
+      watch,
     });
     engine?.start();
     const server = await startServer({ api, port: 0, rendererDir: RENDERER_DIR });

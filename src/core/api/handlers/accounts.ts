@@ -5,6 +5,7 @@ import { ContractError } from '../../../shared/contract';
 import type { AccountView, AccountsList, TokenRef } from '../../../shared/contract';
 import type { StoredAccount, StoredSettings } from '../../settings/schema';
 import { maskToken } from '../../settings/mask-token';
+import { apiOrigin } from '../../useapi/base-url';
 import type { HandlerContext, Handlers } from '../context';
 
 type AccountMethods =
@@ -18,44 +19,66 @@ type AccountMethods =
 
 const newAccountId = () => `a${randomUUID().replace(/-/g, '').slice(0, 16)}`;
 
+/** The API origin tokens are used with now: the current API base's. */
+function currentOrigin(ctx: HandlerContext): string {
+  return apiOrigin(ctx.deps.settings.read().apiBase);
+}
+
 function view(ctx: HandlerContext, account: StoredAccount): AccountView {
   const token = ctx.deps.secrets.get(account.tokenId);
   return {
     ...account,
     maskedToken: token ? maskToken(token) : '(token missing)',
+    tokenUsable: ctx.deps.secrets.tokenFor(account.tokenId, currentOrigin(ctx)) !== undefined,
     paused: ctx.pausedAccounts.get(account.id) ?? null,
   };
 }
 
 function list(ctx: HandlerContext): AccountsList {
   const settings = ctx.deps.settings.read();
+  const origin = currentOrigin(ctx);
   return {
     accounts: settings.accounts.map((a) => view(ctx, a)),
-    tokens: ctx.deps.secrets.list().map(({ tokenId, source }) => ({
+    tokens: ctx.deps.secrets.list().map(({ tokenId, source, origin: tokenOrigin }) => ({
       tokenId,
       source,
       maskedToken: maskToken(ctx.deps.secrets.get(tokenId) ?? ''),
       accounts: settings.accounts.filter((a) => a.tokenId === tokenId).length,
+      origin: tokenOrigin,
+      usable: tokenOrigin === origin,
     })),
     activeAccountId: settings.activeAccountId,
   };
 }
 
-/** The token a request refers to, without storing it. */
+/**
+ * The token a request refers to, without storing it: typed now (for the current API host), or known
+ * by its id and given for the current API host; a token given for another host is never sent here.
+ */
 function tokenOf(ctx: HandlerContext, ref: TokenRef): string {
   if ('token' in ref) return ref.token;
-  const token = ctx.deps.secrets.get(ref.tokenId);
-  if (!token) throw new ContractError('not_found', `No token with id '${ref.tokenId}'.`);
+  const known = ctx.deps.secrets.list().find((t) => t.tokenId === ref.tokenId);
+  if (!known) throw new ContractError('not_found', `No token with id '${ref.tokenId}'.`);
+  const origin = currentOrigin(ctx);
+  const token = ctx.deps.secrets.tokenFor(ref.tokenId, origin);
+  if (token === undefined) {
+    throw new ContractError(
+      'invalid_input',
+      `This token was given for ${known.origin}, not for ${origin} (the API address now set): enter it again to use it there.`,
+    );
+  }
   return token;
 }
 
-/** The id of the token a request refers to, storing a new one. */
+/** The id of the token a request refers to, storing a new one (and saving a launch token). */
 function storeToken(ctx: HandlerContext, ref: TokenRef): string {
-  if ('tokenId' in ref) {
-    tokenOf(ctx, ref);
-    return ref.tokenId;
-  }
-  return ctx.deps.secrets.put(ref.token);
+  const token = tokenOf(ctx, ref);
+  const source =
+    'tokenId' in ref ? ctx.deps.secrets.list().find((t) => t.tokenId === ref.tokenId)?.source : null;
+  // A stored token is kept as it is; a typed one, or one given at launch, is saved like any other
+  // (an account on the launch id would follow whatever token the next start is given).
+  if ('tokenId' in ref && source === 'stored') return ref.tokenId;
+  return ctx.deps.secrets.put(token, currentOrigin(ctx));
 }
 
 /** Forgets stored tokens no account uses any more. */
@@ -140,7 +163,7 @@ export const accountsHandlers: Pick<Handlers, AccountMethods> = {
     let added: StoredAccount | undefined;
     const settings = ctx.deps.settings.update((current) => {
       assertUnique(current, email, tokenId);
-      added = { id: newAccountId(), label: label ?? email, email, tokenId };
+      added = { id: newAccountId(), label: label ?? email, email, tokenId, watch: true };
       const makeActive = activate ?? current.activeAccountId === null;
       return {
         ...current,
@@ -152,13 +175,12 @@ export const accountsHandlers: Pick<Handlers, AccountMethods> = {
     ctx.log.info(`account added: ${email}`);
     return view(ctx, added!);
   },
-  'accounts.update': async ({ id, label, email, credentials }, ctx) => {
+  'accounts.update': async ({ id, label, email, credentials, watch }, ctx) => {
     if (email !== undefined || credentials !== undefined) {
       const existing = ctx.deps.settings.read().accounts.find((a) => a.id === id);
       if (!existing) throw new ContractError('not_found', `No account with id '${id}'.`);
-      const token = credentials ? tokenOf(ctx, credentials) : ctx.deps.secrets.get(existing.tokenId);
-      if (token === undefined)
-        throw new ContractError('not_found', `The account '${existing.label}' has no token.`);
+      // Checking the email sends the token: tokenOf gives it only for the host it was saved for.
+      const token = tokenOf(ctx, credentials ?? { tokenId: existing.tokenId });
       await assertEmailUnderToken(ctx, token, email ?? existing.email);
     }
     const tokenId = credentials ? storeToken(ctx, credentials) : undefined;
@@ -171,6 +193,7 @@ export const accountsHandlers: Pick<Handlers, AccountMethods> = {
         label: label ?? existing.label,
         email: email ?? existing.email,
         tokenId: tokenId ?? existing.tokenId,
+        watch: watch ?? existing.watch,
       };
       assertUnique(current, updated.email, updated.tokenId, id);
       return { ...current, accounts: current.accounts.map((a) => (a.id === id ? updated! : a)) };
@@ -236,7 +259,7 @@ export const accountsHandlers: Pick<Handlers, AccountMethods> = {
           skipped.push(email);
           continue;
         }
-        const account = { id: newAccountId(), label: email, email, tokenId };
+        const account = { id: newAccountId(), label: email, email, tokenId, watch: true };
         accounts.push(account);
         added.push(account);
       }

@@ -12,5 +12,6 @@ export const appHandlers: Pick<Handlers, 'app.info'> = {
       dragOut: deps.mode === 'desktop',
       notifications: deps.shell?.notifications ?? false,
     },
+    tokenProtection: deps.secrets.protection(),
   }),
 };

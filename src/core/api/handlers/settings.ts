@@ -22,9 +22,12 @@ export const settingsHandlers: Pick<Handlers, 'settings.get' | 'settings.update'
       ...current,
       ...(patch.apiBase !== undefined ? { apiBase: patch.apiBase } : {}),
       ...(patch.notifications !== undefined ? { notifications: patch.notifications } : {}),
+      ...(patch.weakTokenStorage !== undefined ? { weakTokenStorage: patch.weakTokenStorage } : {}),
       polling: { ...current.polling, ...stripUndefined(patch.polling) },
       downloads: { ...current.downloads, ...stripUndefined(patch.downloads) },
+      watching: { ...current.watching, ...stripUndefined(patch.watching) },
     }));
+    if (patch.weakTokenStorage !== undefined) ctx.deps.secrets.storageChoiceChanged?.();
     ctx.events.emit('settings.changed', {});
     ctx.deps.engine?.settingsChanged();
     return settingsView(next);

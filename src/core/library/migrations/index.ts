@@ -7,6 +7,7 @@ import { migration005 } from './005-removed-tasks';
 import { migration006 } from './006-stats-counters';
 import { migration007 } from './007-ingest-writes-new-works';
 import { migration008 } from './008-facet-longest';
+import { migration009 } from './009-watch-state';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration009,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

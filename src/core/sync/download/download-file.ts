@@ -18,6 +18,7 @@ import {
   type PartValidator,
 } from './part-state';
 import { receiveBody } from './receive-body';
+import { checkMediaDestination, checkMediaResponseType } from './media-policy';
 import { checkDownloadUrl } from './url-policy';
 
 export interface DownloadProgress {
@@ -195,6 +196,7 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
   const progressIntervalMs = options.progressIntervalMs ?? 250;
   const { destination, signal } = options;
   const firstUrl = checkDownloadUrl(options.url);
+  checkMediaDestination(destination);
   const part = partPath(destination);
   let currentUrl = firstUrl;
   const stall: { error: DownloadError | null } = { error: null };
@@ -270,6 +272,13 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
         `The server at ${describeUrl(currentUrl)} answered ranges inconsistently`,
       );
     const { response } = opened;
+    try {
+      checkMediaResponseType(header(response, 'content-type'), describeUrl(currentUrl));
+    } catch (error) {
+      response.destroy();
+      await removePartFiles(destination);
+      throw error;
+    }
 
     if (total !== null && total > maxBytes) {
       response.destroy();

@@ -5,6 +5,7 @@ export type DownloadErrorCode =
   | 'unsafe_url' // scheme/host not allowed, or a redirect pointed somewhere not allowed
   | 'too_many_redirects'
   | 'too_large' // over the configured maximum size
+  | 'unsupported_type' // not one of the archive's media types (an .svg, an .html): never kept
   | 'http_status' // an answer other than 200/206 (status in `status`)
   | 'length_mismatch' // the body ended before (or after) the announced length
   | 'bad_range' // a 206 whose Content-Range does not match what was asked

@@ -1,4 +1,5 @@
 export * from './errors';
 export * from './url-policy';
+export * from './media-policy';
 export * from './part-state';
 export * from './download-file';

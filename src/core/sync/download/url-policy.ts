@@ -1,17 +1,9 @@
 // Which URLs the downloader may fetch: https anywhere, plain http only on this machine (the simulator
 // and tests). Checked for the first URL and again for every redirect hop.
-import { isIP } from 'node:net';
+import { isLoopbackHost } from '../../useapi/base-url';
 import { DownloadError } from './errors';
 
 const MAX_URL_LENGTH = 8192;
-
-function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.split('.')[0] === '127';
-  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
-  return false;
-}
 
 /** The parsed URL when the downloader may fetch it; a DownloadError('unsafe_url') otherwise. */
 export function checkDownloadUrl(raw: string, base?: URL): URL {

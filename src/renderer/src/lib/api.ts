@@ -10,6 +10,9 @@ import type {
   MethodOutput,
 } from '../../../shared/contract';
 import { EVENT_NAMES, MEDIA_SCHEME } from '../../../shared/contract/names';
+import { mediaUrlExpiry, signMediaPath } from '../../../shared/media-signature';
+import { openEventStream } from './event-stream';
+import { takeLaunchKey } from './launch-key';
 
 export interface ArchiveClient {
   call<M extends MethodName>(method: M, input: NoInfer<MethodInput<M>>): Promise<MethodOutput<M>>;
@@ -64,33 +67,59 @@ export function createIpcClient(bridge: PreloadBridge): ArchiveClient {
 }
 
 export interface HttpClientOptions {
+  /** The launch key `kling-archive serve` printed; sent as a header, never stored in a cookie. */
+  key: string;
   /** Default: the page's own origin. */
   baseUrl?: string;
   fetch?: typeof fetch;
-  EventSource?: typeof EventSource;
+  /** The clock media URL expiries are taken from (tests). */
+  now?: () => number;
 }
 
-export function createHttpClient(options: HttpClientOptions = {}): ArchiveClient {
+const KEY_HEADER = 'x-kling-archive-key';
+
+/** `<base>/media/<path>?exp=&sig=`: the one file, for a few hours, without the key itself. */
+function signedMediaUrls(base: string, key: string, now: () => number): (relativePath: string) => string {
+  // One signature per file and expiry window: the same file keeps the same URL (and cache) meanwhile.
+  let window = 0;
+  let signed = new Map<string, string>();
+  return (relativePath) => {
+    const expiry = mediaUrlExpiry(now());
+    if (expiry !== window) [window, signed] = [expiry, new Map()];
+    let url = signed.get(relativePath);
+    if (!url) {
+      const path = encodeLibraryPath(relativePath);
+      url = `${base}/media/${path}?exp=${expiry}&sig=${signMediaPath(key, path, expiry)}`;
+      signed.set(relativePath, url);
+    }
+    return url;
+  };
+}
+
+export function createHttpClient(options: HttpClientOptions): ArchiveClient {
   const base = options.baseUrl ?? '';
   const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
-  let source: EventSource | null = null;
+  const known = new Set<string>(EVENT_NAMES);
+  let closeStream: (() => void) | null = null;
 
   function openStream(): void {
-    if (source) return;
-    const Source = options.EventSource ?? EventSource;
-    source = new Source(`${base}/api/events`, { withCredentials: false });
-    for (const name of EVENT_NAMES) {
-      source.addEventListener(name, (message) => {
+    if (closeStream) return;
+    closeStream = openEventStream({
+      url: `${base}/api/events`,
+      headers: { [KEY_HEADER]: options.key },
+      fetch: doFetch,
+      onEvent(name, data) {
+        if (!known.has(name)) return;
         let payload: unknown;
         try {
-          payload = JSON.parse((message as MessageEvent<string>).data);
+          payload = JSON.parse(data);
         } catch {
           return;
         }
         for (const listener of listeners.get(name) ?? []) listener(payload);
-      });
-    }
+      },
+    });
   }
 
   return {
@@ -99,8 +128,8 @@ export function createHttpClient(options: HttpClientOptions = {}): ArchiveClient
       try {
         response = await doFetch(`${base}/api/${method}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          credentials: 'same-origin',
+          headers: { 'content-type': 'application/json', [KEY_HEADER]: options.key },
+          credentials: 'omit',
           body: JSON.stringify(input ?? {}),
         });
       } catch (error) {
@@ -130,17 +159,20 @@ export function createHttpClient(options: HttpClientOptions = {}): ArchiveClient
       return () => {
         set.delete(wrapped);
         if ([...listeners.values()].every((s) => s.size === 0)) {
-          source?.close();
-          source = null;
+          closeStream?.();
+          closeStream = null;
         }
       };
     },
-    mediaUrl: (relativePath) => `${base}/media/${encodeLibraryPath(relativePath)}`,
+    mediaUrl: signedMediaUrls(base, options.key, options.now ?? Date.now),
   };
 }
 
 /** IPC when the preload is there (the desktop app), HTTP otherwise (a browser on the headless server). */
 export function createClient(): ArchiveClient {
   const bridge = typeof window !== 'undefined' ? window.klingArchive : undefined;
-  return bridge ? createIpcClient(bridge) : createHttpClient();
+  if (bridge) return createIpcClient(bridge);
+  const key = takeLaunchKey({ location: window.location, history: window.history, storage: sessionStorage });
+  // Without a key every call answers 401 with the server's own explanation (open the printed URL).
+  return createHttpClient({ key: key ?? '' });
 }

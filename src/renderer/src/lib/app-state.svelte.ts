@@ -1,7 +1,13 @@
 // What every view shares: the host's facts, the accounts, and the live picture the engine's events
 // paint (downloads with their speed, history syncs, paused accounts, library changes).
 // Events only bump versions or update small maps; the views refetch what they show.
-import type { AccountsList, AppInfo, EventPayload, Settings } from '../../../shared/contract';
+import type {
+  AccountsList,
+  AccountWatchStatus,
+  AppInfo,
+  EventPayload,
+  Settings,
+} from '../../../shared/contract';
 import type { LibraryStats } from '../../../shared/domain/library';
 import type { Backend } from './backend';
 import { notices } from './notices.svelte';
@@ -32,6 +38,9 @@ class AppState {
   downloads = $state<Record<string, DownloadView>>({});
   history = $state<Record<string, HistoryProgress>>({});
   ready = $state(false);
+  /** Automatic archiving per account id (watch.status), and whether the user paused it. */
+  watch = $state<Record<string, AccountWatchStatus>>({});
+  watchPaused = $state(false);
 
   private backend: Backend | null = null;
   private libraryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -39,6 +48,11 @@ class AppState {
 
   get pausedAccounts() {
     return (this.accounts?.accounts ?? []).filter((account) => account.paused !== null);
+  }
+
+  /** Something is being archived right now: a check under way or a download. */
+  get archiving(): boolean {
+    return Object.values(this.watch).some((s) => s.checking) || Object.keys(this.downloads).length > 0;
   }
 
   get activeAccount() {
@@ -84,6 +98,16 @@ class AppState {
       this.bumpLibrary();
     });
     backend.on('settings.changed', () => void this.refreshSettings());
+    backend.on('watch.status', (event) => {
+      const before = this.watch[event.accountId];
+      this.watch = { ...this.watch, [event.accountId]: event };
+      // A check that found something: the gallery and the queue show it.
+      if (before?.checking && !event.checking) {
+        this.bumpLibrary();
+        this.bumpTasks();
+      }
+    });
+    void this.refreshWatch();
 
     const [info] = await Promise.all([
       backend.call('app.info', {}),
@@ -103,6 +127,17 @@ class AppState {
       this.accounts = await this.backend.call('accounts.list', {});
     } catch (error) {
       notices.error('Could not load the accounts', error);
+    }
+  }
+
+  async refreshWatch(): Promise<void> {
+    if (!this.backend) return;
+    try {
+      const status = await this.backend.call('watch.status', {});
+      this.watchPaused = status.paused;
+      this.watch = Object.fromEntries(status.accounts.map((s) => [s.accountId, s]));
+    } catch {
+      // No watcher here (no sync engine): Settings says automatic archiving is not running.
     }
   }
 

@@ -18,6 +18,7 @@ export function takeDraft(): Settings | null {
 /** Whether a draft differs from the saved settings in what the form edits. */
 export function draftDiffers(draft: Settings | null, saved: Settings | null): boolean {
   if (!draft || !saved) return false;
-  const edited = (s: Settings) => JSON.stringify([s.apiBase, s.polling, s.downloads, s.notifications]);
+  const edited = (s: Settings) =>
+    JSON.stringify([s.apiBase, s.polling, s.downloads, s.notifications, s.watching]);
   return edited(draft) !== edited(saved);
 }

@@ -328,3 +328,44 @@ describe('downloadFile', () => {
     },
   );
 });
+
+describe('library files are data, never code', () => {
+  it('refuses an .svg or .html destination before fetching a byte, with the reason', async () => {
+    for (const name of ['drawing.svg', 'page.html', 'page.HTM', 'noext']) {
+      const destination = path.join(dir, name);
+      const failure = await expectDownloadError(
+        downloadFile({ url: `${base}/${name}`, destination }),
+        'unsupported_type',
+      );
+      expect(failure.message).toMatch(/not media the archive keeps \(only mp4, mov, webm, jpg/);
+      expect(failure.retryable).toBe(false);
+      expect(existsSync(destination)).toBe(false);
+    }
+    expect(seen).toHaveLength(0);
+  });
+
+  it('refuses a body the server labels as a document or script, whatever the name says', async () => {
+    for (const type of ['text/html; charset=utf-8', 'image/svg+xml', 'application/xhtml+xml']) {
+      handler = (_req, res) => {
+        res.writeHead(200, { 'content-type': type, 'content-length': 5 });
+        res.end('<svg>');
+      };
+      const destination = path.join(dir, 'looks-like.png');
+      const failure = await expectDownloadError(
+        downloadFile({ url: `${base}/x.png`, destination }),
+        'unsupported_type',
+      );
+      expect(failure.message).toContain(type.split(';')[0]);
+      expect(readdirSync(dir)).toEqual([]);
+    }
+  });
+
+  it('keeps every listed media type', async () => {
+    handler = serveBody({ body: Buffer.from('media') });
+    for (const ext of ['mp4', 'mov', 'webm', 'jpg', 'jpeg', 'png', 'webp', 'GIF']) {
+      const destination = path.join(dir, `f.${ext}`);
+      await downloadFile({ url: `${base}/f`, destination });
+      expect(readFileSync(destination, 'utf8')).toBe('media');
+    }
+  });
+});
