@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './support/browser';
 import { startAppUnderTest, type AppUnderTest } from './support/app-under-test';
 import { axeViolations } from './support/axe';
-import { seedTwoAccounts } from './support/seeded-accounts';
+import { seedTwoAccounts, openAt } from './support/seeded-accounts';
 
 let app: AppUnderTest;
 let browser: Browser;
@@ -55,7 +55,7 @@ describe('accessibility (axe-core)', () => {
         const found: Record<string, unknown> = {};
         try {
           for (const [name, hash, ready] of VIEWS) {
-            await page.goto(app.url.replace(/#.*$/, '') + hash);
+            await openAt(page, app, hash);
             await ready(page);
             // Covers fade in; the scan reads colours as drawn.
             await page.waitForTimeout(400);
@@ -73,7 +73,7 @@ describe('accessibility (axe-core)', () => {
 
   it('sees a fault when there is one (the scan itself is checked)', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(app.url.replace(/#.*$/, '') + '#/settings');
+    await openAt(page, app, '#/settings');
     await page.getByRole('heading', { name: 'Accounts' }).waitFor();
     // The grey the issue found (#8c8c85 on the page's background, 2.9:1), and a button without a name.
     await page.addStyleTag({ content: 'h1 { color: #c4c4be !important; }' });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './support/browser';
 import { startAppUnderTest, type AppUnderTest } from './support/app-under-test';
-import { STUDIO, SKETCHES, seedTwoAccounts } from './support/seeded-accounts';
+import { STUDIO, SKETCHES, seedTwoAccounts, openAt } from './support/seeded-accounts';
 
 let app: AppUnderTest;
 let browser: Browser;
@@ -20,13 +20,12 @@ afterAll(async () => {
   await app?.close();
 });
 
-const base = () => app.url.replace(/#.*$/, '');
 const loadedCells = (page: Page) => page.locator('[role=gridcell][aria-busy=false]');
 
 describe('the frame', () => {
   it('searches on every keystroke, without Enter, and only the last query is shown', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`${base()}#/gallery?account=all`);
+    await openAt(page, app, `#/gallery?account=all`);
     await page.getByTestId('gallery-count').getByText('7 works in all accounts').waitFor();
     const asked: string[] = [];
     page.on('request', (request) => {
@@ -47,7 +46,7 @@ describe('the frame', () => {
 
   it('says once that the connection is lost, keeps the tiles, and comes back by itself', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`${base()}#/gallery?account=all`);
+    await openAt(page, app, `#/gallery?account=all`);
     await page.getByTestId('gallery-count').getByText('7 works in all accounts').waitFor();
     await expect.poll(() => loadedCells(page).count()).toBe(7);
 
@@ -73,7 +72,7 @@ describe('the frame', () => {
 
   it('folds the sidebar into a menu on a phone (390×844) and keeps every view inside the screen', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, hasTouch: true });
-    await page.goto(`${base()}#/gallery`);
+    await openAt(page, app, `#/gallery`);
     await page.getByTestId('gallery-count').getByText(`6 works in ${STUDIO}`).waitFor();
     // The sidebar is out of sight (and out of the tab order) until the menu opens it.
     const sidebar = page.locator('aside.sidebar');
@@ -112,7 +111,7 @@ describe('the frame', () => {
 
   it('keeps the filter panel from hiding the grid at 800×600', async () => {
     const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
-    await page.goto(`${base()}#/gallery?account=all`);
+    await openAt(page, app, `#/gallery?account=all`);
     await loadedCells(page).first().waitFor();
     await page.getByRole('button', { name: 'Filters' }).click();
     const grid = await page.getByRole('grid').boundingBox();
@@ -127,7 +126,7 @@ describe('the frame', () => {
     page.on('response', (response) => {
       if (response.status() === 404) missing.push(response.url());
     });
-    await page.goto(`${base()}#/gallery`);
+    await openAt(page, app, `#/gallery`);
     await loadedCells(page).first().waitFor();
     const icon = await page.evaluate(
       () => (document.querySelector('link[rel=icon]') as HTMLLinkElement).href,

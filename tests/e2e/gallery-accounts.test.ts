@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './support/browser';
 import { startAppUnderTest, type AppUnderTest } from './support/app-under-test';
-import { SKETCHES, STUDIO, seedTwoAccounts } from './support/seeded-accounts';
+import { SKETCHES, STUDIO, seedTwoAccounts, openAt } from './support/seeded-accounts';
 
 let app: AppUnderTest;
 let browser: Browser;
@@ -22,7 +22,7 @@ afterAll(async () => {
 
 async function open(hash = ''): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(app.url + hash);
+  await openAt(page, app, hash || '#/gallery');
   return page;
 }
 

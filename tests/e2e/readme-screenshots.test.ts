@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './support/browser';
 import { startAppUnderTest, type AppUnderTest } from './support/app-under-test';
-import { seedTwoAccounts } from './support/seeded-accounts';
+import { seedTwoAccounts, openAt } from './support/seeded-accounts';
 
 const OUT =
   process.env['UPDATE_SCREENSHOTS'] === '1' ? 'docs/screenshots' : 'test-results/screenshots/readme';
@@ -26,8 +26,6 @@ afterAll(async () => {
   await app?.close();
 });
 
-const base = () => app.url.replace(/#.*$/, '');
-
 /** Waits until every cover on screen has loaded (and faded in), so the picture shows them. */
 async function coversLoaded(page: Page): Promise<void> {
   await page.locator('[role=gridcell][aria-busy=false]').first().waitFor();
@@ -40,7 +38,7 @@ async function coversLoaded(page: Page): Promise<void> {
 describe('README screenshots', () => {
   it('gallery (all accounts), viewer, tasks and settings at 1400×900; the gallery at 390×844', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark' });
-    await page.goto(`${base()}#/gallery?account=all`);
+    await openAt(page, app, `#/gallery?account=all`);
     await page.getByTestId('gallery-count').getByText('7 works in all accounts').waitFor();
     await coversLoaded(page);
     await page.screenshot({ path: `${OUT}/gallery.png` });
@@ -62,7 +60,7 @@ describe('README screenshots', () => {
     await page.close();
 
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, colorScheme: 'light' });
-    await phone.goto(`${base()}#/gallery?account=all`);
+    await openAt(phone, app, `#/gallery?account=all`);
     await coversLoaded(phone);
     await phone.screenshot({ path: `${OUT}/phone.png` });
     await phone.getByTestId('menu').click();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './support/browser';
 import { startAppUnderTest, type AppUnderTest } from './support/app-under-test';
-import { seedTwoAccounts } from './support/seeded-accounts';
+import { seedTwoAccounts, openAt } from './support/seeded-accounts';
 
 let app: AppUnderTest;
 let browser: Browser;
@@ -23,7 +23,7 @@ afterAll(async () => {
 describe('Settings', () => {
   it('keeps unsaved edits across views and says a fault in words, once', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`${app.url.replace(/#.*$/, '')}#/settings`);
+    await openAt(page, app, `#/settings`);
     const interval = page.getByLabel('Check a running task at most once every (seconds)');
     await interval.waitFor();
     await interval.fill('42');

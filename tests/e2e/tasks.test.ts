@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './support/browser';
 import { startAppUnderTest, type AppUnderTest } from './support/app-under-test';
-import { seedTwoAccounts } from './support/seeded-accounts';
+import { seedTwoAccounts, openAt } from './support/seeded-accounts';
 
 let app: AppUnderTest;
 let browser: Browser;
@@ -23,7 +23,7 @@ afterAll(async () => {
 describe('the Tasks view', () => {
   it('keeps an id that was never found on top, with when it is checked again', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`${app.url.replace(/#.*$/, '')}#/tasks`);
+    await openAt(page, app, `#/tasks`);
     await page.getByTestId('task-status').first().waitFor();
     await page.getByTestId('task-ids').fill('7399999999');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
@@ -45,7 +45,7 @@ describe('the Tasks view', () => {
 
   it('says that a task refused for its prompt cannot be retried, instead of offering Retry', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`${app.url.replace(/#.*$/, '')}#/tasks`);
+    await openAt(page, app, `#/tasks`);
     // The demo's boxer: Kling's moderation refuses it (status 7).
     await page.getByTestId('task-ids').fill('7300000007');
     await page.getByRole('button', { name: 'Add', exact: true }).click();

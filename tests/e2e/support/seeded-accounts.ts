@@ -2,6 +2,7 @@
 // finished tasks archived: a library of several accounts for the gallery to show, without clicking
 // through Settings first (app.test.ts walks that).
 import type { MethodInput, MethodName, MethodOutput } from '../../../src/shared/contract';
+import type { Page } from 'playwright-core';
 import type { AppUnderTest } from './app-under-test';
 
 export const DEMO_TOKEN = 'user:6006-SimDemo2024kA';
@@ -49,4 +50,18 @@ export async function seedTwoAccounts(app: AppUnderTest): Promise<void> {
     if (Date.now() > deadline) throw new Error(`the demo tasks were not archived: ${JSON.stringify(counts)}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/**
+ * Opens the app at a view (`#/gallery?account=all`): first its launch URL, whose `#key=` the page keeps
+ * for this tab, then the view's address, as a person's bookmark would be opened after it.
+ */
+export async function openAt(
+  page: Page,
+  app: AppUnderTest,
+  hash: string,
+): Promise<void> {
+  await page.goto(app.url);
+  await page.waitForFunction(() => !location.hash.startsWith('#key='));
+  await page.goto(`${new URL(app.url).origin}/${hash}`);
 }
