@@ -56,12 +56,11 @@ export async function seedTwoAccounts(app: AppUnderTest): Promise<void> {
  * Opens the app at a view (`#/gallery?account=all`): first its launch URL, whose `#key=` the page keeps
  * for this tab, then the view's address, as a person's bookmark would be opened after it.
  */
-export async function openAt(
-  page: Page,
-  app: AppUnderTest,
-  hash: string,
-): Promise<void> {
-  await page.goto(app.url);
-  await page.waitForFunction(() => !location.hash.startsWith('#key='));
+export async function openAt(page: Page, app: AppUnderTest, hash: string): Promise<void> {
+  // Once per tab: the key stays in its sessionStorage (a same-page hash change would not load the app).
+  if (!page.url().startsWith(new URL(app.url).origin)) {
+    await page.goto(app.url);
+    await page.waitForFunction(() => !location.hash.startsWith('#key='));
+  }
   await page.goto(`${new URL(app.url).origin}/${hash}`);
 }
