@@ -43,9 +43,6 @@ export class TaskAccounts {
     private readonly root: string,
     private readonly db: Database,
   ) {
-    // Beside the library's tables like the engine's own state (created on first use): it is lost,
-    // harmlessly, with a rebuilt index (the tasks then poll their filed account only).
-    db.exec(`CREATE TABLE IF NOT EXISTS task_owner_unknown (task_id TEXT PRIMARY KEY) WITHOUT ROWID`);
     this.markWanted = db.prepare(
       'INSERT INTO task_owner_unknown (task_id) VALUES (?) ON CONFLICT(task_id) DO NOTHING',
     );

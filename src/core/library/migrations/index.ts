@@ -8,6 +8,7 @@ import { migration006 } from './006-stats-counters';
 import { migration007 } from './007-ingest-writes-new-works';
 import { migration008 } from './008-facet-longest';
 import { migration009 } from './009-watch-state';
+import { migration010 } from './010-task-owner-unknown';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration007,
   migration008,
   migration009,
+  migration010,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
