@@ -7,9 +7,8 @@ import { skipWithoutChromium } from './support/skip-without-chromium';
 import { startAppUnderTest, type AppUnderTest } from './support/app-under-test';
 
 const SHOTS = 'test-results/screenshots';
-// The main views for the README: refreshed in docs/screenshots with UPDATE_SCREENSHOTS=1, so an
-// ordinary run leaves the repository's files alone.
-const SCREENSHOTS = process.env['UPDATE_SCREENSHOTS'] === '1' ? 'docs/screenshots' : SHOTS;
+// The journey's own pictures, in test-results (the README's come from readme-screenshots.test.ts).
+const SCREENSHOTS = `${SHOTS}/journey`;
 const DEMO_TOKEN = 'user:6006-SimDemo2024kA';
 
 let app: AppUnderTest;
@@ -212,7 +211,7 @@ describe('the journey of a user', () => {
     // Each task has one or more works (images come in sets).
     await page
       .getByTestId('gallery-count')
-      .getByText(/^[1-9]\d* works$/)
+      .getByText(/^[1-9]\d* works in studio@example\.com$/)
       .waitFor({ timeout: 20_000 });
     const works = (await page.getByTestId('gallery-count').textContent())?.trim() ?? '';
     expect(Number.parseInt(works, 10)).toBeGreaterThanOrEqual(3);
@@ -230,9 +229,10 @@ describe('the journey of a user', () => {
     // Switch to the other account: its (empty) library, then back.
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'Switch to' }).click();
-    await page.locator('.sidebar .accounts li.active').getByText('sketches@example.com').waitFor();
+    const activeInSidebar = page.locator('.sidebar .accounts button[title$="new task ids go here"]');
+    await activeInSidebar.getByText('sketches@example.com').waitFor();
     await page.getByRole('button', { name: 'Switch to' }).click();
-    await page.locator('.sidebar .accounts li.active').getByText('studio@example.com').waitFor();
+    await activeInSidebar.getByText('studio@example.com').waitFor();
     await page.close();
 
     // A restart keeps everything: works, the favorite, the active account.

@@ -67,6 +67,22 @@ describe('the contract over HTTP, without the sync engine', () => {
     expect(JSON.stringify(bad.body)).toContain('position');
   });
 
+  it('library.counts answers per account what the gallery shows, and refuses a bad query', async () => {
+    const all = await call('library.counts', {});
+    expect(all.status).toBe(200);
+    const total = (all.body.accounts as Array<{ count: number }>).reduce(
+      (sum, entry) => sum + entry.count,
+      0,
+    );
+    const gallery = await call('library.gallery', { account: 'all', limit: 500 });
+    expect(total).toBe(gallery.body.items.length);
+    const none = await call('library.counts', { text: 'nothingmatchesthis' });
+    expect(none.body).toEqual({ accounts: [] });
+    expect((await call('library.counts', { phase: 'dancing' })).status).toBe(400);
+    // The account is the split, not a filter; like every input, an unknown field is refused.
+    expect((await call('library.counts', { account: 'all' })).status).toBe(400);
+  });
+
   it('library.gallery refuses a bad query with 400 and the reason', async () => {
     const { status, body } = await call('library.gallery', { limit: 0 });
     expect(status).toBe(400);
@@ -264,6 +280,11 @@ describe('the contract over HTTP, without the sync engine', () => {
     expect((await call('settings.moveLibrary', { folder: path.join(h.libraryDir, 'inner') })).status).toBe(
       400,
     );
+    // A folder the system refuses (sysfs takes no new folders, even from root): a user's error in words.
+    const refused = await call('settings.moveLibrary', { folder: '/sys/kling-archive-test/library' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/^Cannot write to \/sys\/kling-archive-test\/library: /);
+    expect(existsSync(h.libraryDir)).toBe(true);
     const before = (await call('library.stats', {})).body;
     const moved = await call('settings.moveLibrary', { folder: target });
     expect(moved.status).toBe(200);

@@ -12,6 +12,7 @@ export function libraryPort(library: Library): LibraryPort {
   return {
     gallery: (query) => library.gallery(query),
     gallerySeek: (query, position) => library.gallerySeek(query, position),
+    galleryCounts: (query) => library.galleryCounts(query),
     work: (workId) => library.workDetail(workId),
     facets: () => library.facets(),
     stats: () => library.stats(),

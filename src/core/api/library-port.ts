@@ -2,6 +2,8 @@
 // so the library can grow without touching the adapters.
 import type {
   Facets,
+  GalleryCounts,
+  GalleryCountsQuery,
   GalleryPage,
   GalleryQuery,
   GallerySeek,
@@ -15,6 +17,7 @@ import type { MethodOutput } from '../../shared/contract';
 export interface LibraryPort {
   gallery(query: GalleryQuery): GalleryPage;
   gallerySeek(query: Omit<GalleryQuery, 'cursor' | 'limit'>, position: number): GallerySeek;
+  galleryCounts(query: GalleryCountsQuery): GalleryCounts;
   work(workId: string): WorkDetail | null;
   facets(): Facets;
   stats(): LibraryStats;

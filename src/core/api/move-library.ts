@@ -60,7 +60,7 @@ export async function moveLibrary(
   if (moving) throw new ContractError('conflict', 'The library is already being moved.');
   moving = true;
   try {
-    const work = () => moveFolder(ctx, from, to);
+    const work = () => moveFolder(ctx, from, to).catch((error: unknown) => refusedFolder(error, to));
     const result = ctx.deps.engine ? await ctx.deps.engine.whileLibraryClosed(work) : await work();
     ctx.deps.settings.update((current) => ({ ...current, libraryFolder: to }));
     ctx.events.emit('settings.changed', {});
@@ -124,4 +124,16 @@ async function moveFolder(ctx: HandlerContext, from: string, to: string) {
   await rm(from, { recursive: true, force: true });
   ctx.events.emit('library.moveProgress', { ...progress, done: true });
   return { movedFiles: files.length, movedBytes: bytesTotal };
+}
+
+/** A folder the system refuses (no permission, read-only) is the user's to change: said in words, not a 500. */
+function refusedFolder(error: unknown, to: string): never {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    throw new ContractError(
+      'invalid_input',
+      `Cannot write to ${to}: ${code === 'EROFS' ? 'the disk is read-only' : 'permission denied'}. Choose a folder you can write to; the library stays where it is.`,
+    );
+  }
+  throw error;
 }

@@ -459,6 +459,11 @@ export class GalleryQueries {
     set.durationsChecked = true;
   }
 
+  /** The FTS5 expression a query's text becomes, prefixes expanded as pages expand them (null: no words). */
+  textMatch(text: string): string | null {
+    return buildFtsQuery(text, this.expandPrefix);
+  }
+
   item(workId: string): GalleryItem | null {
     const row = this.itemByWorkId.get(workId);
     return row ? toGalleryItem(row) : null;

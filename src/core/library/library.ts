@@ -4,6 +4,8 @@ import type { Database, Statement } from 'better-sqlite3';
 import type {
   Facets,
   FileCopy,
+  GalleryCounts,
+  GalleryCountsQuery,
   GalleryPage,
   GalleryQuery,
   GallerySeek,
@@ -17,6 +19,7 @@ import { openDatabase } from './database';
 import { FileStore } from './files';
 import type { CreateFilesOptions, FileRow } from './files';
 import { GalleryQueries } from './gallery';
+import { GalleryCountQueries } from './gallery-counts';
 import { Ingestor } from './ingest';
 import type { IngestResult, SnapshotInput } from './ingest';
 import { LibraryJournal } from './journal';
@@ -59,6 +62,7 @@ export class Library {
   private readonly sidecars: boolean;
   private readonly ingestor: Ingestor;
   private readonly galleryQueries: GalleryQueries;
+  private readonly galleryCountQueries: GalleryCountQueries;
   private readonly reports: Reports;
   private readonly removal: TaskRemoval;
   readonly tasks: TaskStore;
@@ -97,6 +101,7 @@ export class Library {
     this.ingestor = new Ingestor(db);
     this.galleryQueries = new GalleryQueries(db, this.searchChanges);
     this.reports = new Reports(db, this.galleryQueries);
+    this.galleryCountQueries = new GalleryCountQueries(db, (text) => this.galleryQueries.textMatch(text));
     this.removal = new TaskRemoval(root, db, (write, removedWorks) =>
       recordedWrite(db, this.searchChanges, this.searchState, write, () => ({
         tasks: [],
@@ -244,6 +249,11 @@ export class Library {
   /** The cursor of the gallery page that starts at `position` of the query's order (a jump). */
   gallerySeek(query: Omit<GalleryQuery, 'cursor' | 'limit'>, position: number): GallerySeek {
     return this.galleryQueries.seek(query, position);
+  }
+
+  /** How many works a gallery query shows in each account. */
+  galleryCounts(query: GalleryCountsQuery = {}): GalleryCounts {
+    return this.galleryCountQueries.counts(query);
   }
 
   /** Text + "longest" match sets built, patched and forgotten so far (tests, benchmarks). */

@@ -6,11 +6,13 @@ import { app } from './lib/app-state.svelte';
 import { describeError } from './lib/notices.svelte';
 import { route } from './lib/route-state.svelte';
 import { galleryQuery, requestFirstPageEarly } from './lib/gallery-source';
+import { connection } from './lib/connection.svelte';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('No #app element to mount into');
 
-const client = createClient();
+// Every call watched: a core that cannot be reached is one banner (see connection.svelte.ts).
+const client = connection.watch(createClient());
 setBackend(client);
 // First, so the server answers it before anything else; the gallery builds its grid when it is here.
 if (route.current.view === 'gallery')

@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import {
   FacetsSchema,
+  GalleryCountsQuerySchema,
+  GalleryCountsSchema,
   GalleryPageSchema,
   GalleryQuerySchema,
   GallerySeekSchema,
@@ -51,6 +53,8 @@ export const libraryMethods = {
   'library.gallery': { input: LibraryGalleryInputSchema, output: GalleryPageSchema },
   /** Where a jump (scrollbar drag, End) lands: keyset pages go on from the cursor it answers. */
   'library.seek': { input: LibraryGallerySeekInputSchema, output: GallerySeekSchema },
+  /** How many works a gallery query shows per account: the counts the gallery states and "N more in …". */
+  'library.counts': { input: GalleryCountsQuerySchema.strict(), output: GalleryCountsSchema },
   'library.work': { input: z.strictObject({ workId: IdSchema }), output: WorkDetailSchema },
   'library.facets': { input: NoInputSchema, output: FacetsSchema },
   'library.stats': { input: NoInputSchema, output: LibraryStatsSchema },

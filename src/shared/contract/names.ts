@@ -5,6 +5,7 @@ export const METHOD_NAMES = [
   'app.info',
   'library.gallery',
   'library.seek',
+  'library.counts',
   'library.work',
   'library.facets',
   'library.stats',

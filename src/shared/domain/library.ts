@@ -39,6 +39,19 @@ export const GallerySeekSchema = z.object({
   atEnd: z.boolean(),
 });
 
+/** What a gallery count counts: a query's filters and text, in every account (the account is the split). */
+export const GalleryCountsQuerySchema = GalleryQuerySchema.omit({
+  account: true,
+  sort: true,
+  limit: true,
+  cursor: true,
+});
+
+/** How many works a query shows in each account (accounts with none are left out). */
+export const GalleryCountsSchema = z.object({
+  accounts: z.array(z.object({ account: z.string(), count: z.number().int() })),
+});
+
 /** A piece of a highlighted snippet: matched words have `match: true`. */
 export const SnippetPartSchema = z.object({ text: z.string(), match: z.boolean() });
 
@@ -173,6 +186,8 @@ export type GalleryQuery = z.infer<typeof GalleryQuerySchema>;
 export type SnippetPart = z.infer<typeof SnippetPartSchema>;
 export type GalleryItem = z.infer<typeof GalleryItemSchema>;
 export type GalleryPage = z.infer<typeof GalleryPageSchema>;
+export type GalleryCountsQuery = z.infer<typeof GalleryCountsQuerySchema>;
+export type GalleryCounts = z.infer<typeof GalleryCountsSchema>;
 export type GallerySeek = z.infer<typeof GallerySeekSchema>;
 export type FacetValue = z.infer<typeof FacetValueSchema>;
 export type Facets = z.infer<typeof FacetsSchema>;

@@ -24,6 +24,14 @@ const KNOWN_STATUS: Record<number, { phase: TaskPhase; reason?: string }> = {
   99: { phase: 'succeeded' },
 };
 
+/**
+ * Failures that are Kling's verdict on the prompt (moderation, "change the prompt"): asking about the
+ * same task again cannot change them, only a new generation with another prompt can.
+ */
+export function failedOnPrompt(status: number | null): boolean {
+  return status === 7 || status === 9 || status === 50;
+}
+
 function phaseFromName(name: string | null): TaskPhase | null {
   switch (name?.trim().toLowerCase()) {
     case 'submitted':

@@ -5,6 +5,7 @@ import { accountFilter, libraryFilePath } from './shared';
 type LibraryMethods =
   | 'library.gallery'
   | 'library.seek'
+  | 'library.counts'
   | 'library.work'
   | 'library.facets'
   | 'library.stats'
@@ -24,6 +25,7 @@ export const libraryHandlers: Pick<Handlers, LibraryMethods> = {
     const library = await ctx.library();
     return library.gallerySeek({ ...query, account: accountFilter(ctx, query.account) }, position);
   },
+  'library.counts': async (input, ctx) => (await ctx.library()).galleryCounts(input),
   'library.work': async ({ workId }, ctx) => {
     const detail = (await ctx.library()).work(workId);
     if (!detail) throw new ContractError('not_found', `No work ${workId} in the library.`);

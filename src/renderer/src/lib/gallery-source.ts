@@ -114,6 +114,8 @@ export class GalleryProvider implements ItemsProvider<GalleryItem> {
   }
 
   async loadPage({ cursor, offset, limit, signal }: PageRequest): Promise<ItemsPage<GalleryItem>> {
+    // A query typed over, or a page scrolled past, before its turn came: never asked.
+    if (signal.aborted) throw new DOMException('aborted', 'AbortError');
     const known = cursor ?? this.checkpoints.get(offset);
     if (known !== undefined) return this.fetch(offset, known, limit);
 

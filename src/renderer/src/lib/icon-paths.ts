@@ -15,6 +15,7 @@ export const ICON_PATHS = {
   video: 'M3 6h13v12H3zM16 10l5-3v10l-5-3',
   audio: 'M9 18V5l11-2v13M9 18a3 3 0 1 1-6 0 3 3 0 0 1 6 0zM20 16a3 3 0 1 1-6 0 3 3 0 0 1 6 0z',
   close: 'M6 6l12 12M18 6L6 18',
+  menu: 'M4 7h16M4 12h16M4 17h16',
   left: 'M15 5l-7 7 7 7',
   right: 'M9 5l7 7-7 7',
   copy: 'M9 9h11v11H9zM5 15H4V4h11v1',

@@ -1,6 +1,8 @@
 // Toast notices: short confirmations that fade, and errors that stay until dismissed and can show
 // their details.
 
+import { isConnectionError } from './connection-error';
+
 export type NoticeKind = 'info' | 'success' | 'error';
 
 export interface Notice {
@@ -30,7 +32,9 @@ class Notices {
     return this.push({ kind: 'success', title, detail });
   }
 
+  /** An error toast; none when the core could not be reached (the connection banner says that once). */
   error(title: string, error?: unknown): number {
+    if (isConnectionError(error)) return -1;
     return this.push({ kind: 'error', title, detail: describeError(error) });
   }
 

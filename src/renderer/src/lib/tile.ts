@@ -18,3 +18,11 @@ export interface TileData {
   /** a search snippet with \u0002 … \u0003 around matches, when searching */
   snippet: string | null;
 }
+
+/** An account's initials and colour on a tile, when the gallery shows several accounts. */
+export interface TileBadge {
+  initials: string;
+  color: string;
+  /** what the badge stands for, read out instead of the letters */
+  name: string;
+}

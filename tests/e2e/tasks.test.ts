@@ -1,0 +1,58 @@
+// The Tasks view: an id useapi.net does not know stays on top, saying so and when it is asked again;
+// a task refused for its prompt says retrying cannot help.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './support/browser';
+import { startAppUnderTest, type AppUnderTest } from './support/app-under-test';
+import { seedTwoAccounts, openAt } from './support/seeded-accounts';
+
+let app: AppUnderTest;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startAppUnderTest('demo', { progression: 'per-poll' });
+  browser = await launchChromium();
+  await seedTwoAccounts(app);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('the Tasks view', () => {
+  it('keeps an id that was never found on top, with when it is checked again', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await openAt(page, app, `#/tasks`);
+    await page.getByTestId('task-status').first().waitFor();
+    await page.getByTestId('task-ids').fill('7399999999');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByTestId('add-report').getByText('1 accepted').waitFor();
+    // Once polled (the simulator answers 404), it says so, first in the list.
+    const first = page.locator('[data-testid=task-list] > li').first();
+    await first.getByTestId('not-found-yet').waitFor({ timeout: 20_000 });
+    expect(await first.getAttribute('data-task-id')).toBe('7399999999');
+    expect(await first.getByTestId('task-status').textContent()).toBe('Not found yet');
+    expect(await first.getByTestId('not-found-yet').textContent()).toMatch(/Checking again (in|now)/);
+    // Every other task is there once, below it.
+    const ids = await page
+      .locator('[data-testid=task-list] > li')
+      .evaluateAll((items) => items.map((item) => item.getAttribute('data-task-id')));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toContain('7300000001');
+    await page.close();
+  });
+
+  it('says that a task refused for its prompt cannot be retried, instead of offering Retry', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await openAt(page, app, `#/tasks`);
+    // The demo's boxer: Kling's moderation refuses it (status 7).
+    await page.getByTestId('task-ids').fill('7300000007');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const row = page.locator('[data-task-id="7300000007"]');
+    await row.getByTestId('task-status').getByText('Failed').waitFor({ timeout: 30_000 });
+    await row.getByTestId('prompt-verdict').waitFor();
+    expect(await row.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    await page.close();
+  }, 45_000);
+});
