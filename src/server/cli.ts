@@ -60,9 +60,12 @@ function packageVersion(): string {
 
 /** The built renderer, from the built CLI (out/node) or from the sources (src/server). */
 export function findRendererDir(): string | undefined {
+  // Built (out/node/cli.js → out/renderer) or run from source (src/server → out/renderer). A built
+  // renderer has its assets/ beside index.html: src/renderer's own index.html is the source, which a
+  // browser cannot run.
   return ['../renderer', '../../out/renderer']
     .map((p) => fileURLToPath(new URL(p, import.meta.url)))
-    .find((dir) => existsSync(path.join(dir, 'index.html')));
+    .find((dir) => existsSync(path.join(dir, 'index.html')) && existsSync(path.join(dir, 'assets')));
 }
 
 export interface ServeHandle {
