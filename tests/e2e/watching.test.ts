@@ -44,7 +44,7 @@ describe('automatic archiving', () => {
     app.simulator.addArrival('empty@example.com');
     await page
       .getByTestId('gallery-count')
-      .getByText(/^1 works?$/)
+      .getByText(/^1 work\b/)
       .waitFor({ timeout: 30_000 });
     await page.locator('[role=gridcell] .tile').first().waitFor();
 

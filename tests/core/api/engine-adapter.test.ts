@@ -29,6 +29,9 @@ async function setup() {
     version: '0.0.0-test',
     log: createLogger((line) => logs.push(line)),
     syncEngine: { pollPolicy: { firstPollMs: 50, minIntervalMs: 100 }, requestsPerSecond: 50 },
+    // These tests follow pasted ids: the watcher would archive the account's history beside them, and
+    // then more than the two tasks asked for (tests/core/api/watching.test.ts covers it).
+    watch: false,
   });
   if (!engine) throw new Error('no engine');
   cleanups.push(async () => {
