@@ -1,25 +1,11 @@
 // An axe scan of every view (gallery, viewer, tasks, settings) in light and dark, at a desktop and a
 // phone size: no violation of any impact. Contrast is checked on what is drawn, so both moods count.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './support/browser';
-import { startAppUnderTest, type AppUnderTest } from './support/app-under-test';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { axeViolations } from './support/axe';
-import { seedTwoAccounts, openAt } from './support/seeded-accounts';
+import { useSeededApp, openAt } from './support/seeded-accounts';
 
-let app: AppUnderTest;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startAppUnderTest('demo', { progression: 'per-poll' });
-  browser = await launchChromium();
-  await seedTwoAccounts(app);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const seeded = useSeededApp();
 
 const VIEWS: Array<[string, string, (page: Page) => Promise<void>]> = [
   [
@@ -47,7 +33,7 @@ describe('accessibility (axe-core)', () => {
   ] as const) {
     for (const scheme of ['light', 'dark'] as const) {
       it(`finds nothing at ${width}×${height} in ${scheme}`, async () => {
-        const page = await browser.newPage({
+        const page = await seeded.browser.newPage({
           viewport: { width, height },
           colorScheme: scheme,
           reducedMotion: 'reduce',
@@ -55,7 +41,7 @@ describe('accessibility (axe-core)', () => {
         const found: Record<string, unknown> = {};
         try {
           for (const [name, hash, ready] of VIEWS) {
-            await openAt(page, app, hash);
+            await openAt(page, seeded.app, hash);
             await ready(page);
             // Covers fade in; the scan reads colours as drawn.
             await page.waitForTimeout(400);
@@ -72,8 +58,8 @@ describe('accessibility (axe-core)', () => {
   }
 
   it('sees a fault when there is one (the scan itself is checked)', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await openAt(page, app, '#/settings');
+    const page = await seeded.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await openAt(page, seeded.app, '#/settings');
     await page.getByRole('heading', { name: 'Accounts' }).waitFor();
     // The grey the issue found (#8c8c85 on the page's background, 2.9:1), and a button without a name.
     await page.addStyleTag({ content: 'h1 { color: #c4c4be !important; }' });

@@ -1,31 +1,17 @@
 // The frame around the views, walked as a person would: search that answers each keystroke, one
 // banner for a lost connection (the loaded tiles stay), the menu on a phone, the tab title, the icon.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './support/browser';
-import { startAppUnderTest, type AppUnderTest } from './support/app-under-test';
-import { STUDIO, SKETCHES, seedTwoAccounts, openAt } from './support/seeded-accounts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { STUDIO, SKETCHES, useSeededApp, openAt } from './support/seeded-accounts';
 
-let app: AppUnderTest;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startAppUnderTest('demo', { progression: 'per-poll' });
-  browser = await launchChromium();
-  await seedTwoAccounts(app);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const seeded = useSeededApp();
 
 const loadedCells = (page: Page) => page.locator('[role=gridcell][aria-busy=false]');
 
 describe('the frame', () => {
   it('searches on every keystroke, without Enter, and only the last query is shown', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await openAt(page, app, `#/gallery?account=all`);
+    const page = await seeded.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await openAt(page, seeded.app, `#/gallery?account=all`);
     await page.getByTestId('gallery-count').getByText('7 works in all accounts').waitFor();
     const asked: string[] = [];
     page.on('request', (request) => {
@@ -45,8 +31,8 @@ describe('the frame', () => {
   });
 
   it('says once that the connection is lost, keeps the tiles, and comes back by itself', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await openAt(page, app, `#/gallery?account=all`);
+    const page = await seeded.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await openAt(page, seeded.app, `#/gallery?account=all`);
     await page.getByTestId('gallery-count').getByText('7 works in all accounts').waitFor();
     await expect.poll(() => loadedCells(page).count()).toBe(7);
 
@@ -71,8 +57,8 @@ describe('the frame', () => {
   }, 60_000);
 
   it('folds the sidebar into a menu on a phone (390×844) and keeps every view inside the screen', async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, hasTouch: true });
-    await openAt(page, app, `#/gallery`);
+    const page = await seeded.browser.newPage({ viewport: { width: 390, height: 844 }, hasTouch: true });
+    await openAt(page, seeded.app, `#/gallery`);
     await page.getByTestId('gallery-count').getByText(`6 works in ${STUDIO}`).waitFor();
     // The sidebar is out of sight (and out of the tab order) until the menu opens it.
     const sidebar = page.locator('aside.sidebar');
@@ -110,8 +96,8 @@ describe('the frame', () => {
   });
 
   it('keeps the filter panel from hiding the grid at 800×600', async () => {
-    const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
-    await openAt(page, app, `#/gallery?account=all`);
+    const page = await seeded.browser.newPage({ viewport: { width: 800, height: 600 } });
+    await openAt(page, seeded.app, `#/gallery?account=all`);
     await loadedCells(page).first().waitFor();
     await page.getByRole('button', { name: 'Filters' }).click();
     const grid = await page.getByRole('grid').boundingBox();
@@ -121,12 +107,12 @@ describe('the frame', () => {
   });
 
   it('has an icon (no 404 on load), a visible focus ring on the current view, and a title', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await seeded.browser.newPage({ viewport: { width: 1400, height: 900 } });
     const missing: string[] = [];
     page.on('response', (response) => {
       if (response.status() === 404) missing.push(response.url());
     });
-    await openAt(page, app, `#/gallery`);
+    await openAt(page, seeded.app, `#/gallery`);
     await loadedCells(page).first().waitFor();
     const icon = await page.evaluate(
       () => (document.querySelector('link[rel=icon]') as HTMLLinkElement).href,

@@ -1,28 +1,14 @@
 // All accounts or one: the sidebar switches the gallery, tiles carry their account's badge, every
 // count says what it counts and agrees with the grid, and a search says where else it has hits.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './support/browser';
-import { startAppUnderTest, type AppUnderTest } from './support/app-under-test';
-import { SKETCHES, STUDIO, seedTwoAccounts, openAt } from './support/seeded-accounts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { SKETCHES, STUDIO, useSeededApp, openAt } from './support/seeded-accounts';
 
-let app: AppUnderTest;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startAppUnderTest('demo', { progression: 'per-poll' });
-  browser = await launchChromium();
-  await seedTwoAccounts(app);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const seeded = useSeededApp();
 
 async function open(hash = ''): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await openAt(page, app, hash || '#/gallery');
+  const page = await seeded.browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await openAt(page, seeded.app, hash || '#/gallery');
   return page;
 }
 

@@ -1,29 +1,14 @@
 // Settings as a person meets them: edits kept across views, faults in words and once, and nothing
 // shown that does not apply here (notifications in a browser).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from './support/browser';
-import { startAppUnderTest, type AppUnderTest } from './support/app-under-test';
-import { seedTwoAccounts, openAt } from './support/seeded-accounts';
+import { describe, expect, it } from 'vitest';
+import { useSeededApp, openAt } from './support/seeded-accounts';
 
-let app: AppUnderTest;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startAppUnderTest('demo', { progression: 'per-poll' });
-  browser = await launchChromium();
-  await seedTwoAccounts(app);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const seeded = useSeededApp();
 
 describe('Settings', () => {
   it('keeps unsaved edits across views and says a fault in words, once', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await openAt(page, app, `#/settings`);
+    const page = await seeded.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await openAt(page, seeded.app, `#/settings`);
     const interval = page.getByLabel('Check a running task at most once every (seconds)');
     await interval.waitFor();
     await interval.fill('42');

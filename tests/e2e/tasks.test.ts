@@ -1,29 +1,14 @@
 // The Tasks view: an id useapi.net does not know stays on top, saying so and when it is asked again;
 // a task refused for its prompt says retrying cannot help.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from './support/browser';
-import { startAppUnderTest, type AppUnderTest } from './support/app-under-test';
-import { seedTwoAccounts, openAt } from './support/seeded-accounts';
+import { describe, expect, it } from 'vitest';
+import { useSeededApp, openAt } from './support/seeded-accounts';
 
-let app: AppUnderTest;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startAppUnderTest('demo', { progression: 'per-poll' });
-  browser = await launchChromium();
-  await seedTwoAccounts(app);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const seeded = useSeededApp();
 
 describe('the Tasks view', () => {
   it('keeps an id that was never found on top, with when it is checked again', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await openAt(page, app, `#/tasks`);
+    const page = await seeded.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await openAt(page, seeded.app, `#/tasks`);
     await page.getByTestId('task-status').first().waitFor();
     await page.getByTestId('task-ids').fill('7399999999');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
@@ -44,8 +29,8 @@ describe('the Tasks view', () => {
   });
 
   it('says that a task refused for its prompt cannot be retried, instead of offering Retry', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await openAt(page, app, `#/tasks`);
+    const page = await seeded.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await openAt(page, seeded.app, `#/tasks`);
     // The demo's boxer: Kling's moderation refuses it (status 7).
     await page.getByTestId('task-ids').fill('7300000007');
     await page.getByRole('button', { name: 'Add', exact: true }).click();

@@ -1,30 +1,16 @@
 // The viewer as a person uses it: keys keep working after the removal question, previous/next after
 // a reload, a clear message with a way out for a file that cannot play, and a Download in a browser.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './support/browser';
-import { startAppUnderTest, type AppUnderTest } from './support/app-under-test';
-import { seedTwoAccounts, openAt } from './support/seeded-accounts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useSeededApp, openAt } from './support/seeded-accounts';
 
-let app: AppUnderTest;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startAppUnderTest('demo', { progression: 'per-poll' });
-  browser = await launchChromium();
-  await seedTwoAccounts(app);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const seeded = useSeededApp();
 
 const workInHash = (page: Page) =>
   page.evaluate(() => new URLSearchParams(location.hash.split('?')[1]).get('work'));
 
 async function openSecond(page: Page): Promise<string> {
-  await openAt(page, app, `#/gallery?account=all`);
+  await openAt(page, seeded.app, `#/gallery?account=all`);
   await page.locator('[role=gridcell][aria-busy=false]').nth(1).dblclick();
   await page.getByRole('dialog').waitFor();
   return (await workInHash(page)) ?? '';
@@ -32,7 +18,7 @@ async function openSecond(page: Page): Promise<string> {
 
 describe('the viewer', () => {
   it('keeps its keys after "Remove…" and "Keep", and steps after a reload', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await seeded.browser.newPage({ viewport: { width: 1400, height: 900 } });
     const second = await openSecond(page);
     await page.getByRole('button', { name: 'Remove…' }).click();
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep');
@@ -54,7 +40,7 @@ describe('the viewer', () => {
   });
 
   it('offers the file as a download in a browser, under its archive name', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await seeded.browser.newPage({ viewport: { width: 1400, height: 900 } });
     await openSecond(page);
     const link = page.getByTestId('viewer-download');
     await link.waitFor();
@@ -70,14 +56,14 @@ describe('the viewer', () => {
   });
 
   it('says so when a video cannot be played, with the way to get the file beside it', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await seeded.browser.newPage({ viewport: { width: 1400, height: 900 } });
     // Every video answers bytes no player can read.
     await page.route(
       (url) => url.pathname.startsWith('/media/') && url.pathname.endsWith('.mp4'),
       (route) =>
         route.fulfill({ status: 200, contentType: 'video/mp4', body: Buffer.from('not a video at all') }),
     );
-    await openAt(page, app, `#/gallery?account=all&type=video`);
+    await openAt(page, seeded.app, `#/gallery?account=all&type=video`);
     await page.locator('[role=gridcell][aria-busy=false]').first().dblclick();
     const message = page.getByTestId('viewer-unplayable');
     await message.waitFor({ timeout: 15_000 });

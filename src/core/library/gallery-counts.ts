@@ -3,7 +3,7 @@
 // filters as a page (see gallery.ts), counted instead of paged; text as the page expands it.
 import type { Database, Statement } from 'better-sqlite3';
 import type { GalleryCounts, GalleryCountsQuery } from '../../shared/domain/library';
-import { keyAtTime } from './work-key';
+import { pushCreatedRange } from './work-key';
 
 type CountRow = { account: string; count: number };
 
@@ -43,15 +43,7 @@ export class GalleryCountQueries {
     }
     // A literal, so that works_favorites (WHERE favorite = 1) can serve it.
     if (query.favoritesOnly) where.push('w.favorite = 1');
-    // Dates are a range of the time-ordered key, as in a page.
-    if (query.createdFrom !== undefined) {
-      where.push(`${idColumn} >= ?`);
-      params.push(keyAtTime(query.createdFrom));
-    }
-    if (query.createdTo !== undefined) {
-      where.push(`${idColumn} < ?`);
-      params.push(keyAtTime(query.createdTo));
-    }
+    pushCreatedRange(query, idColumn, where, params);
     if (where.length === 0) return { accounts: this.perAccount.all() };
     const from = match === null ? 'works w' : 'work_search JOIN works w ON w.id = work_search.rowid';
     // Grouped by an expression (+): works_by_account must not be chosen to serve the grouping, which

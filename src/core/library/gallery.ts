@@ -18,7 +18,7 @@ import { buildFtsQuery, SNIPPET_CLOSE, SNIPPET_OPEN, snippetParts } from './fts-
 import { searchStateStatement } from './search-changes';
 import type { SearchChangeFeed, SearchDelta } from './search-changes';
 import { includes, isAscending, replaceMembers } from './sorted-ids';
-import { keyAtTime, sqlInteger } from './work-key';
+import { pushCreatedRange, sqlInteger } from './work-key';
 
 export const DEFAULT_PAGE_SIZE = 60;
 
@@ -646,15 +646,7 @@ export class GalleryQueries {
     }
     const dated = query.createdFrom !== undefined || query.createdTo !== undefined;
     const plan = sort === 'longest' && facets.length > 0 ? this.filteredLongest(facets) : null;
-    // Dates become a range of the time-ordered key: the rowid (or FTS rowid) does the filtering.
-    if (query.createdFrom !== undefined) {
-      where.push(`${idColumn} >= ?`);
-      params.push(keyAtTime(query.createdFrom));
-    }
-    if (query.createdTo !== undefined) {
-      where.push(`${idColumn} < ?`);
-      params.push(keyAtTime(query.createdTo));
-    }
+    pushCreatedRange(query, idColumn, where, params);
     // As INTEGERs (see sqlInteger): FTS5 ignores a rowid bound given as a REAL.
     const [first = 0n, second = 0n] = (cursor ?? []).map(sqlInteger);
     let longestAfter: KeyStep['longestAfter'] = null;

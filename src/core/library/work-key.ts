@@ -64,3 +64,23 @@ export function sqlInteger(value: number): bigint {
 
 /** The first key of works created at or after `ms`, as an SQLite INTEGER. */
 export const keyAtTime = (ms: number): bigint => sqlInteger(Math.max(0, Math.trunc(ms)) * KEY_SLOTS);
+
+/**
+ * A query's creation-time range as conditions on the time-ordered key (`idColumn`: the works' rowid or
+ * FTS5's), so the key's own order does the filtering; `createdTo` is exclusive.
+ */
+export function pushCreatedRange(
+  query: { createdFrom?: number | undefined; createdTo?: number | undefined },
+  idColumn: string,
+  where: string[],
+  params: unknown[],
+): void {
+  if (query.createdFrom !== undefined) {
+    where.push(`${idColumn} >= ?`);
+    params.push(keyAtTime(query.createdFrom));
+  }
+  if (query.createdTo !== undefined) {
+    where.push(`${idColumn} < ?`);
+    params.push(keyAtTime(query.createdTo));
+  }
+}

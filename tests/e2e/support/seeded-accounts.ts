@@ -2,8 +2,10 @@
 // finished tasks archived: a library of several accounts for the gallery to show, without clicking
 // through Settings first (app.test.ts walks that).
 import type { MethodInput, MethodName, MethodOutput } from '../../../src/shared/contract';
-import type { Page } from 'playwright-core';
-import type { AppUnderTest } from './app-under-test';
+import { afterAll, beforeAll } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './browser';
+import { startAppUnderTest, type AppUnderTest } from './app-under-test';
 
 export const DEMO_TOKEN = 'user:6006-SimDemo2024kA';
 export const STUDIO = 'studio@example.com';
@@ -63,4 +65,22 @@ export async function openAt(page: Page, app: AppUnderTest, hash: string): Promi
     await page.waitForFunction(() => !location.hash.startsWith('#key='));
   }
   await page.goto(`${new URL(app.url).origin}/${hash}`);
+}
+
+/**
+ * The demo app with two seeded accounts and a Chromium for a test file: started before its tests,
+ * closed after them. Read `app` and `browser` inside tests (they are set by then).
+ */
+export function useSeededApp(): { readonly app: AppUnderTest; readonly browser: Browser } {
+  const seeded = {} as { app: AppUnderTest; browser: Browser };
+  beforeAll(async () => {
+    seeded.app = await startAppUnderTest('demo', { progression: 'per-poll' });
+    seeded.browser = await launchChromium();
+    await seedTwoAccounts(seeded.app);
+  }, 120_000);
+  afterAll(async () => {
+    await seeded.browser?.close();
+    await seeded.app?.close();
+  });
+  return seeded;
 }
