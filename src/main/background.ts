@@ -1,20 +1,11 @@
 // Keeping the archive going in the background: the tray, the login item, and a check on every
 // wake-up or reconnection (the watcher also catches up by itself when its timers fire late).
 import { powerMonitor } from 'electron';
-import type { Api } from '../core/api';
-import type { EngineAdapter } from '../core/api/engine-adapter';
-import type { SettingsStore } from '../core/settings';
 import { syncLoginItem } from './login-item';
-import { installTray } from './tray';
+import { installTray, type TrayOptions } from './tray';
 
-export interface BackgroundOptions {
-  icon: string;
-  api: Api;
-  engine: EngineAdapter;
-  settings: SettingsStore;
-  openWindow: () => void;
-  quit: () => void;
-}
+/** Background running is the tray plus the login item and wake-ups: it needs what the tray needs. */
+export type BackgroundOptions = TrayOptions;
 
 export function installBackground(options: BackgroundOptions): () => void {
   const stopTray = installTray(options);
