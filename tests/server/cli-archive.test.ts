@@ -2,14 +2,14 @@
 // folder, the real entry point (in-process through main(), and as a child process for SIGKILL).
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/server/cli';
 import { startSimulator, TOKENS, type RunningSimulator } from '../../src/sim';
+import { filesUnder, runCli } from './run-cli';
 
 interface JsonDoc {
   tasks: Array<{
@@ -31,31 +31,13 @@ let sim: RunningSimulator;
 let dir: string;
 let library: string;
 
-async function cli(args: string[], env: Record<string, string | undefined> = {}) {
-  let out = '';
-  let err = '';
-  const saved = { ...process.env };
-  Object.assign(
-    process.env,
-    { KLING_ARCHIVE_LIBRARY: library, KLING_ARCHIVE_API_BASE: sim.baseUrl, USEAPI_TOKEN: TOKENS.basic },
-    env,
-  );
-  for (const [key, value] of Object.entries(env)) if (value === undefined) delete process.env[key];
-  try {
-    const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t) });
-    return { code, out, err };
-  } finally {
-    process.env = saved;
-  }
-}
-
-function walk(root: string): string[] {
-  if (!existsSync(root)) return [];
-  const out: string[] = [];
-  for (const entry of readdirSync(root, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) out.push(path.relative(root, path.join(entry.parentPath, entry.name)));
-  }
-  return out;
+function cli(args: string[], env: Record<string, string | undefined> = {}) {
+  const base = {
+    KLING_ARCHIVE_LIBRARY: library,
+    KLING_ARCHIVE_API_BASE: sim.baseUrl,
+    USEAPI_TOKEN: TOKENS.basic,
+  };
+  return runCli(args, { ...base, ...env });
 }
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -94,7 +76,7 @@ describe('kling-archive sync', () => {
       expect(statSync(path.join(library, file.path)).size).toBe(file.bytes);
       expect(sha(path.join(library, file.path))).toBe(file.sha256);
     }
-    expect(walk(library).filter((f) => f.includes('.part') || f.endsWith('.tmp'))).toEqual([]);
+    expect(filesUnder(library).filter((f) => f.includes('.part') || f.endsWith('.tmp'))).toEqual([]);
     expect(result.err).toMatch(/archived/);
     expect(result.out + result.err).not.toContain(TOKENS.basic);
 
@@ -178,7 +160,7 @@ describe('kling-archive sync', () => {
       stdio: 'ignore',
     });
     const partSize = () => {
-      const part = walk(library).find((f) => f.endsWith('.mp4.part'));
+      const part = filesUnder(library).find((f) => f.endsWith('.mp4.part'));
       return part ? statSync(path.join(library, part)).size : 0;
     };
     for (let i = 0; i < 600 && partSize() < 2_000_000; i++) await new Promise((r) => setTimeout(r, 50));
@@ -196,7 +178,7 @@ describe('kling-archive sync', () => {
     expect(sha(path.join(library, video!.path))).toBe(video?.sha256);
     const ranged = sim.requests().filter((r) => r.path.endsWith('.mp4') && r.range !== null);
     expect(ranged.map((r) => r.range)).toContain('bytes=2000000-');
-    expect(walk(library).filter((f) => f.includes('.part'))).toEqual([]);
+    expect(filesUnder(library).filter((f) => f.includes('.part'))).toEqual([]);
   });
 });
 

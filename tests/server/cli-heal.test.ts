@@ -5,29 +5,21 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLibrary } from '../../src/core/library';
-import { main, serve } from '../../src/server/cli';
+import { serve } from '../../src/server/cli';
 import { startSimulator, TOKENS, type RunningSimulator } from '../../src/sim';
+import { runCli } from './run-cli';
 import { damageFreeList, overwriteIndexPages } from '../core/library/corrupt-pages';
 
 let sim: RunningSimulator;
 let dir: string;
 let library: string;
 
-async function cli(args: string[]) {
-  let out = '';
-  let err = '';
-  const saved = { ...process.env };
-  Object.assign(process.env, {
+function cli(args: string[]) {
+  return runCli(args, {
     KLING_ARCHIVE_LIBRARY: library,
     KLING_ARCHIVE_API_BASE: sim.baseUrl,
     USEAPI_TOKEN: TOKENS.basic,
   });
-  try {
-    const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t) });
-    return { code, out, err };
-  } finally {
-    process.env = saved;
-  }
 }
 
 interface SyncDoc {

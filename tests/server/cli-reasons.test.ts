@@ -7,8 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/server/cli';
 import { startSimulator, TOKENS, type RunningSimulator } from '../../src/sim';
+import { runCli } from './run-cli';
 
 interface JsonDoc {
   tasks: Array<{
@@ -28,20 +28,13 @@ let sim: RunningSimulator;
 let dir: string;
 
 async function cli(args: string[], library: string) {
-  let out = '';
-  let err = '';
-  const saved = { ...process.env };
-  Object.assign(process.env, {
+  const vars = {
     KLING_ARCHIVE_LIBRARY: library,
     KLING_ARCHIVE_API_BASE: sim.baseUrl,
     USEAPI_TOKEN: TOKENS.basic,
-  });
-  try {
-    const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t) });
-    return { code, out, err, doc: out ? (JSON.parse(out) as JsonDoc) : null };
-  } finally {
-    process.env = saved;
-  }
+  };
+  const result = await runCli(args, vars);
+  return { ...result, doc: result.out ? (JSON.parse(result.out) as JsonDoc) : null };
 }
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');

@@ -1,7 +1,7 @@
 // `kling-archive watch` end to end: the simulator over real HTTP, a real library folder, the real
 // entry point (in-process through main(), and as a child process for SIGTERM).
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../src/core/settings';
 import { openConfSettingsStore } from '../../src/core/settings/conf-store';
-import { main } from '../../src/server/cli';
 import { startSimulator, TOKENS, type RunningSimulator } from '../../src/sim';
+import { filesUnder, runCli } from './run-cli';
 
 let sim: RunningSimulator;
 let dir: string;
@@ -27,26 +27,8 @@ function env(extra: Record<string, string | undefined> = {}): Record<string, str
   };
 }
 
-async function cli(args: string[], extra: Record<string, string | undefined> = {}) {
-  let out = '';
-  let err = '';
-  const saved = { ...process.env };
-  const vars = env(extra);
-  Object.assign(process.env, vars);
-  for (const [key, value] of Object.entries(vars)) if (value === undefined) delete process.env[key];
-  try {
-    const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t) });
-    return { code, out, err };
-  } finally {
-    process.env = saved;
-  }
-}
-
-function walk(root: string): string[] {
-  if (!existsSync(root)) return [];
-  return readdirSync(root, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)));
+function cli(args: string[], extra: Record<string, string | undefined> = {}) {
+  return runCli(args, env(extra));
 }
 
 beforeEach(async () => {
@@ -96,7 +78,9 @@ describe('kling-archive watch', () => {
     expect(result.code).toBe(0);
     expect(result.err.match(/ archived /g)).toHaveLength(3); // one video, two images
     for (const id of ids) expect(result.err).toContain(`new task ${id} (empty@example.com)`);
-    expect(walk(library).filter((f) => /\.(mp4|png|jpg)$/.test(f) && !f.includes('.cover.')).length).toBe(3);
+    expect(
+      filesUnder(library).filter((f) => /\.(mp4|png|jpg)$/.test(f) && !f.includes('.cover.')).length,
+    ).toBe(3);
 
     // Nothing new: one request for the list (after the token's accounts), nothing downloaded again.
     sim.clearRequests();
@@ -121,7 +105,7 @@ describe('kling-archive watch', () => {
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const partSize = () => {
-      const part = walk(library).find((f) => f.endsWith('.mp4.part'));
+      const part = filesUnder(library).find((f) => f.endsWith('.mp4.part'));
       return part ? statSync(path.join(library, part)).size : 0;
     };
     for (let i = 0; i < 600 && partSize() < 2_000_000; i++) await new Promise((r) => setTimeout(r, 50));
@@ -137,9 +121,9 @@ describe('kling-archive watch', () => {
     expect(result.code).toBe(0);
     const ranged = sim.requests().filter((r) => r.path.endsWith('.mp4') && r.range !== null);
     expect(ranged.map((r) => r.range)).toContain('bytes=2000000-');
-    const video = walk(library).find((f) => f.endsWith('.mp4') && f.includes(id));
+    const video = filesUnder(library).find((f) => f.endsWith('.mp4') && f.includes(id));
     expect(video).toBeDefined();
     expect(statSync(path.join(library, video!)).size).toBe(size);
-    expect(walk(library).filter((f) => f.includes('.part'))).toEqual([]);
+    expect(filesUnder(library).filter((f) => f.includes('.part'))).toEqual([]);
   });
 });
