@@ -66,10 +66,11 @@ describe('the viewer', () => {
     await openAt(page, seeded.app, `#/gallery?account=all&type=video`);
     await page.locator('[role=gridcell][aria-busy=false]').first().dblclick();
     const message = page.getByTestId('viewer-unplayable');
-    await message.waitFor({ timeout: 15_000 });
+    // Under a full parallel run Chromium's media pipeline can take well over 15 s to give up on the bytes.
+    await message.waitFor({ timeout: 45_000 });
     expect(await message.textContent()).toContain('cannot be played here');
     await message.getByTestId('viewer-download').waitFor();
     expect(await page.getByTestId('viewer-video').isVisible()).toBe(false);
     await page.close();
-  });
+  }, 60_000);
 });
