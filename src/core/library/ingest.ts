@@ -59,7 +59,7 @@ export function snapshotTaskId(snapshot: TaskResponse): string | null {
  * When the service expects the task to finish, on this machine's clock: the time left it announces
  * (measured on its own clock) from when its answer was read. Null when it announces none.
  */
-export function etaAt(snapshot: TaskResponse, readAt: number): number | null {
+function etaAt(snapshot: TaskResponse, readAt: number): number | null {
   const remaining = remainingFromEta(snapshot);
   return remaining === null ? null : readAt + Math.round(remaining);
 }
