@@ -4,7 +4,7 @@
 // token that was refused, never the token), and the file moves the engine decides (refused, held,
 // queued again). Every statement is prepared once; the engine reaches this as `library.syncState`.
 import { createHash } from 'node:crypto';
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 
 export type GiveUpReason = 'stale' | 'cancelled';
 
