@@ -6,7 +6,7 @@ export { IngestError, snapshotTaskId } from './ingest';
 export type { CreateFilesOptions, FileHold, FileRow, PlannedFile } from './files';
 export { FILE_HOLDS } from './files';
 export { SyncState, tokenFingerprint } from './sync-state';
-export type { DueRow, GiveUpReason } from './sync-state';
+export type { DueRow, GiveUpReason, PauseReason } from './sync-state';
 export type { PollUpdate, TaskStateUpdate, TaskRow } from './tasks';
 export type { TaskMove } from './task-accounts';
 export { LibraryVersionError, LATEST_VERSION } from './database';

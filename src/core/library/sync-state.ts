@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 
 export type GiveUpReason = 'stale' | 'cancelled';
+/** Why an account is paused: the service refused its token, or asked for a paid plan. */
+export type PauseReason = 'unauthorized' | 'payment_required';
 
 export interface DueRow {
   taskId: string;
@@ -39,10 +41,12 @@ function prepareStateStatements(db: Database) {
       'UPDATE sync_task_state SET given_up = ? WHERE task_id = ?',
     ),
     deleteState: db.prepare<[string]>('DELETE FROM sync_task_state WHERE task_id = ?'),
-    getPause: db.prepare<[string], { reason: string; token_hash: string }>(
+    getPause: db.prepare<[string], { reason: PauseReason; token_hash: string }>(
       'SELECT reason, token_hash FROM sync_account_pause WHERE email = ?',
     ),
-    setPause: db.prepare<[string, string, string]>(`INSERT INTO sync_account_pause (email, reason, token_hash)
+    setPause: db.prepare<
+      [string, PauseReason, string]
+    >(`INSERT INTO sync_account_pause (email, reason, token_hash)
       VALUES (?, ?, ?)
       ON CONFLICT(email) DO UPDATE SET reason = excluded.reason, token_hash = excluded.token_hash`),
     clearPause: db.prepare<[string]>('DELETE FROM sync_account_pause WHERE email = ?'),
@@ -164,12 +168,12 @@ export class SyncState {
 
   // ── accounts paused ───────────────────────────────────────────────────────────────────────
 
-  pause(email: string): { reason: string; tokenHash: string } | null {
+  pause(email: string): { reason: PauseReason; tokenHash: string } | null {
     const row = this.state.getPause.get(email);
     return row ? { reason: row.reason, tokenHash: row.token_hash } : null;
   }
 
-  setPaused(email: string, reason: string, tokenHash: string): void {
+  setPaused(email: string, reason: PauseReason, tokenHash: string): void {
     this.state.setPause.run(email, reason, tokenHash);
   }
 
