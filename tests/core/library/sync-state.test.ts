@@ -1,9 +1,10 @@
-// The sync engine's state in the library (sync-state.ts, migration 11): libraries of version 10
-// with and without the tables the engine used to create on first use, and files.hold, the column
-// that replaced matching error texts.
+// The sync engine's state in the library (sync-state.ts, migration 11): libraries of the version
+// before, with and without the tables the engine used to create on first use, and files.hold, the
+// column that replaced matching error texts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from 'better-sqlite3';
 import { openDatabase } from '../../../src/core/library/database';
+import { migration011 } from '../../../src/core/library/migrations/011-sync-state';
 import { FILE_HOLDS, openLibrary, tokenFingerprint } from '../../../src/core/library';
 import type { Library } from '../../../src/core/library';
 import { indexPath } from '../../../src/core/library/paths';
@@ -15,7 +16,7 @@ let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = tempFolder()));
 afterEach(() => cleanup());
 
-/** What SyncStore ran on every construction until version 10 (copied from it as it was). */
+/** What SyncStore ran on every construction before this migration (copied from it as it was). */
 const TABLES_OF_OLD_ENGINES = `
   CREATE TABLE IF NOT EXISTS sync_task_state (
     task_id TEXT PRIMARY KEY,
@@ -35,10 +36,13 @@ const REFUSED =
 const NOT_AVAILABLE =
   'watermark-free copy not available (HTTP 503: busy); the watermarked copy is not kept, as the settings ask';
 
-/** A version-10 index with two accounts, a task each, and failed files of every kind of failure. */
-function versionTenLibrary(): Database {
-  const old = openDatabase(indexPath(dir), { targetVersion: 10 });
-  expect(old.pragma('user_version', { simple: true })).toBe(10);
+/** The version before the engine's tables joined the schema. */
+const BEFORE = migration011.version - 1;
+
+/** An index of the version before, with two accounts, a task each, and failed files of every kind of failure. */
+function libraryBeforeSyncState(): Database {
+  const old = openDatabase(indexPath(dir), { targetVersion: BEFORE });
+  expect(old.pragma('user_version', { simple: true })).toBe(BEFORE);
   old.exec(`INSERT INTO accounts(id, email) VALUES (1, 'a@example.com'), (2, 'b@example.com');
     INSERT INTO tasks(id, task_id, account_id, phase, final) VALUES
       (1, '${BIG(1)}', 1, 'succeeded', 1), (2, '${BIG(2)}', 2, 'succeeded', 1);`);
@@ -71,7 +75,7 @@ const states = (library: Library) =>
 
 describe('migration 11: the engine state tables', () => {
   it('keeps the rows of a library whose engine had already created them', () => {
-    const old = versionTenLibrary();
+    const old = libraryBeforeSyncState();
     old.exec(TABLES_OF_OLD_ENGINES);
     old.exec(`INSERT INTO sync_task_state(task_id, first_seen_at, not_found, given_up) VALUES
         ('${BIG(1)}', 1700000000000, 2, 'stale'), ('${BIG(2)}', 1700000001000, 0, 'cancelled'),
@@ -110,7 +114,7 @@ describe('migration 11: the engine state tables', () => {
   });
 
   it('creates them in a library that never had them', () => {
-    versionTenLibrary().close();
+    libraryBeforeSyncState().close();
     const library = openLibrary(dir, { sidecars: false });
     const state = library.syncState;
     expect(state.givenUp(BIG(1))).toBeNull();
@@ -124,7 +128,7 @@ describe('migration 11: the engine state tables', () => {
   });
 
   it('takes only the closed sets of values; an unknown one from before is followed again', () => {
-    const old = versionTenLibrary();
+    const old = libraryBeforeSyncState();
     old.exec(TABLES_OF_OLD_ENGINES);
     old.exec(`INSERT INTO sync_task_state(task_id, first_seen_at, given_up) VALUES ('${BIG(1)}', 5, 'bored');
       INSERT INTO sync_account_pause(email, reason, token_hash) VALUES ('a@example.com', 'sulking', 'x');`);
@@ -146,7 +150,7 @@ describe('migration 11: the engine state tables', () => {
 
 describe('migration 11: files.hold', () => {
   it('is filled from the error texts of refused and not-kept files; other failures hold nothing', () => {
-    versionTenLibrary().close();
+    libraryBeforeSyncState().close();
     const library = openLibrary(dir, { sidecars: false });
     expect(holds(library)).toEqual({
       'a/refused.mp4': 'refused',
@@ -162,7 +166,7 @@ describe('migration 11: files.hold', () => {
   });
 
   it('carries the engine on as before: held again but for one per account, released by account or by the settings', () => {
-    versionTenLibrary().close();
+    libraryBeforeSyncState().close();
     const library = openLibrary(dir, { sidecars: false });
     const state = library.syncState;
     // A new run: every failed file back in the queue, then refused ones held, but for one per account.
