@@ -10,7 +10,9 @@ import {
   WorkDetailSchema,
 } from '../../../src/shared/domain/library';
 import { buildFtsQuery } from '../../../src/core/library/fts-query';
-import { MAX_PREFIX_WORDS, SORTED_MATCHES_MAX } from '../../../src/core/library/gallery';
+import { GALLERY_DEFAULTS } from '../../../src/core/library/gallery-options';
+
+const { maxPrefixWords: MAX_PREFIX_WORDS, sortedMatchesMax: SORTED_MATCHES_MAX } = GALLERY_DEFAULTS;
 import { BIG, tempFolder } from './helpers';
 import { makeSnapshot, promptFor, random } from './fixtures/snapshots';
 

@@ -9,6 +9,7 @@ import { migration007 } from './007-ingest-writes-new-works';
 import { migration008 } from './008-facet-longest';
 import { migration009 } from './009-watch-state';
 import { migration010 } from './010-task-owner-unknown';
+import { migration011 } from './011-longest-indexes';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration008,
   migration009,
   migration010,
+  migration011,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
