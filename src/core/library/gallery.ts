@@ -103,8 +103,6 @@ interface KeyRow {
 /** The (value, duration) index of a filter dimension, for "longest" (migration 11). */
 const LONGEST_INDEXES = new Map([
   ['account', 'works_longest_by_account'],
-  ['content_type', 'works_longest_by_content_type'],
-  ['task_type', 'works_longest_by_task_type'],
   ['favorite', 'works_longest_favorites'],
 ]);
 
