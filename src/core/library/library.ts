@@ -19,6 +19,7 @@ import { openDatabase } from './database';
 import { FileStore } from './files';
 import type { CreateFilesOptions, FileHold, FileRow } from './files';
 import { GalleryQueries } from './gallery';
+import type { GalleryOptions } from './gallery-options';
 import { GalleryCountQueries } from './gallery-counts';
 import { Ingestor } from './ingest';
 import type { IngestResult, SnapshotInput } from './ingest';
@@ -49,6 +50,8 @@ export interface LibraryOptions {
   journal?: boolean;
   /** Called once, with the error, when any statement meets a damaged index (see heal.ts). */
   onCorruption?: (error: Error) => void;
+  /** The gallery's tuning (tests: small values reach every way of reading a page). */
+  gallery?: Partial<GalleryOptions>;
 }
 
 export interface IngestOptions {
@@ -102,7 +105,7 @@ export class Library {
     this.releaseSearchChanges = shared.release;
     this.searchState = searchStateStatement(db);
     this.ingestor = new Ingestor(db);
-    this.galleryQueries = new GalleryQueries(db, this.searchChanges);
+    this.galleryQueries = new GalleryQueries(db, this.searchChanges, options.gallery);
     this.reports = new Reports(db, this.galleryQueries);
     this.galleryCountQueries = new GalleryCountQueries(db, (text) => this.galleryQueries.textMatch(text));
     this.removal = new TaskRemoval(root, db, (write, removedWorks) =>
