@@ -7,14 +7,14 @@ import { join } from 'node:path';
 import { createApi, createLogger } from '../core/api';
 import type { Api, Logger } from '../core/api';
 import type { SecretStore, SettingsStore } from '../core/settings';
-import { createEngineAdapter } from '../core/api/engine-adapter';
-import type { EngineAdapter } from '../core/api/engine-adapter';
+import { createEngineAdapter } from '../core/api/adapters/engine-adapter';
+import type { EngineAdapter } from '../core/api/adapters/engine-adapter';
 import {
   checkLibraryOnStart,
   healLibraryIndex,
   openLibraryPort,
   rebuildLibraryIndex,
-} from '../core/api/library-adapter';
+} from '../core/api/adapters/library-adapter';
 import { apiOrigin, createUseapiClient } from '../core/useapi';
 import { builtRendererDir, handleAppProtocol } from './app-protocol';
 import { handleMediaProtocol } from './media-protocol';

@@ -7,7 +7,7 @@ import { createLogger } from '../core/api';
 import { checkBetterSqlite3 } from '../core/native/better-sqlite3-check';
 import { TokenFileError } from '../core/settings/headless-secrets';
 import { SettingsVersionError } from '../core/settings';
-import { checkLibraryOnStart } from '../core/api/library-adapter';
+import { checkLibraryOnStart } from '../core/api/adapters/library-adapter';
 import { createHeadlessApi, defaultConfigDir } from './headless';
 import { startServer } from './http';
 import { runArchiveCommand } from './commands/archive';

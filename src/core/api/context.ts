@@ -3,11 +3,11 @@
 import type { MethodName, MethodOutput, MethodParams } from '../../shared/contract';
 import type { SecretStore } from '../settings/secret-store';
 import type { SettingsStore } from '../settings/store';
-import type { Engine } from './engine';
+import type { Engine } from './ports/engine-port';
 import type { EventBus } from './event-bus';
-import type { HealLibrary, LibraryPort, OpenLibrary, RebuildLibrary } from './library-port';
+import type { HealLibrary, LibraryPort, OpenLibrary, RebuildLibrary } from './ports/library-port';
 import type { Logger } from './logger';
-import type { CreateAccountsClient } from './useapi-port';
+import type { CreateAccountsClient } from './ports/useapi-port';
 
 /** What only the desktop app can do. */
 export interface DesktopShell {

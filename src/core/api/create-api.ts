@@ -10,7 +10,7 @@ import type { ApiDeps, CallContext, HandlerContext, Handlers } from './context';
 import { createEventBus } from './event-bus';
 import { createLibraryHealer } from './heal-library';
 import type { EventBus } from './event-bus';
-import type { LibraryPort } from './library-port';
+import type { LibraryPort } from './ports/library-port';
 import { silentLogger, throttled } from './logger';
 import { CursorError } from '../library/cursor';
 import type { Logger } from './logger';

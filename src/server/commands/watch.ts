@@ -7,8 +7,8 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { engineOptionsFromSettings } from '../../core/api/engine-adapter';
-import { watchedAccounts } from '../../core/api/watching';
+import { engineOptionsFromSettings } from '../../core/api/adapters/engine-adapter';
+import { watchedAccounts } from '../../core/api/adapters/watching';
 import { LibraryVersionError, WatchStateStore } from '../../core/library';
 import type { Library } from '../../core/library';
 import { SettingsVersionError, defaultSettings } from '../../core/settings';

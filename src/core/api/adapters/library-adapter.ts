@@ -1,12 +1,12 @@
 // The library module (src/core/library) seen through the LibraryPort the handlers use. Kept out of
 // index.ts: importing it loads better-sqlite3, which the composition roots do after the ABI check.
 import { existsSync } from 'node:fs';
-import { checkLibraryIndex, healIndex, openLibrary, rebuildIndex, verifyLibrary } from '../library';
-import type { Library } from '../library';
-import { indexPath } from '../library/paths';
-import { acquireLibraryLock } from '../sync';
-import type { HealLibrary, LibraryPort, OpenLibrary, RebuildLibrary } from './library-port';
-import type { Logger } from './logger';
+import { checkLibraryIndex, healIndex, openLibrary, rebuildIndex, verifyLibrary } from '../../library';
+import type { Library } from '../../library';
+import { indexPath } from '../../library/paths';
+import { acquireLibraryLock } from '../../sync';
+import type { HealLibrary, LibraryPort, OpenLibrary, RebuildLibrary } from '../ports/library-port';
+import type { Logger } from '../logger';
 
 export function libraryPort(library: Library): LibraryPort {
   return {

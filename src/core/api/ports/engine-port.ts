@@ -1,7 +1,7 @@
 // What the handlers need from the sync engine (src/core/sync). The engine emits the contract's events
 // on its own bus; the API forwards them to both adapters.
-import type { WatchStatus } from '../../shared/contract';
-import type { EventBus } from './event-bus';
+import type { WatchStatus } from '../../../shared/contract';
+import type { EventBus } from '../event-bus';
 
 export interface EngineAccount {
   /** The local account id (settings). */

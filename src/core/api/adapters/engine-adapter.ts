@@ -4,22 +4,22 @@
 // WAL mode serves both), reads accounts from the settings and tokens from the secret store, turns
 // the engine's answers into ContractErrors and forwards only the contract's events. The sync
 // settings reach the engine when it starts and again, live, whenever they change (settingsChanged).
-import { ContractError } from '../../shared/contract';
-import type { WatchStatus } from '../../shared/contract';
-import { openLibrary as openLibraryModule } from '../library';
-import type { Library, LibraryOptions } from '../library';
-import { CONTRACT_EVENT_NAMES, engineOptionsFromSettings, LibraryLockedError, SyncEngine } from '../sync';
-import type { EngineAccountConfig, LiveEngineOptions, SyncEngineOptions, SyncEvent } from '../sync';
+import { ContractError } from '../../../shared/contract';
+import type { WatchStatus } from '../../../shared/contract';
+import { openLibrary as openLibraryModule } from '../../library';
+import type { Library, LibraryOptions } from '../../library';
+import { CONTRACT_EVENT_NAMES, engineOptionsFromSettings, LibraryLockedError, SyncEngine } from '../../sync';
+import type { EngineAccountConfig, LiveEngineOptions, SyncEngineOptions, SyncEvent } from '../../sync';
 
 export { engineOptionsFromSettings };
-import type { SecretStore } from '../settings/secret-store';
-import type { SettingsStore } from '../settings/store';
-import { DEFAULT_API_BASE } from '../settings/schema';
-import { apiOrigin } from '../useapi/base-url';
-import { createEventBus } from './event-bus';
-import type { AddTasksOptions, Engine, EngineAccount } from './engine';
-import { silentLogger } from './logger';
-import type { Logger } from './logger';
+import type { SecretStore } from '../../settings/secret-store';
+import type { SettingsStore } from '../../settings/store';
+import { DEFAULT_API_BASE } from '../../settings/schema';
+import { apiOrigin } from '../../useapi/base-url';
+import { createEventBus } from '../event-bus';
+import type { AddTasksOptions, Engine, EngineAccount } from '../ports/engine-port';
+import { silentLogger } from '../logger';
+import type { Logger } from '../logger';
 import { Watching } from './watching';
 import type { WatchingOptions } from './watching';
 

@@ -4,9 +4,9 @@
 import { copyFile, lstat, mkdir, readdir, readlink, rename, rm, rmdir, symlink } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import path from 'node:path';
-import { ContractError } from '../../shared/contract';
-import type { MethodOutput } from '../../shared/contract';
-import type { HandlerContext } from './context';
+import { ContractError } from '../../../shared/contract';
+import type { MethodOutput } from '../../../shared/contract';
+import type { HandlerContext } from '../context';
 
 type Entry = { relative: string; kind: 'dir' | 'file' | 'link'; size: number };
 

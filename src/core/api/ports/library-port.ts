@@ -11,8 +11,8 @@ import type {
   TaskListPage,
   TaskListQuery,
   WorkDetail,
-} from '../../shared/domain/library';
-import type { MethodOutput } from '../../shared/contract';
+} from '../../../shared/domain/library';
+import type { MethodOutput } from '../../../shared/contract';
 
 export interface LibraryPort {
   gallery(query: GalleryQuery): GalleryPage;
