@@ -1,14 +1,15 @@
 // Composition root of headless mode: settings in conf, tokens from the launch sources and an
-// owner-only file, the real library and useapi client, all behind the one API the server serves.
+// owner-only file, the one library (shared by the handlers and the sync engine) and the useapi
+// client, all behind the one API the server serves.
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { createApi } from '../core/api';
-import type { Api, CreateAccountsClient, Engine, Logger, OpenLibrary, RebuildLibrary } from '../core/api';
+import type { Api, CreateAccountsClient, Engine, Logger } from '../core/api';
 import { createEngineAdapter } from '../core/api/adapters/engine-adapter';
 import { scrubbingLogger } from '../core/api/logger';
 import type { EngineAdapter, EngineAdapterOptions } from '../core/api/adapters/engine-adapter';
 import type { WatchingOptions } from '../core/api/adapters/watching';
-import { healLibraryIndex, openLibraryPort, rebuildLibraryIndex } from '../core/api/adapters/library-adapter';
+import { createLibraryHandle } from '../core/api/adapters/library-adapter';
 import { defaultSettings } from '../core/settings';
 import { openConfSettingsStore } from '../core/settings/conf-store';
 import { createHeadlessSecretStore, launchToken } from '../core/settings/headless-secrets';
@@ -30,8 +31,6 @@ export interface HeadlessOptions {
   syncEngine?: boolean | EngineAdapterOptions['engineOptions'];
   /** With the sync engine: watch the accounts (default on, as the settings say); false: never. */
   watch?: WatchingOptions | false;
-  openLibrary?: OpenLibrary;
-  rebuildLibrary?: RebuildLibrary;
   accountsClient?: CreateAccountsClient;
 }
 
@@ -73,11 +72,13 @@ export function createHeadlessApi(options: HeadlessOptions): HeadlessApi {
       .map(({ tokenId }) => secrets.get(tokenId))
       .filter((token): token is string => token !== undefined);
   const log = options.log ? scrubbingLogger(options.log, tokens) : undefined;
+  const library = createLibraryHandle({ folder: () => settings.read().libraryFolder });
   const engine =
     options.engine === undefined && options.syncEngine
       ? createEngineAdapter({
           settings,
           secrets,
+          library,
           log,
           ...(typeof options.syncEngine === 'object' ? { engineOptions: options.syncEngine } : {}),
           ...(options.watch !== undefined ? { watch: options.watch } : {}),
@@ -88,9 +89,7 @@ export function createHeadlessApi(options: HeadlessOptions): HeadlessApi {
     version: options.version,
     settings,
     secrets,
-    openLibrary: options.openLibrary ?? openLibraryPort,
-    rebuildLibrary: options.rebuildLibrary ?? rebuildLibraryIndex,
-    healLibrary: healLibraryIndex,
+    library,
     accountsClient: options.accountsClient ?? useapiAccountsClient,
     engine: options.engine ?? engine,
     log,

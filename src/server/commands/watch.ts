@@ -7,7 +7,6 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { engineOptionsFromSettings } from '../../core/api/adapters/engine-adapter';
 import { watchedAccounts } from '../../core/api/adapters/watching';
 import { LibraryVersionError, WatchStateStore } from '../../core/library';
 import type { Library } from '../../core/library';
@@ -15,6 +14,7 @@ import { SettingsVersionError, defaultSettings } from '../../core/settings';
 import { SETTINGS_FILE_NAME, openConfSettingsStore } from '../../core/settings/conf-store';
 import { TokenFileError, createHeadlessSecretStore, launchToken } from '../../core/settings/headless-secrets';
 import {
+  engineOptionsFromSettings,
   LibraryLockedError,
   SyncEngine,
   Watcher,

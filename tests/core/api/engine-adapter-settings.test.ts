@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/core/api';
 import type { ContractEvent } from '../../../src/core/api';
-import { engineOptionsFromSettings } from '../../../src/core/api/adapters/engine-adapter';
+import { engineOptionsFromSettings } from '../../../src/core/sync';
 import type { EngineAdapterOptions } from '../../../src/core/api/adapters/engine-adapter';
 import { defaultSettings } from '../../../src/core/settings';
 import { createHeadlessApi } from '../../../src/server/headless';

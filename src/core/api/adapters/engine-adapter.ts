@@ -1,39 +1,40 @@
 // The app shell's `Engine` over the real sync engine (src/core/sync). Kept out of index.ts: importing
 // it loads better-sqlite3, which the composition roots do after the ABI check.
-// The adapter owns the engine's own connection to the library (the handlers keep theirs: SQLite in
-// WAL mode serves both), reads accounts from the settings and tokens from the secret store, turns
-// the engine's answers into ContractErrors and forwards only the contract's events. The sync
-// settings reach the engine when it starts and again, live, whenever they change (settingsChanged).
+// The engine runs on the process's one library (the handle the handlers use too), reads accounts
+// from the settings and tokens from the secret store, turns the engine's answers into
+// ContractErrors and forwards only the contract's events. The sync settings reach the engine when
+// it starts and again, live, whenever they change (settingsChanged).
 import { ContractError } from '../../../shared/contract';
-import type { WatchStatus } from '../../../shared/contract';
-import { openLibrary as openLibraryModule } from '../../library';
-import type { Library, LibraryOptions } from '../../library';
+import type { Settings, WatchStatus } from '../../../shared/contract';
 import { CONTRACT_EVENT_NAMES, engineOptionsFromSettings, LibraryLockedError, SyncEngine } from '../../sync';
 import type { EngineAccountConfig, LiveEngineOptions, SyncEngineOptions, SyncEvent } from '../../sync';
-
-export { engineOptionsFromSettings };
 import type { SecretStore } from '../../settings/secret-store';
 import type { SettingsStore } from '../../settings/store';
 import { DEFAULT_API_BASE } from '../../settings/schema';
 import { apiOrigin } from '../../useapi/base-url';
 import { createEventBus } from '../event-bus';
+import type { EventBus } from '../event-bus';
 import type { AddTasksOptions, Engine, EngineAccount } from '../ports/engine-port';
+import type { LibraryHandle } from '../ports/library-port';
 import { silentLogger } from '../logger';
 import type { Logger } from '../logger';
 import { Watching } from './watching';
 import type { WatchingOptions } from './watching';
 
+/** Engine options besides the settings' (tests: faster polling, no lock, a clock). */
+export type ExtraEngineOptions = Partial<Omit<SyncEngineOptions, 'library' | 'accounts'>>;
+
 export interface EngineAdapterOptions {
   settings: SettingsStore;
   secrets: SecretStore;
+  /** The process's one library, shared with the handlers. */
+  library: LibraryHandle;
   log?: Logger | undefined;
-  /** Opens the engine's connection to the library (default: the library module). */
-  openLibrary?: (folder: string, options?: LibraryOptions) => Library;
   /**
-   * Extra engine options (tests: faster polling, no lock, a clock). They win over the values from
-   * the settings, now and after every settings change; `pollPolicy` is merged field by field.
+   * Extra engine options. They win over the values from the settings, now and after every settings
+   * change; `pollPolicy` is merged field by field.
    */
-  engineOptions?: Partial<Omit<SyncEngineOptions, 'library' | 'accounts'>>;
+  engineOptions?: ExtraEngineOptions;
   /** Watch the accounts for new tasks (default: on, as the settings say); false: never. */
   watch?: WatchingOptions | false;
 }
@@ -75,218 +76,227 @@ export function engineAccounts(
   return accounts;
 }
 
+/**
+ * The settings' engine options with the extra options on top (`pollPolicy` merged field by field),
+ * and of those the ones the engine can change while it runs: the keys the settings give it.
+ */
+export function engineOptions(settings: Settings, extra: ExtraEngineOptions = {}) {
+  const fromSettings = engineOptionsFromSettings(settings);
+  const all: ExtraEngineOptions = {
+    ...fromSettings,
+    ...extra,
+    pollPolicy: { ...fromSettings.pollPolicy, ...extra.pollPolicy },
+  };
+  const liveKeys = Object.keys(fromSettings) as (keyof LiveEngineOptions)[];
+  const live = Object.fromEntries(liveKeys.map((key) => [key, all[key]])) as LiveEngineOptions;
+  return { all, live };
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapter {
-  const log = options.log ?? silentLogger;
-  const open = options.openLibrary ?? openLibraryModule;
-  const bus = createEventBus((message) => log.warn(message));
-  let engine: SyncEngine | null = null;
-  let library: Library | null = null;
-  let unsubscribe: (() => void) | null = null;
-  let watching: Watching | null = null;
-  let watchingPaused = false;
+function notFound(message: string): never {
+  throw new ContractError('not_found', message);
+}
+
+class SyncEngineAdapter implements EngineAdapter {
+  readonly events: EventBus;
+  private readonly log: Logger;
+  private engine: SyncEngine | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private watching: Watching | null = null;
+  private watchingPaused = false;
   // Moving or rebuilding the library: calls wait for it instead of touching a closed database.
-  let closedWhile: Promise<unknown> | null = null;
-  // Told when the engine's connection meets a damaged index (the engine swallows its own failures).
-  const damageListeners = new Set<(error: Error) => void>();
-  // Told after the current call returns: a heal closes the library, which must not happen inside
-  // start() or a statement of the engine's.
-  const onCorruption = (error: Error) => {
-    queueMicrotask(() => {
-      for (const listener of damageListeners) listener(error);
-    });
-  };
+  private closedWhile: Promise<unknown> | null = null;
 
-  const forward = (event: SyncEvent) => {
-    if (!FORWARDED.has(event.name)) return;
-    bus.emit(event.name as never, event.payload as never);
-  };
-
-  /** The settings' engine options with the adapter's extra options on top. */
-  function liveOptions(): LiveEngineOptions & Partial<Omit<SyncEngineOptions, 'library' | 'accounts'>> {
-    const fromSettings = engineOptionsFromSettings(options.settings.read());
-    const extra = options.engineOptions ?? {};
-    return {
-      ...fromSettings,
-      ...extra,
-      pollPolicy: { ...fromSettings.pollPolicy, ...extra.pollPolicy },
-    };
+  constructor(private readonly options: EngineAdapterOptions) {
+    this.log = options.log ?? silentLogger;
+    this.events = createEventBus((message) => this.log.warn(message));
   }
 
-  function start(): void {
-    if (engine) return;
-    const folder = options.settings.read().libraryFolder;
-    let opened: Library;
-    try {
-      opened = open(folder, { onCorruption });
-    } catch (error) {
-      throw new ContractError('unavailable', `The library in ${folder} cannot be opened: ${describe(error)}`);
-    }
+  get running(): boolean {
+    return this.engine !== null;
+  }
+
+  private accounts(log: Logger = this.log): EngineAccountConfig[] {
+    return engineAccounts(this.options.settings, this.options.secrets, log);
+  }
+
+  start(): void {
+    if (this.engine) return;
+    const library = this.options.library.open();
     let created: SyncEngine;
     try {
       created = new SyncEngine({
-        library: opened,
-        accounts: engineAccounts(options.settings, options.secrets, log),
-        ...liveOptions(),
+        library,
+        accounts: this.accounts(),
+        ...engineOptions(this.options.settings.read(), this.options.engineOptions).all,
       });
-    } catch (error) {
-      opened.close();
-      throw new ContractError('unavailable', `The sync engine cannot start: ${describe(error)}`);
-    }
-    try {
       created.start();
     } catch (error) {
-      opened.close();
       if (error instanceof LibraryLockedError) throw new ContractError('conflict', error.message);
       throw new ContractError('unavailable', `The sync engine cannot start: ${describe(error)}`);
     }
-    unsubscribe = created.events.subscribe(forward);
-    engine = created;
-    library = opened;
-    if (options.watch !== false) {
-      const settings = options.settings.read();
-      const accounts = engineAccounts(options.settings, options.secrets);
-      watching = new Watching(created, opened, settings, accounts, bus, log, options.watch, watchingPaused);
-      watching.start();
-    }
+    this.unsubscribe = created.events.subscribe((event: SyncEvent) => {
+      if (FORWARDED.has(event.name)) this.events.emit(event.name as never, event.payload as never);
+    });
+    this.engine = created;
+    if (this.options.watch !== false) this.startWatching(created, library);
   }
 
-  async function stop(): Promise<void> {
-    const current = engine;
-    engine = null;
-    await watching?.stop();
-    watching = null;
-    unsubscribe?.();
-    unsubscribe = null;
+  private startWatching(engine: SyncEngine, library: ReturnType<LibraryHandle['open']>): void {
+    const settings = this.options.settings.read();
+    const accounts = this.accounts(silentLogger);
+    const { events, log, watchingPaused } = this;
+    this.watching = new Watching(
+      engine,
+      library,
+      settings,
+      accounts,
+      events,
+      log,
+      this.options.watch || {},
+      watchingPaused,
+    );
+    this.watching.start();
+  }
+
+  /** Stops the engine; the library stays open (it is the handlers' too). */
+  private async stop(): Promise<void> {
+    const current = this.engine;
+    this.engine = null;
+    await this.watching?.stop();
+    this.watching = null;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
     await current?.stop();
-    library?.close();
-    library = null;
   }
 
   /** The running engine, started on first use. */
-  async function running(): Promise<SyncEngine> {
-    while (closedWhile) await closedWhile.catch(() => undefined);
-    start();
-    return engine as SyncEngine;
+  private async current(): Promise<SyncEngine> {
+    while (this.closedWhile) await this.closedWhile.catch(() => undefined);
+    this.start();
+    return this.engine as SyncEngine;
   }
 
-  return {
-    events: bus,
-    start,
-    get running() {
-      return engine !== null;
-    },
-    async addTasks(account: EngineAccount, taskIds: string[], addOptions?: AddTasksOptions) {
-      const current = await running();
-      if (!current.activeAccounts().includes(account.email) && current.accountPause(account.email) === null) {
-        // The account may have been added since the engine last read the settings.
-        current.setAccounts(engineAccounts(options.settings, options.secrets, log));
-      }
-      return current.addTasks(account.email, taskIds, addOptions);
-    },
-    async retryTask(taskId) {
-      if (!(await running()).retryTask(taskId))
-        throw new ContractError('not_found', `No task ${taskId} in the library.`);
-    },
-    async cancelTask(taskId) {
-      if (!(await running()).cancelTask(taskId))
-        throw new ContractError('not_found', `No task ${taskId} in the library.`);
-    },
-    async forgetTask(taskId) {
-      await engine?.forgetTask(taskId);
-    },
-    async redownloadFile(relativePath) {
-      if (!(await running()).redownloadFile(relativePath))
-        throw new ContractError('not_found', `No library file ${relativePath} to download again.`);
-    },
-    async syncHistory(account) {
-      const current = await running();
-      // The walk takes a while: the call answers at once and progress arrives as events.
-      void current.syncHistory(account.email).then(
-        (outcome) => {
-          if (outcome.error) log.warn(`history of ${account.email}: ${outcome.error}`);
-        },
-        (error: unknown) => log.error(`history of ${account.email} failed: ${describe(error)}`),
-      );
-    },
-    async whileLibraryClosed<T>(work: () => Promise<T>): Promise<T> {
-      while (closedWhile) await closedWhile.catch(() => undefined);
-      const wasRunning = engine !== null;
-      const done = (async () => {
-        await stop();
+  async addTasks(account: EngineAccount, taskIds: string[], addOptions?: AddTasksOptions) {
+    const engine = await this.current();
+    if (!engine.activeAccounts().includes(account.email) && engine.accountPause(account.email) === null) {
+      // The account may have been added since the engine last read the settings.
+      engine.setAccounts(this.accounts());
+    }
+    return engine.addTasks(account.email, taskIds, addOptions);
+  }
+
+  async retryTask(taskId: string): Promise<void> {
+    if (!(await this.current()).retryTask(taskId)) notFound(`No task ${taskId} in the library.`);
+  }
+
+  async cancelTask(taskId: string): Promise<void> {
+    if (!(await this.current()).cancelTask(taskId)) notFound(`No task ${taskId} in the library.`);
+  }
+
+  async forgetTask(taskId: string): Promise<void> {
+    await this.engine?.forgetTask(taskId);
+  }
+
+  async redownloadFile(relativePath: string): Promise<void> {
+    if (!(await this.current()).redownloadFile(relativePath))
+      notFound(`No library file ${relativePath} to download again.`);
+  }
+
+  async syncHistory(account: EngineAccount): Promise<void> {
+    const engine = await this.current();
+    // The walk takes a while: the call answers at once and progress arrives as events.
+    void engine.syncHistory(account.email).then(
+      (outcome) => {
+        if (outcome.error) this.log.warn(`history of ${account.email}: ${outcome.error}`);
+      },
+      (error: unknown) => this.log.error(`history of ${account.email} failed: ${describe(error)}`),
+    );
+  }
+
+  async whileLibraryClosed<T>(work: () => Promise<T>): Promise<T> {
+    while (this.closedWhile) await this.closedWhile.catch(() => undefined);
+    const done = this.closedFor(work);
+    this.closedWhile = done;
+    try {
+      return await done;
+    } finally {
+      this.closedWhile = null;
+    }
+  }
+
+  private async closedFor<T>(work: () => Promise<T>): Promise<T> {
+    const wasRunning = this.engine !== null;
+    await this.stop();
+    this.options.library.close();
+    try {
+      return await work();
+    } finally {
+      if (wasRunning) {
         try {
-          return await work();
-        } finally {
-          if (wasRunning) {
-            try {
-              start();
-            } catch (error) {
-              log.error(`the sync engine did not restart: ${describe(error)}`);
-            }
-          }
+          this.start();
+        } catch (error) {
+          this.log.error(`the sync engine did not restart: ${describe(error)}`);
         }
-      })();
-      closedWhile = done;
-      try {
-        return await done;
-      } finally {
-        closedWhile = null;
       }
-    },
-    accountsChanged() {
-      const accounts = engineAccounts(options.settings, options.secrets, log);
-      engine?.setAccounts(accounts);
-      watching?.accountsChanged(accounts, options.settings.read().accounts);
-    },
-    watchStatus() {
-      return watching?.status() ?? { paused: watchingPaused, accounts: [] };
-    },
-    async checkNow(accountId) {
-      await running();
-      await watching?.checkNow(accountId);
-    },
-    wakeWatching() {
-      watching?.watcher.wake();
-    },
-    setWatchingPaused(paused) {
-      watchingPaused = paused;
-      watching?.setPaused(paused);
-    },
-    settingsChanged() {
-      // Not running: the next start reads the settings anyway.
-      if (!engine) return;
-      watching?.settingsChanged(options.settings.read());
-      const next = liveOptions();
-      // Another API host: the engine lets every account go, moves, then takes back only the accounts
-      // whose tokens were given for the new host. No token ever meets a client for another host.
-      const moving =
-        apiOrigin(next.apiBase ?? DEFAULT_API_BASE) !==
-        apiOrigin(engine.currentOptions.apiBase ?? DEFAULT_API_BASE);
-      if (moving) engine.setAccounts([]);
-      try {
-        engine.configure({
-          apiBase: next.apiBase,
-          requestsPerSecond: next.requestsPerSecond,
-          downloadConcurrency: next.downloadConcurrency,
-          watermarkFree: next.watermarkFree,
-          fallbackToWatermarked: next.fallbackToWatermarked,
-          keepInputs: next.keepInputs,
-          pollPolicy: next.pollPolicy,
-        });
-      } catch (error) {
-        // The settings are saved; the engine keeps its previous values until they work.
-        log.error(`the sync engine kept its previous settings: ${describe(error)}`);
-        return;
-      }
-      if (moving) engine.setAccounts(engineAccounts(options.settings, options.secrets, log));
-    },
-    onLibraryDamaged(listener) {
-      damageListeners.add(listener);
-      return () => damageListeners.delete(listener);
-    },
-    close: stop,
-  };
+    }
+  }
+
+  accountsChanged(): void {
+    const accounts = this.accounts();
+    this.engine?.setAccounts(accounts);
+    this.watching?.accountsChanged(accounts, this.options.settings.read().accounts);
+  }
+
+  watchStatus(): WatchStatus {
+    return this.watching?.status() ?? { paused: this.watchingPaused, accounts: [] };
+  }
+
+  async checkNow(accountId?: string): Promise<void> {
+    await this.current();
+    await this.watching?.checkNow(accountId);
+  }
+
+  wakeWatching(): void {
+    this.watching?.watcher.wake();
+  }
+
+  setWatchingPaused(paused: boolean): void {
+    this.watchingPaused = paused;
+    this.watching?.setPaused(paused);
+  }
+
+  settingsChanged(): void {
+    const engine = this.engine;
+    // Not running: the next start reads the settings anyway.
+    if (!engine) return;
+    const settings = this.options.settings.read();
+    this.watching?.settingsChanged(settings);
+    const { live } = engineOptions(settings, this.options.engineOptions);
+    // Another API host: the engine lets every account go, moves, then takes back only the accounts
+    // whose tokens were given for the new host. No token ever meets a client for another host.
+    const moving =
+      apiOrigin(live.apiBase ?? DEFAULT_API_BASE) !==
+      apiOrigin(engine.currentOptions.apiBase ?? DEFAULT_API_BASE);
+    if (moving) engine.setAccounts([]);
+    try {
+      engine.configure(live);
+    } catch (error) {
+      // The settings are saved; the engine keeps its previous values until they work.
+      this.log.error(`the sync engine kept its previous settings: ${describe(error)}`);
+      return;
+    }
+    if (moving) engine.setAccounts(this.accounts());
+  }
+
+  close(): Promise<void> {
+    return this.stop();
+  }
+}
+
+export function createEngineAdapter(options: EngineAdapterOptions): EngineAdapter {
+  return new SyncEngineAdapter(options);
 }

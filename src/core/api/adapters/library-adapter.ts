@@ -1,35 +1,72 @@
-// The library module (src/core/library) seen through the LibraryPort the handlers use. Kept out of
-// index.ts: importing it loads better-sqlite3, which the composition roots do after the ABI check.
+// The process's one library (src/core/library) behind the LibraryHandle the handlers and the engine
+// adapter share. Kept out of index.ts: importing it loads better-sqlite3, which the composition
+// roots do after the ABI check.
 import { existsSync } from 'node:fs';
+import { ContractError } from '../../../shared/contract';
 import { checkLibraryIndex, healIndex, openLibrary, rebuildIndex, verifyLibrary } from '../../library';
-import type { Library } from '../../library';
+import type { Library, LibraryOptions } from '../../library';
 import { indexPath } from '../../library/paths';
 import { acquireLibraryLock } from '../../sync';
-import type { HealLibrary, LibraryPort, OpenLibrary, RebuildLibrary } from '../ports/library-port';
+import type { LibraryHandle } from '../ports/library-port';
 import type { Logger } from '../logger';
 
-export function libraryPort(library: Library): LibraryPort {
-  return {
-    gallery: (query) => library.gallery(query),
-    gallerySeek: (query, position) => library.gallerySeek(query, position),
-    galleryCounts: (query) => library.galleryCounts(query),
-    work: (workId) => library.workDetail(workId),
-    facets: () => library.facets(),
-    stats: () => library.stats(),
-    tasks: (query) => library.taskList(query),
-    setFavorite: (workId, favorite) => library.setFavorite(workId, favorite),
-    removeTask: async (taskId) => library.removeTask(taskId),
-    verify: () => verifyLibrary(library),
-    close: () => library.close(),
-  };
+export interface LibraryHandleOptions {
+  /** The library folder now (the settings'; it can move while running). */
+  folder: () => string;
+  /** Library options (tests: a clock); the handle sets `onCorruption` itself. */
+  libraryOptions?: Omit<LibraryOptions, 'onCorruption'>;
 }
 
-export const openLibraryPort: OpenLibrary = (folder) => libraryPort(openLibrary(folder));
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
-export const rebuildLibraryIndex: RebuildLibrary = (folder) => rebuildIndex(folder);
+export function createLibraryHandle(options: LibraryHandleOptions): LibraryHandle {
+  let library: Library | null = null;
+  const damageListeners = new Set<(error: Error) => void>();
+  // Told after the current call returns: a heal closes the library, which must not happen inside a
+  // statement, the engine's start or a handler's call.
+  const onCorruption = (error: Error) => {
+    queueMicrotask(() => {
+      for (const listener of damageListeners) listener(error);
+    });
+  };
 
-export const healLibraryIndex: HealLibrary = async (folder, cause) =>
-  (await healIndex(folder, cause)).message;
+  function open(): Library {
+    if (library) return library;
+    const folder = options.folder();
+    try {
+      library = openLibrary(folder, { ...options.libraryOptions, onCorruption });
+    } catch (error) {
+      throw new ContractError('unavailable', `The library in ${folder} cannot be opened: ${describe(error)}`);
+    }
+    return library;
+  }
+
+  function close(): void {
+    const current = library;
+    library = null;
+    current?.close();
+  }
+
+  return {
+    open,
+    close,
+    onDamaged(listener) {
+      damageListeners.add(listener);
+      return () => damageListeners.delete(listener);
+    },
+    verify: () => verifyLibrary(open()),
+    rebuild() {
+      close();
+      return rebuildIndex(options.folder());
+    },
+    async heal(cause) {
+      close();
+      return (await healIndex(options.folder(), cause)).message;
+    },
+  };
+}
 
 /**
  * The composition roots' check before the engine starts: a damaged index is healed (under the
@@ -53,7 +90,7 @@ export async function checkLibraryOnStart(folder: string, log: Logger): Promise<
     if (healed) log.warn(healed.message);
     return healed?.message ?? null;
   } catch (error) {
-    log.warn(`the library index was not checked: ${error instanceof Error ? error.message : String(error)}`);
+    log.warn(`the library index was not checked: ${describe(error)}`);
     return null;
   }
 }

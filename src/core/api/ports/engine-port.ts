@@ -55,7 +55,5 @@ export interface Engine {
   /** Pauses or resumes automatic archiving (the tray's "Pause archiving"). */
   setWatchingPaused?(paused: boolean): void;
   readonly events: Pick<EventBus, 'subscribe'>;
-  /** Tells when the engine's connection met a damaged index (the API then heals it); answers an unsubscribe. */
-  onLibraryDamaged?(listener: (error: Error) => void): () => void;
   close(): Promise<void>;
 }

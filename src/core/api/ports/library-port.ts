@@ -1,41 +1,41 @@
-// What the handlers need from an open library (src/core/library). Kept to the calls the contract makes
-// so the library can grow without touching the adapters.
-import type {
-  Facets,
-  GalleryCounts,
-  GalleryCountsQuery,
-  GalleryPage,
-  GalleryQuery,
-  GallerySeek,
-  LibraryStats,
-  TaskListPage,
-  TaskListQuery,
-  WorkDetail,
-} from '../../../shared/domain/library';
+// What the handlers and the sync engine need from the library (src/core/library): the process's one
+// `Library`, opened by the composition root's handle and shared by both, so there is one connection
+// to the index and one record of what its writes changed (the gallery's text search relies on it).
 import type { MethodOutput } from '../../../shared/contract';
+import type { Library } from '../../library';
 
-export interface LibraryPort {
-  gallery(query: GalleryQuery): GalleryPage;
-  gallerySeek(query: Omit<GalleryQuery, 'cursor' | 'limit'>, position: number): GallerySeek;
-  galleryCounts(query: GalleryCountsQuery): GalleryCounts;
-  work(workId: string): WorkDetail | null;
-  facets(): Facets;
-  stats(): LibraryStats;
-  tasks(query: TaskListQuery): TaskListPage;
-  /** False when the work is unknown. */
-  setFavorite(workId: string, favorite: boolean): boolean;
-  /** Deletes the task's files and index rows; null when the task is unknown. */
-  removeTask(taskId: string): Promise<{ removedFiles: number } | null>;
-  verify(): Promise<MethodOutput<'library.verify'>>;
-  close(): void;
-}
+/** The library's own methods the handlers call, as they are (no copy to keep in step). */
+export type LibraryPort = Pick<
+  Library,
+  | 'gallery'
+  | 'gallerySeek'
+  | 'galleryCounts'
+  | 'workDetail'
+  | 'facets'
+  | 'stats'
+  | 'taskList'
+  | 'setFavorite'
+  | 'removeTask'
+>;
 
-/** Opens the library in a folder (creating it when new). */
-export type OpenLibrary = (folder: string) => LibraryPort | Promise<LibraryPort>;
-/** Rebuilds the index of a (closed) library folder from its sidecars. */
-export type RebuildLibrary = (folder: string) => Promise<MethodOutput<'library.rebuild'>>;
 /**
- * Sets a damaged index aside and rebuilds it from the folder (the library closed); answers the one
- * line that tells the user what happened and what was lost.
+ * The process's one library, in the folder the settings name (it can move while running). Opened on
+ * first use; closed to move or rebuild it, after which the next use opens it again.
  */
-export type HealLibrary = (folder: string, cause: string) => Promise<string>;
+export interface LibraryHandle {
+  /** The open library; throws ContractError('unavailable') when it cannot be opened. */
+  open(): Library;
+  /** Closes it (twice is harmless); the next `open` opens the folder the settings name then. */
+  close(): void;
+  /** Told, after the statement, when the library meets a damaged index; answers an unsubscribe. */
+  onDamaged(listener: (error: Error) => void): () => void;
+  /** Re-hashes every downloaded file (see core/library/verify.ts). */
+  verify(): Promise<MethodOutput<'library.verify'>>;
+  /** Closes the library and rebuilds its index from the folder's sidecars. */
+  rebuild(): Promise<MethodOutput<'library.rebuild'>>;
+  /**
+   * Closes the library, sets the damaged index aside and rebuilds it from the folder; answers the
+   * one line that tells the user what happened and what was lost.
+   */
+  heal(cause: string): Promise<string>;
+}
