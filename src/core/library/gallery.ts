@@ -13,6 +13,7 @@ import type {
   GallerySort,
   TaskPhase,
 } from '../../shared/domain/library';
+import { LISTED_FACETS } from '../../shared/domain/facets';
 import { decodeCursor, encodeCursor } from './cursor';
 import { buildFtsQuery, SNIPPET_CLOSE, SNIPPET_OPEN, snippetParts } from './fts-query';
 import { searchStateStatement } from './search-changes';
@@ -589,12 +590,8 @@ export class GalleryQueries {
       if (!account) return null;
       facets.push(['account', String(account.id)]);
     }
-    for (const [dimension, value] of [
-      ['phase', query.phase],
-      ['content_type', query.contentType],
-      ['task_type', query.taskType],
-      ['model_version', query.modelVersion],
-    ] as const) {
+    for (const [dimension, { filter }] of Object.entries(LISTED_FACETS)) {
+      const value = filter === 'account' ? undefined : query[filter];
       if (value !== undefined) facets.push([dimension, value]);
     }
     if (query.favoritesOnly) facets.push(['favorite', '1']);
