@@ -34,22 +34,16 @@ Follows the tasks until they are final and archives every file into the library.
 Exit codes: 0 all archived, 1 a task or file failed or timed out, 2 usage or configuration error.
 `;
 
-interface JsonTask {
-  id: string;
-  email: string | null;
-  status: number | null;
-  statusName: string | null;
-  phase: string | null;
-  final: boolean;
+/** A task in the --json document: the engine's report, its next try as an ISO time. */
+type JsonTask = Pick<
+  TaskReport,
+  'id' | 'email' | 'status' | 'statusName' | 'phase' | 'final' | 'lastError' | 'works' | 'problems'
+> & {
   /** Why the task is not archived (final problems, or the run's --timeout with what was happening). */
   error: string | null;
-  /** The latest transient problem (unreadable answer, 5xx, network, 404 that may pass), if any. */
-  lastError: string | null;
   /** When the engine would have asked again (ISO time), while the task was followed. */
   nextTryAt: string | null;
-  works: TaskReport['works'];
-  problems: TaskReport['problems'];
-}
+};
 
 /** --timeout ran out on a task still being followed: say what it was waiting for, never just "timed out". */
 function timedOutReason(report: TaskReport, timeoutMs: number | null): string {
