@@ -27,7 +27,7 @@ export function requireEngine(ctx: HandlerContext) {
   if (!engine) {
     throw new ContractError(
       'unavailable',
-      'The sync engine is not available yet in this version: adding, retrying, cancelling, re-downloading and history sync arrive with it.',
+      'This server runs without the sync engine: adding, retrying, cancelling, re-downloading, history sync and watching need it.',
     );
   }
   return engine;
