@@ -7,14 +7,9 @@ import { join } from 'node:path';
 import { createApi, createLogger } from '../core/api';
 import type { Api, Logger } from '../core/api';
 import type { SecretStore, SettingsStore } from '../core/settings';
-import { createEngineAdapter } from '../core/api/engine-adapter';
-import type { EngineAdapter } from '../core/api/engine-adapter';
-import {
-  checkLibraryOnStart,
-  healLibraryIndex,
-  openLibraryPort,
-  rebuildLibraryIndex,
-} from '../core/api/library-adapter';
+import { createEngineAdapter } from '../core/api/adapters/engine-adapter';
+import type { EngineAdapter } from '../core/api/adapters/engine-adapter';
+import { checkLibraryOnStart, createLibraryHandle } from '../core/api/adapters/library-adapter';
 import { apiOrigin, createUseapiClient } from '../core/useapi';
 import { builtRendererDir, handleAppProtocol } from './app-protocol';
 import { handleMediaProtocol } from './media-protocol';
@@ -68,16 +63,16 @@ function createAppLogger(held: { secrets?: SecretStore }): Logger {
   return createLogger((line) => process.stderr.write(line), secretValues);
 }
 
+/** One library for the process, shared by the handlers and the sync engine. */
 function composeApi(settings: SettingsStore, secrets: SecretStore, log: Logger): Api {
-  engine = createEngineAdapter({ settings, secrets, log });
+  const library = createLibraryHandle({ folder: () => settings.read().libraryFolder });
+  engine = createEngineAdapter({ settings, secrets, library, log });
   return createApi({
     mode: 'desktop',
     version: app.getVersion(),
     settings,
     secrets,
-    openLibrary: openLibraryPort,
-    rebuildLibrary: rebuildLibraryIndex,
-    healLibrary: healLibraryIndex,
+    library,
     accountsClient: (options) => createUseapiClient(options),
     shell: {
       openInFolder: (file) => shell.showItemInFolder(file),

@@ -4,7 +4,7 @@
 import { Menu, Notification, Tray, nativeImage } from 'electron';
 import type { Api } from '../core/api';
 import { arrivalNoticeText, groupArrivals } from '../core/api/arrival-notices';
-import type { EngineAdapter } from '../core/api/engine-adapter';
+import type { EngineAdapter } from '../core/api/adapters/engine-adapter';
 import type { SettingsStore } from '../core/settings';
 
 export interface TrayOptions {

@@ -7,7 +7,7 @@ import { createLogger } from '../core/api';
 import { checkBetterSqlite3 } from '../core/native/better-sqlite3-check';
 import { TokenFileError } from '../core/settings/headless-secrets';
 import { SettingsVersionError } from '../core/settings';
-import { checkLibraryOnStart } from '../core/api/library-adapter';
+import { checkLibraryOnStart } from '../core/api/adapters/library-adapter';
 import { createHeadlessApi, defaultConfigDir } from './headless';
 import { startServer } from './http';
 import { runArchiveCommand } from './commands/archive';
@@ -73,6 +73,24 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
+/**
+ * The --port asked for (0: any free one) once the Node build of better-sqlite3 is known to load;
+ * otherwise the exit code, after saying why.
+ */
+function serverPort(command: string, text: string | undefined, io: Io): { port: number } | number {
+  const port = Number(text ?? '0');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.err(`kling-archive ${command}: --port must be a number from 0 to 65535.\n`);
+    return 2;
+  }
+  const native = checkBetterSqlite3('node');
+  if (!native.ok) {
+    io.err(`kling-archive ${command}: ${native.message}\n`);
+    return 1;
+  }
+  return { port };
+}
+
 /** Starts the headless server; answers the running server, or an exit code after saying why not. */
 export async function serve(
   args: string[],
@@ -84,16 +102,9 @@ export async function serve(
     io.err(`kling-archive serve: ${flags}\n${SERVE_HELP}`);
     return 2;
   }
-  const port = Number(flags.get('port') ?? '0');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    io.err(`kling-archive serve: --port must be a number from 0 to 65535.\n`);
-    return 2;
-  }
-  const native = checkBetterSqlite3('node');
-  if (!native.ok) {
-    io.err(`kling-archive serve: ${native.message}\n`);
-    return 1;
-  }
+  const asked = serverPort('serve', flags.get('port'), io);
+  if (typeof asked === 'number') return asked;
+  const { port } = asked;
   let handle: ReturnType<typeof createHeadlessApi>;
   try {
     handle = createHeadlessApi({
@@ -172,16 +183,9 @@ async function runDemo(args: string[], io: Io): Promise<number> {
     io.out(DEMO_HELP);
     return 0;
   }
-  const port = Number(flags.get('port') ?? '0');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    io.err(`kling-archive demo: --port must be a number from 0 to 65535.\n`);
-    return 2;
-  }
-  const native = checkBetterSqlite3('node');
-  if (!native.ok) {
-    io.err(`kling-archive demo: ${native.message}\n`);
-    return 1;
-  }
+  const asked = serverPort('demo', flags.get('port'), io);
+  if (typeof asked === 'number') return asked;
+  const { port } = asked;
   if (desktop) {
     const { close, ...facts } = await prepareDesktopDemo({ version: packageVersion(), io });
     io.out(`desktop-demo ${JSON.stringify(facts)}\n`);

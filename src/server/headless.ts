@@ -1,15 +1,16 @@
 // Composition root of headless mode: settings in conf, tokens from the launch sources and an
-// owner-only file, the real library and useapi client, all behind the one API the server serves.
+// owner-only file, the one library (shared by the handlers and the sync engine) and the useapi
+// client, all behind the one API the server serves.
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { createApi } from '../core/api';
-import type { Api, CreateAccountsClient, Engine, Logger, OpenLibrary, RebuildLibrary } from '../core/api';
+import type { Api, CreateAccountsClient, Engine, Logger } from '../core/api';
+import { createEngineAdapter } from '../core/api/adapters/engine-adapter';
 import type { SettingOverride } from '../shared/contract';
-import { createEngineAdapter } from '../core/api/engine-adapter';
 import { scrubbingLogger } from '../core/api/logger';
-import type { EngineAdapter, EngineAdapterOptions } from '../core/api/engine-adapter';
-import type { WatchingOptions } from '../core/api/watching';
-import { healLibraryIndex, openLibraryPort, rebuildLibraryIndex } from '../core/api/library-adapter';
+import type { EngineAdapter, EngineAdapterOptions } from '../core/api/adapters/engine-adapter';
+import type { WatchingOptions } from '../core/api/adapters/watching';
+import { createLibraryHandle } from '../core/api/adapters/library-adapter';
 import { defaultSettings } from '../core/settings';
 import { openConfSettingsStore } from '../core/settings/conf-store';
 import { createHeadlessSecretStore, launchToken } from '../core/settings/headless-secrets';
@@ -31,8 +32,6 @@ export interface HeadlessOptions {
   syncEngine?: boolean | EngineAdapterOptions['engineOptions'];
   /** With the sync engine: watch the accounts (default on, as the settings say); false: never. */
   watch?: WatchingOptions | false;
-  openLibrary?: OpenLibrary;
-  rebuildLibrary?: RebuildLibrary;
   accountsClient?: CreateAccountsClient;
   /** `kling-archive demo`: app.info says so, and names the settings the demo overrides. */
   demo?: { overriddenSettings: readonly SettingOverride[] };
@@ -76,11 +75,13 @@ export function createHeadlessApi(options: HeadlessOptions): HeadlessApi {
       .map(({ tokenId }) => secrets.get(tokenId))
       .filter((token): token is string => token !== undefined);
   const log = options.log ? scrubbingLogger(options.log, tokens) : undefined;
+  const library = createLibraryHandle({ folder: () => settings.read().libraryFolder });
   const engine =
     options.engine === undefined && options.syncEngine
       ? createEngineAdapter({
           settings,
           secrets,
+          library,
           log,
           ...(typeof options.syncEngine === 'object' ? { engineOptions: options.syncEngine } : {}),
           ...(options.watch !== undefined ? { watch: options.watch } : {}),
@@ -91,9 +92,7 @@ export function createHeadlessApi(options: HeadlessOptions): HeadlessApi {
     version: options.version,
     settings,
     secrets,
-    openLibrary: options.openLibrary ?? openLibraryPort,
-    rebuildLibrary: options.rebuildLibrary ?? rebuildLibraryIndex,
-    healLibrary: healLibraryIndex,
+    library,
     accountsClient: options.accountsClient ?? useapiAccountsClient,
     engine: options.engine ?? engine,
     demo: options.demo,

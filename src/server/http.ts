@@ -100,183 +100,211 @@ async function readBody(req: IncomingMessage): Promise<string | { tooLarge: true
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { api } = options;
-  const secret = options.secret ?? randomBytes(24).toString('base64url');
-  const secretDigest = digest(secret);
-  const streams = new Set<ServerResponse>();
-  let port = 0;
-  const now = options.now ?? Date.now;
+/** What every request is checked and answered with: one per running server. */
+interface ServerState {
+  api: Api;
+  rendererDir: string | undefined;
+  secret: string;
+  secretDigest: Buffer;
+  /** The open event streams, ended when the server closes. */
+  streams: Set<ServerResponse>;
+  /** The port listened on (known once listening). */
+  port: number;
+  now: () => number;
+}
 
-  const allowedHosts = () => new Set([`${LOOPBACK}:${port}`, `localhost:${port}`]);
-  const allowedOrigins = () => new Set([`http://${LOOPBACK}:${port}`, `http://localhost:${port}`]);
-  const keyMatches = (candidate: string | undefined | null) =>
-    typeof candidate === 'string' && candidate.length > 0 && timingSafeEqual(digest(candidate), secretDigest);
+function keyMatches(state: ServerState, candidate: string | undefined | null): boolean {
+  return (
+    typeof candidate === 'string' &&
+    candidate.length > 0 &&
+    timingSafeEqual(digest(candidate), state.secretDigest)
+  );
+}
 
-  /** The key from the request's headers (never from a cookie or the query string). */
-  function headerKey(req: IncomingMessage): string | undefined {
-    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const header = req.headers['x-kling-archive-key'];
-    return [bearer, Array.isArray(header) ? header[0] : header].find(keyMatches);
+/** The key from the request's headers (never from a cookie or the query string). */
+function headerKey(state: ServerState, req: IncomingMessage): string | undefined {
+  const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+  const header = req.headers['x-kling-archive-key'];
+  return [bearer, Array.isArray(header) ? header[0] : header].find((key) => keyMatches(state, key));
+}
+
+/** The contract and events need the key; media the key or a signed URL; the renderer neither. */
+function authorized(state: ServerState, req: IncomingMessage, url: URL, rawPath: string): boolean {
+  if (rawPath.startsWith('/api/')) return headerKey(state, req) !== undefined;
+  if (rawPath.startsWith('/media/')) {
+    return (
+      headerKey(state, req) !== undefined ||
+      mediaSignatureValid(state.secret, rawPath.slice('/media/'.length), url.searchParams, state.now())
+    );
   }
+  return true;
+}
 
-  /** The contract and events need the key; media the key or a signed URL; the renderer neither. */
-  function authorized(req: IncomingMessage, url: URL, rawPath: string): boolean {
-    if (rawPath.startsWith('/api/')) return headerKey(req) !== undefined;
-    if (rawPath.startsWith('/media/')) {
-      return (
-        headerKey(req) !== undefined ||
-        mediaSignatureValid(secret, rawPath.slice('/media/'.length), url.searchParams, now())
-      );
-    }
+/** Refuses what must never be served; answers true when it answered. */
+function refuse(
+  state: ServerState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  rawPath: string,
+): boolean {
+  const { port } = state;
+  if (![`${LOOPBACK}:${port}`, `localhost:${port}`].includes(req.headers.host ?? '')) {
+    sendText(res, 421, 'Refused: this server answers only to its own address (Host header).');
     return true;
   }
-
-  /** Refuses what must never be served; answers true when it answered. */
-  function refuse(req: IncomingMessage, res: ServerResponse, url: URL, rawPath: string): boolean {
-    if (!allowedHosts().has(req.headers.host ?? '')) {
-      sendText(res, 421, 'Refused: this server answers only to its own address (Host header).');
-      return true;
-    }
-    const origin = req.headers.origin;
-    if (origin !== undefined && !allowedOrigins().has(origin)) {
-      sendText(res, 403, 'Refused: requests from other sites are not accepted (Origin header).');
-      return true;
-    }
-    const site = req.headers['sec-fetch-site'];
-    if (site !== undefined && site !== 'same-origin' && site !== 'none') {
-      sendText(res, 403, 'Refused: requests from other sites are not accepted.');
-      return true;
-    }
-    if (!authorized(req, url, rawPath)) {
-      sendText(
-        res,
-        401,
-        'Refused: open the URL that `kling-archive serve` printed (it carries the access key).',
-      );
-      return true;
-    }
-    return false;
+  const origin = req.headers.origin;
+  if (origin !== undefined && ![`http://${LOOPBACK}:${port}`, `http://localhost:${port}`].includes(origin)) {
+    sendText(res, 403, 'Refused: requests from other sites are not accepted (Origin header).');
+    return true;
   }
-
-  async function handleApi(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
-    if (req.method !== 'POST') return sendText(res, 405, 'Use POST for contract methods.', { Allow: 'POST' });
-    const type = req.headers['content-type'] ?? '';
-    if (!/^application\/json\b/i.test(type)) {
-      return sendError(res, 'invalid_input', 'Send the input as JSON (Content-Type: application/json).');
-    }
-    const body = await readBody(req);
-    if (typeof body !== 'string')
-      return sendError(res, 'invalid_input', 'The request body is larger than 1 MB.');
-    let input: unknown = {};
-    if (body.trim().length > 0) {
-      try {
-        input = JSON.parse(body);
-      } catch {
-        return sendError(res, 'invalid_input', `${method}: the request body is not valid JSON.`);
-      }
-    }
-    const result = await api.dispatch(method, input);
-    if (result.ok) sendJson(res, 200, result.value);
-    else sendError(res, result.error.code, result.error.message);
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+    sendText(res, 403, 'Refused: requests from other sites are not accepted.');
+    return true;
   }
-
-  function handleEvents(req: IncomingMessage, res: ServerResponse): void {
-    res.writeHead(200, {
-      ...BASE_HEADERS,
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-store',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
-    res.write('retry: 3000\n: connected\n\n');
-    streams.add(res);
-    const unsubscribe = api.events.subscribe((event) => {
-      res.write(`event: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`);
-    });
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
-    req.on('close', () => {
-      clearInterval(heartbeat);
-      unsubscribe();
-      streams.delete(res);
-    });
+  if (!authorized(state, req, url, rawPath)) {
+    sendText(
+      res,
+      401,
+      'Refused: open the URL that `kling-archive serve` printed (it carries the access key).',
+    );
+    return true;
   }
+  return false;
+}
 
-  async function handleFile(
-    req: IncomingMessage,
-    res: ServerResponse,
-    root: string,
-    requestPath: string,
-    folder: ServedFolder,
-    extraHeaders: Record<string, string> = {},
-  ): Promise<void> {
-    if (req.method !== 'GET' && req.method !== 'HEAD')
-      return sendText(res, 405, 'Method not allowed.', { Allow: 'GET, HEAD' });
-    const answer = await answerFileRequest(root, requestPath, req.headers.range, folder);
-    if (!('absolutePath' in answer))
-      return sendText(res, answer.status, `Not served: ${answer.message}.`, answer.headers);
-    res.writeHead(answer.status, { ...BASE_HEADERS, ...answer.headers, ...extraHeaders });
-    if (req.method === 'HEAD' || answer.end < answer.start) return void res.end();
-    const stream = createReadStream(answer.absolutePath, { start: answer.start, end: answer.end });
-    stream.on('error', () => res.destroy());
-    res.on('close', () => stream.destroy());
-    stream.pipe(res);
+async function handleApi(api: Api, req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+  if (req.method !== 'POST') return sendText(res, 405, 'Use POST for contract methods.', { Allow: 'POST' });
+  const type = req.headers['content-type'] ?? '';
+  if (!/^application\/json\b/i.test(type)) {
+    return sendError(res, 'invalid_input', 'Send the input as JSON (Content-Type: application/json).');
   }
-
-  async function handleRenderer(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
-    const dir = options.rendererDir;
-    if (!dir) return sendText(res, 404, 'The renderer is not built. Run `npm run build` and start again.');
-    const headers = { 'Content-Security-Policy': RENDERER_CSP };
-    const requested = pathname === '/' ? 'index.html' : pathname.slice(1);
-    // Client-side routes (no file extension) get the app's page.
-    const target = /\.[A-Za-z0-9]+$/.test(requested) ? requested : 'index.html';
-    await handleFile(req, res, dir, target, 'app', headers);
-  }
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const rawUrl = req.url ?? '/';
-    let url: URL;
+  const body = await readBody(req);
+  if (typeof body !== 'string')
+    return sendError(res, 'invalid_input', 'The request body is larger than 1 MB.');
+  let input: unknown = {};
+  if (body.trim().length > 0) {
     try {
-      url = new URL(rawUrl, `http://${LOOPBACK}:${port}`);
+      input = JSON.parse(body);
     } catch {
-      return sendText(res, 400, 'Malformed URL.');
+      return sendError(res, 'invalid_input', `${method}: the request body is not valid JSON.`);
     }
-    // The raw path, not URL's normalised one: `..` and encodings must reach the containment check.
-    const rawPath = rawUrl.split('?')[0] ?? '/';
-    if (refuse(req, res, url, rawPath)) return;
-    if (rawPath === '/api/events') return handleEvents(req, res);
-    if (rawPath.startsWith('/api/')) {
-      let method: string;
-      try {
-        method = decodeURIComponent(rawPath.slice('/api/'.length));
-      } catch {
-        return sendError(res, 'invalid_input', 'The method name in the path is not valid percent-encoding.');
-      }
-      return handleApi(req, res, method);
-    }
-    if (rawPath.startsWith('/media/'))
-      return handleFile(req, res, api.libraryFolder(), rawPath.slice('/media/'.length), 'media');
-    return handleRenderer(req, res, rawPath);
   }
+  const result = await api.dispatch(method, input);
+  if (result.ok) sendJson(res, 200, result.value);
+  else sendError(res, result.error.code, result.error.message);
+}
 
+function handleEvents(state: ServerState, req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(200, {
+    ...BASE_HEADERS,
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-store',
+    Connection: 'keep-alive',
+    'X-Accel-Buffering': 'no',
+  });
+  res.write('retry: 3000\n: connected\n\n');
+  state.streams.add(res);
+  const unsubscribe = state.api.events.subscribe((event) => {
+    res.write(`event: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`);
+  });
+  const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+  req.on('close', () => {
+    clearInterval(heartbeat);
+    unsubscribe();
+    state.streams.delete(res);
+  });
+}
+
+async function handleFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  root: string,
+  requestPath: string,
+  folder: ServedFolder,
+  extraHeaders: Record<string, string> = {},
+): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return sendText(res, 405, 'Method not allowed.', { Allow: 'GET, HEAD' });
+  const answer = await answerFileRequest(root, requestPath, req.headers.range, folder);
+  if (!('absolutePath' in answer))
+    return sendText(res, answer.status, `Not served: ${answer.message}.`, answer.headers);
+  res.writeHead(answer.status, { ...BASE_HEADERS, ...answer.headers, ...extraHeaders });
+  if (req.method === 'HEAD' || answer.end < answer.start) return void res.end();
+  const stream = createReadStream(answer.absolutePath, { start: answer.start, end: answer.end });
+  stream.on('error', () => res.destroy());
+  res.on('close', () => stream.destroy());
+  stream.pipe(res);
+}
+
+async function handleRenderer(
+  dir: string | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+): Promise<void> {
+  if (!dir) return sendText(res, 404, 'The renderer is not built. Run `npm run build` and start again.');
+  const headers = { 'Content-Security-Policy': RENDERER_CSP };
+  const requested = pathname === '/' ? 'index.html' : pathname.slice(1);
+  // Client-side routes (no file extension) get the app's page.
+  const target = /\.[A-Za-z0-9]+$/.test(requested) ? requested : 'index.html';
+  await handleFile(req, res, dir, target, 'app', headers);
+}
+
+async function handle(state: ServerState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const rawUrl = req.url ?? '/';
+  let url: URL;
+  try {
+    url = new URL(rawUrl, `http://${LOOPBACK}:${state.port}`);
+  } catch {
+    return sendText(res, 400, 'Malformed URL.');
+  }
+  // The raw path, not URL's normalised one: `..` and encodings must reach the containment check.
+  const rawPath = rawUrl.split('?')[0] ?? '/';
+  if (refuse(state, req, res, url, rawPath)) return;
+  if (rawPath === '/api/events') return handleEvents(state, req, res);
+  if (rawPath.startsWith('/api/')) {
+    let method: string;
+    try {
+      method = decodeURIComponent(rawPath.slice('/api/'.length));
+    } catch {
+      return sendError(res, 'invalid_input', 'The method name in the path is not valid percent-encoding.');
+    }
+    return handleApi(state.api, req, res, method);
+  }
+  if (rawPath.startsWith('/media/'))
+    return handleFile(req, res, state.api.libraryFolder(), rawPath.slice('/media/'.length), 'media');
+  return handleRenderer(state.rendererDir, req, res, rawPath);
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const secret = options.secret ?? randomBytes(24).toString('base64url');
+  const state: ServerState = {
+    api: options.api,
+    rendererDir: options.rendererDir,
+    secret,
+    secretDigest: digest(secret),
+    streams: new Set(),
+    port: 0,
+    now: options.now ?? Date.now,
+  };
   const server: Server = createHttpServer((req, res) => {
-    handle(req, res).catch(() => {
+    handle(state, req, res).catch(() => {
       if (!res.headersSent) sendError(res, 'internal', 'The server failed to answer this request.');
       else res.destroy();
     });
   });
-
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, LOOPBACK, () => resolve());
   });
-  port = (server.address() as AddressInfo).port;
-  const origin = `http://${LOOPBACK}:${port}`;
-
+  state.port = (server.address() as AddressInfo).port;
+  const origin = `http://${LOOPBACK}:${state.port}`;
   return {
     url: `${origin}/#key=${secret}`,
     origin,
-    port,
+    port: state.port,
     secret,
     address: () => {
       const address = server.address();
@@ -284,7 +312,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
     close: () =>
       new Promise<void>((resolve) => {
-        for (const stream of streams) stream.end();
+        for (const stream of state.streams) stream.end();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -162,7 +162,7 @@ describe('the contract over HTTP, without the sync engine', () => {
     ] as const) {
       const { status, body } = await call(method, input);
       expect(status, method).toBe(503);
-      expect(body.error.message).toMatch(/sync engine is not available yet/);
+      expect(body.error.message).toMatch(/runs without the sync engine/);
     }
     expect((await call('tasks.add', { taskIds: [] })).status).toBe(400);
     expect((await call('tasks.retry', { taskId: 'x' })).status).toBe(400);

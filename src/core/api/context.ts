@@ -1,13 +1,13 @@
-// What the handlers are given: the settings and secrets, the library and engine when present, the
-// desktop shell in the app, and the per-call context an adapter supplies.
+// What the handlers are given: the settings and secrets, the process's one library, the engine when
+// it runs here, the desktop shell in the app, and the per-call context an adapter supplies.
 import type { MethodName, MethodOutput, MethodParams, SettingOverride } from '../../shared/contract';
 import type { SecretStore } from '../settings/secret-store';
 import type { SettingsStore } from '../settings/store';
-import type { Engine } from './engine';
+import type { Engine } from './ports/engine-port';
 import type { EventBus } from './event-bus';
-import type { HealLibrary, LibraryPort, OpenLibrary, RebuildLibrary } from './library-port';
+import type { LibraryHandle, LibraryPort } from './ports/library-port';
 import type { Logger } from './logger';
-import type { CreateAccountsClient } from './useapi-port';
+import type { CreateAccountsClient } from './ports/useapi-port';
 
 /** What only the desktop app can do. */
 export interface DesktopShell {
@@ -26,15 +26,11 @@ export interface ApiDeps {
   version: string;
   settings: SettingsStore;
   secrets: SecretStore;
-  /** Absent until the library module is wired in: library methods then answer `unavailable`. */
-  openLibrary?: OpenLibrary | undefined;
-  rebuildLibrary?: RebuildLibrary | undefined;
-  /** Absent: a damaged index met by a call is only reported, not rebuilt. */
-  healLibrary?: HealLibrary | undefined;
-  /** Absent until the sync engine exists: its methods then answer `unavailable`. */
+  /** The process's one library, shared with the engine (the composition root opens and closes it). */
+  library: LibraryHandle;
+  /** Absent where nothing syncs (a headless server without the engine): its methods answer `unavailable`. */
   engine?: Engine | undefined;
-  /** Absent: accounts.test / accounts.import answer `unavailable`. */
-  accountsClient?: CreateAccountsClient | undefined;
+  accountsClient: CreateAccountsClient;
   shell?: DesktopShell | undefined;
   /** The demo (app.info says so), with the settings it overrides where it applies them. */
   demo?: { overriddenSettings: readonly SettingOverride[] } | undefined;
@@ -48,10 +44,8 @@ export interface HandlerContext {
   events: EventBus;
   log: Logger;
   call: CallContext;
-  /** The open library, opened on first use; throws `unavailable` when there is none. */
-  library(): Promise<LibraryPort>;
-  /** Closes the library (before moving it) and forgets it. */
-  closeLibrary(): Promise<void>;
+  /** The open library, opened on first use; throws `unavailable` when it cannot be opened. */
+  library(): LibraryPort;
   /** Pauses reported by the engine, by account id (cleared when the account's token changes). */
   pausedAccounts: Map<string, { reason: string; message: string }>;
   /** What happened to the library that the person should read (e.g. an index healed at start). */

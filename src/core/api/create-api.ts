@@ -7,10 +7,11 @@ import type { z } from 'zod';
 import { formatIssuePath } from '../../shared/useapi/parse';
 import { redactSecrets } from '../settings/mask-token';
 import type { ApiDeps, CallContext, HandlerContext, Handlers } from './context';
+import type { Engine } from './ports/engine-port';
 import { createEventBus } from './event-bus';
 import { createLibraryHealer } from './heal-library';
+import type { LibraryHealer } from './heal-library';
 import type { EventBus } from './event-bus';
-import type { LibraryPort } from './library-port';
 import { silentLogger, throttled } from './logger';
 import { CursorError } from '../library/cursor';
 import type { Logger } from './logger';
@@ -55,14 +56,12 @@ export function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-export function createApi(deps: ApiDeps): Api {
-  const log = deps.log ?? silentLogger;
-  const events = createEventBus((message) => log.warn(message));
-  const pausedAccounts = new Map<string, { reason: string; message: string }>();
-  const notices: string[] = [];
-  let library: Promise<LibraryPort> | undefined;
+type PausedAccounts = HandlerContext['pausedAccounts'];
+type Failure = { ok: false; error: ContractErrorShape };
 
-  const unsubscribeEngine = deps.engine?.events.subscribe((event) => {
+/** The engine's events reach both adapters through the API's bus; its pauses are kept for accounts.list. */
+function forwardEngineEvents(engine: Engine, events: EventBus, pausedAccounts: PausedAccounts): () => void {
+  return engine.events.subscribe((event) => {
     if (event.name === 'account.paused') {
       pausedAccounts.set(event.payload.accountId, {
         reason: event.payload.reason,
@@ -71,46 +70,18 @@ export function createApi(deps: ApiDeps): Api {
     }
     events.emit(event.name, event.payload as never);
   });
+}
 
-  function openLibrary(): Promise<LibraryPort> {
-    const open = deps.openLibrary;
-    if (!open) {
-      return Promise.reject(
-        new ContractError('unavailable', 'The library is not available in this version yet.'),
-      );
-    }
-    if (!library) {
-      const folder = deps.settings.read().libraryFolder;
-      library = Promise.resolve()
-        .then(() => open(folder))
-        .catch((error: unknown) => {
-          library = undefined;
-          const message = error instanceof Error ? error.message : String(error);
-          throw new ContractError('unavailable', `The library in ${folder} cannot be opened: ${message}`);
-        });
-    }
-    return library;
-  }
-
-  async function closeLibrary(): Promise<void> {
-    const current = library;
-    library = undefined;
-    await current?.then((l) => l.close()).catch(() => undefined);
-  }
-
-  const healer = createLibraryHealer(deps, closeLibrary, log);
-  const unsubscribeDamage = deps.engine?.onLibraryDamaged?.((error) => void healer.heal(error.message));
-
+/** A failed call as the contract answers it: typed, and never with a token in its words. */
+function failureAnswer(deps: ApiDeps, log: Logger): (method: string, error: unknown) => Failure {
   const secretValues = () =>
     deps.secrets
       .list()
       .map(({ tokenId }) => deps.secrets.get(tokenId))
       .filter((t): t is string => typeof t === 'string');
-
   // A damaged cursor is the caller's mistake, and one it can repeat at will: 400, logged sparingly.
   const logBadCursor = throttled((message) => log.warn(message));
-
-  function failure(method: string, error: unknown): { ok: false; error: ContractErrorShape } {
+  return (method, error) => {
     if (error instanceof CursorError) {
       logBadCursor(`${method}: refused a damaged page cursor`);
       return { ok: false, error: { code: 'invalid_input', message: `${method}: ${error.message}` } };
@@ -124,59 +95,75 @@ export function createApi(deps: ApiDeps): Api {
     const detail = redactSecrets(error instanceof Error ? error.message : String(error), secretValues());
     log.error(`${method} failed: ${detail}`);
     return { ok: false, error: { code: 'internal', message: `${method} failed: ${detail}` } };
-  }
+  };
+}
 
-  async function dispatch(
-    method: string,
-    rawInput: unknown,
-    call: CallContext = {},
-  ): Promise<CallResult<unknown>> {
+/** Runs the method's handler and checks its answer against the contract before it leaves. */
+async function answer(method: MethodName, input: unknown, ctx: HandlerContext): Promise<CallResult<unknown>> {
+  const handler = HANDLERS[method] as (input: unknown, ctx: HandlerContext) => unknown;
+  const value = await handler(input, ctx);
+  if (ctx.deps.validateOutputs === false) return { ok: true, value };
+  // Parsing also drops any field the contract does not name, so nothing extra can leak out.
+  const checked = CONTRACT[method].output.safeParse(value);
+  if (checked.success) return { ok: true, value: checked.data };
+  ctx.log.error(`${method} answered off-contract: ${describeIssues(checked.error)}`);
+  return {
+    ok: false,
+    error: { code: 'internal', message: `${method} produced an answer that does not match the contract.` },
+  };
+}
+
+type CallState = Omit<HandlerContext, 'call'> & {
+  healer: LibraryHealer;
+  failure: ReturnType<typeof failureAnswer>;
+};
+
+/** `dispatch`: the name checked, the input validated, the handler run, any failure typed. */
+function dispatcher(state: CallState): Api['dispatch'] {
+  const { healer, failure, ...context } = state;
+  return async (method, rawInput, call = {}) => {
     if (!isMethodName(method)) {
       return {
         ok: false,
         error: { code: 'not_found', message: `Unknown method '${String(method).slice(0, 100)}'.` },
       };
     }
-    const spec = CONTRACT[method];
-    const parsed = spec.input.safeParse(rawInput ?? {});
+    const parsed = CONTRACT[method].input.safeParse(rawInput ?? {});
     if (!parsed.success) {
       return {
         ok: false,
         error: { code: 'invalid_input', message: `${method}: ${describeIssues(parsed.error)}` },
       };
     }
-    const ctx: HandlerContext = {
-      deps,
-      events,
-      log,
-      call,
-      library: openLibrary,
-      closeLibrary,
-      pausedAccounts,
-      notices,
-    };
     try {
-      const handler = HANDLERS[method] as (input: unknown, ctx: HandlerContext) => unknown;
-      const value = await handler(parsed.data, ctx);
-      if (deps.validateOutputs === false) return { ok: true, value };
-      // Parsing also drops any field the contract does not name, so nothing extra can leak out.
-      const checked = spec.output.safeParse(value);
-      if (!checked.success) {
-        log.error(`${method} answered off-contract: ${describeIssues(checked.error)}`);
-        return {
-          ok: false,
-          error: {
-            code: 'internal',
-            message: `${method} produced an answer that does not match the contract.`,
-          },
-        };
-      }
-      return { ok: true, value: checked.data };
+      return await answer(method, parsed.data, { ...context, call });
     } catch (error) {
       return (await healer.answer(error)) ?? failure(method, error);
     }
-  }
+  };
+}
 
+export function createApi(deps: ApiDeps): Api {
+  const log = deps.log ?? silentLogger;
+  const events = createEventBus((message) => log.warn(message));
+  const pausedAccounts: PausedAccounts = new Map();
+  const notices: string[] = [];
+  const unsubscribeEngine = deps.engine
+    ? forwardEngineEvents(deps.engine, events, pausedAccounts)
+    : undefined;
+  const healer = createLibraryHealer(deps, log);
+  // A damaged index met by anyone (the engine swallows its own failures) is healed at once.
+  const unsubscribeDamage = deps.library.onDamaged((error) => void healer.heal(error.message));
+  const dispatch = dispatcher({
+    deps,
+    events,
+    log,
+    library: () => deps.library.open(),
+    pausedAccounts,
+    notices,
+    healer,
+    failure: failureAnswer(deps, log),
+  });
   return {
     dispatch,
     call: (method, input, call) => dispatch(method, input, call) as never,
@@ -186,8 +173,8 @@ export function createApi(deps: ApiDeps): Api {
     addNotice: (message) => void notices.push(message),
     async close() {
       unsubscribeEngine?.();
-      unsubscribeDamage?.();
-      await closeLibrary();
+      unsubscribeDamage();
+      deps.library.close();
     },
   };
 }

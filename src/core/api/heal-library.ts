@@ -1,9 +1,11 @@
-// A damaged index met while the app or the headless server runs — by a call's own connection or by
-// the sync engine's — is healed once (both connections closed, the index set aside and rebuilt from
-// the folder) and the user is told in one line; the call that met it answers with that line.
+// A damaged index met while the app or the headless server runs — by a handler's call or by the sync
+// engine, both on the process's one library — is healed once (the engine stopped, the library
+// closed, the index set aside and rebuilt from the folder) and the user is told in one line; the
+// call that met it answers with that line.
 import type { ContractErrorShape } from '../../shared/contract';
 import { isCorruptionError } from '../library/corruption';
 import type { ApiDeps } from './context';
+import { whileLibraryClosed } from './handlers/shared';
 import type { Logger } from './logger';
 
 export interface LibraryHealer {
@@ -13,25 +15,13 @@ export interface LibraryHealer {
   answer(error: unknown): Promise<{ ok: false; error: ContractErrorShape } | null>;
 }
 
-export function createLibraryHealer(
-  deps: ApiDeps,
-  closeLibrary: () => Promise<void>,
-  log: Logger,
-): LibraryHealer {
+export function createLibraryHealer(deps: ApiDeps, log: Logger): LibraryHealer {
   let healing: Promise<string> | undefined;
 
   function heal(cause: string): Promise<string> {
-    const rebuild = deps.healLibrary;
-    if (!rebuild)
-      return Promise.resolve(`The library index is damaged (${cause}); rebuild it from the folder.`);
     healing ??= (async () => {
-      const folder = deps.settings.read().libraryFolder;
-      const work = async () => {
-        await closeLibrary();
-        return rebuild(folder, cause);
-      };
       try {
-        const message = await (deps.engine ? deps.engine.whileLibraryClosed(work) : work());
+        const message = await whileLibraryClosed(deps, () => deps.library.heal(cause));
         log.warn(message);
         return message;
       } catch (error) {

@@ -15,6 +15,7 @@ import type {
   GallerySort,
   TaskPhase,
 } from '../../shared/domain/library';
+import { LISTED_FACETS } from '../../shared/domain/facets';
 import { decodeCursor, encodeCursor } from './cursor';
 import { buildFtsQuery, snippetParts } from './fts-query';
 import { GALLERY_DEFAULTS } from './gallery-options';
@@ -324,12 +325,8 @@ export class GalleryQueries {
       if (!account) return null;
       facets.push(['account', String(account.id)]);
     }
-    for (const [dimension, value] of [
-      ['phase', query.phase],
-      ['content_type', query.contentType],
-      ['task_type', query.taskType],
-      ['model_version', query.modelVersion],
-    ] as const) {
+    for (const [dimension, { filter }] of Object.entries(LISTED_FACETS)) {
+      const value = filter === 'account' ? undefined : query[filter];
       if (value !== undefined) facets.push([dimension, value]);
     }
     if (query.favoritesOnly) facets.push(['favorite', '1']);

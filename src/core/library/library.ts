@@ -26,8 +26,7 @@ import type { IngestResult, SnapshotInput } from './ingest';
 import { LibraryJournal } from './journal';
 import { backupDir, indexPath } from './paths';
 import { TaskRemoval } from './removal';
-import { openSearchChangeFeed, recordedWrite, searchStateStatement } from './search-changes';
-import type { SearchChangeFeed } from './search-changes';
+import { SearchChangeFeed, recordedWrite, searchStateStatement } from './search-changes';
 import type { RemovedTask } from './removal';
 import { Reports } from './reports';
 import { writeAccountSidecar, writeTaskSidecar } from './sidecar';
@@ -89,9 +88,8 @@ export class Library {
   private closed = false;
   /** Started by the first ingest: the bulk writer is who waits on inline checkpoints. */
   private checkpointer: WalCheckpointer | null = null;
-  /** What this library's writes do to the text index, for the gallery of every connection to it. */
-  private readonly searchChanges: SearchChangeFeed;
-  private readonly releaseSearchChanges: () => void;
+  /** What this library's writes do to the text index, for its gallery (see search-changes.ts). */
+  private readonly searchChanges = new SearchChangeFeed();
   private readonly searchState: () => string;
 
   constructor(root: string, db: Database, options: LibraryOptions = {}) {
@@ -100,9 +98,6 @@ export class Library {
     this.now = options.now ?? Date.now;
     this.sidecars = options.sidecars ?? true;
     this.journal = options.journal === false ? null : new LibraryJournal(root);
-    const shared = openSearchChangeFeed(indexPath(root));
-    this.searchChanges = shared.feed;
-    this.releaseSearchChanges = shared.release;
     this.searchState = searchStateStatement(db);
     this.ingestor = new Ingestor(db);
     this.galleryQueries = new GalleryQueries(db, this.searchChanges, options.gallery);
@@ -131,7 +126,6 @@ export class Library {
     this.closed = true;
     // Its connection first: the writer's close is then the last one, which checkpoints and removes the WAL.
     this.checkpointer?.stop();
-    this.releaseSearchChanges();
     if (this.db.open) this.db.close();
   }
 

@@ -2,6 +2,8 @@
 // Written here rather than by triggers (see migration 7): the search row goes straight to FTS5, and
 // the facet counts are summed in memory and added once per batch, inside the same transaction.
 import type { Database, Statement } from 'better-sqlite3';
+import { FACET_DIMENSIONS } from '../../shared/domain/facets';
+import type { FacetDimension } from '../../shared/domain/facets';
 
 /** A work just inserted, with the columns the facets count and the text the search indexes. */
 export interface NewWork {
@@ -17,14 +19,17 @@ export interface NewWork {
   negativePrompt: string | null;
 }
 
-const FACETS = [
-  ['account', (work: NewWork) => String(work.accountId)],
-  ['phase', (work: NewWork) => work.phase],
-  ['content_type', (work: NewWork) => work.contentType],
-  ['task_type', (work: NewWork) => work.taskType],
-  ['model_version', (work: NewWork) => work.modelVersion],
-  ['favorite', (work: NewWork) => String(work.favorite)],
-] as const;
+/** Each facet dimension's value for a work (null: unknown, counted under ''). */
+const FACET_VALUE: { [D in FacetDimension]: (work: NewWork) => string | null } = {
+  account: (work) => String(work.accountId),
+  phase: (work) => work.phase,
+  content_type: (work) => work.contentType,
+  task_type: (work) => work.taskType,
+  model_version: (work) => work.modelVersion,
+  favorite: (work) => String(work.favorite),
+};
+
+const FACETS = FACET_DIMENSIONS.map((dimension) => [dimension, FACET_VALUE[dimension]] as const);
 
 export class NewWorkIndexer {
   private readonly insertSearch: Statement<[number, string | null, string | null, string | null]>;

@@ -8,6 +8,7 @@ import type {
   LibraryStats,
   WorkDetail,
 } from '../../shared/domain/library';
+import { LISTED_FACETS } from '../../shared/domain/facets';
 import { FILE_SELECT, toFileRow } from './files';
 import type { FileRow } from './files';
 import type { GalleryQueries } from './gallery';
@@ -79,16 +80,11 @@ export class Reports {
       list.push({ value, count: row.count });
       by.set(row.dimension, list);
     }
-    const sorted = (name: string) => (by.get(name) ?? []).sort((a, b) => b.count - a.count);
-    return {
-      total,
-      favorites,
-      accounts: sorted('account'),
-      phases: sorted('phase'),
-      contentTypes: sorted('content_type'),
-      taskTypes: sorted('task_type'),
-      modelVersions: sorted('model_version'),
-    };
+    const lists = Object.entries(LISTED_FACETS).map(([dimension, { list }]) => [
+      list,
+      (by.get(dimension) ?? []).sort((a, b) => b.count - a.count),
+    ]);
+    return { total, favorites, ...(Object.fromEntries(lists) as Omit<Facets, 'total' | 'favorites'>) };
   }
 
   workDetail(workId: string): WorkDetail | null {

@@ -1,6 +1,6 @@
-// What the library's own writes did to the text index, told to the gallery of every connection to the
-// same index in this process (the sync engine writes through a connection of its own), so that kept
-// match sets are patched instead of rebuilt.
+// What the library's own writes did to the text index, told to its gallery, so that kept match sets
+// are patched instead of rebuilt. Each process has one Library (the handlers and the sync engine
+// share it), so its own feed sees every write this process makes; the feed belongs to that Library.
 //
 // The index's state is FTS5's structure record (work_search_data, id 10): every write to the index
 // ends in a new level-0 segment and adds its leaves to the record's write counter, so the record never
@@ -11,9 +11,8 @@
 // by anyone in between would have failed it, SQLITE_BUSY_SNAPSHOT), `after` once FTS5 has written out
 // its pending terms, still inside it. A reader that finds an unbroken chain of recorded changes from
 // the state its sets reflect to the current one knows every work whose search row or membership may
-// differ; any other write to the index (another process, direct SQL, a caller's transaction, a
-// change that fell off the bounded list) breaks the chain and the reader rebuilds.
-import path from 'node:path';
+// differ; any other write to the index (another process or connection, direct SQL, a caller's
+// transaction, a change that fell off the bounded list) breaks the chain and the reader rebuilds.
 import type { Database, Statement } from 'better-sqlite3';
 
 /** What one committed write changed: recheck these works (those of the tasks, as they are then). */
@@ -64,30 +63,6 @@ export class SearchChangeFeed {
     }
     return { tasks: [...tasks], works: [...works] };
   }
-}
-
-const feeds = new Map<string, { feed: SearchChangeFeed; users: number }>();
-
-/**
- * The feed shared by every open library on the index file `file` in this process; `release` when
- * closed. The last one out forgets it, so that an index rebuilt later starts with an empty feed.
- */
-export function openSearchChangeFeed(file: string): { feed: SearchChangeFeed; release: () => void } {
-  const key = path.resolve(file);
-  let entry = feeds.get(key);
-  if (!entry) feeds.set(key, (entry = { feed: new SearchChangeFeed(), users: 0 }));
-  entry.users += 1;
-  const shared = entry;
-  let released = false;
-  return {
-    feed: shared.feed,
-    release: () => {
-      if (released) return;
-      released = true;
-      shared.users -= 1;
-      if (shared.users === 0 && feeds.get(key) === shared) feeds.delete(key);
-    },
-  };
 }
 
 /** The text index's state as stored (the FTS5 structure record, hex; '' for an index never written). */

@@ -2,7 +2,7 @@
 // plus those added in the UI, saved in `<configDir>/tokens.json` readable by its owner only.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { writeOwnerOnly } from './sealed-secrets';
-import { LAUNCH_TOKEN_ID, TokenTable } from './secret-store';
+import { loadSavedTokens, savedTokensText, tableSecretStore, TokenTable } from './secret-store';
 import type { SecretStore } from './secret-store';
 
 export { LAUNCH_TOKEN_ID } from './secret-store';
@@ -71,42 +71,14 @@ export function createHeadlessSecretStore(options: {
     } catch {
       throw new TokenFileError(`The token file ${options.file} is not valid JSON; fix or remove it.`);
     }
-    const { tokens, origins } = saved as { tokens?: unknown; origins?: unknown };
-    const originOf = (id: string) => {
-      const origin =
-        typeof origins === 'object' && origins !== null ? (origins as Record<string, unknown>)[id] : null;
-      return typeof origin === 'string' ? origin : options.origin;
-    };
-    if (typeof tokens === 'object' && tokens !== null) {
-      for (const [id, token] of Object.entries(tokens))
-        if (typeof token === 'string') table.set(id, { token, source: 'stored', origin: originOf(id) });
-    }
+    loadSavedTokens(table, saved, options.origin, (_id, token) => token);
   }
-  if (options.launchToken && !table.idOf(options.launchToken)) {
-    table.set(LAUNCH_TOKEN_ID, { token: options.launchToken, source: 'launch', origin: options.origin });
-  }
-
-  function persist(): void {
-    const stored = table.entries().filter(([, e]) => e.source === 'stored');
-    const tokens = Object.fromEntries(stored.map(([id, e]) => [id, e.token]));
-    const origins = Object.fromEntries(stored.map(([id, e]) => [id, e.origin]));
-    writeOwnerOnly(options.file, `${JSON.stringify({ tokens, origins }, null, 2)}\n`);
-  }
-
-  return {
-    list: () => table.list(),
-    get: (tokenId) => table.get(tokenId)?.token,
-    tokenFor: (tokenId, origin) => table.tokenFor(tokenId, origin),
+  return tableSecretStore(table, {
+    persist: () => writeOwnerOnly(options.file, savedTokensText(table.entries())),
     protection: () => 'owner-file',
-    put(token, origin) {
-      const id = table.putStored(token, origin);
-      persist();
-      return id;
-    },
-    remove(tokenId) {
-      if (table.get(tokenId)?.source !== 'stored') return;
-      table.delete(tokenId);
-      persist();
-    },
-  };
+    launchToken: options.launchToken,
+    launchOrigin: options.origin,
+    // The launch token is not the UI's to forget: it came with the command line and goes with it.
+    removable: (entry) => entry.source === 'stored',
+  });
 }

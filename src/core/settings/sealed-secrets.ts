@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TokenProtection, WeakTokenStorage } from '../../shared/contract';
-import { LAUNCH_TOKEN_ID, TokenTable } from './secret-store';
+import { loadSavedTokens, savedTokensText, tableSecretStore, TokenTable } from './secret-store';
 import type { SecretStore } from './secret-store';
 
 export interface Sealer {
@@ -43,53 +43,37 @@ export function createSealedSecretStore(options: SealedSecretStoreOptions): Secr
     sealer.protection === 'keychain' || (sealer.protection === 'weak' && options.weakStorage() !== 'session');
 
   if (sealer.protection !== 'none' && existsSync(options.file)) {
-    let saved: { tokens?: Record<string, unknown>; origins?: Record<string, unknown> } = {};
+    let saved: unknown = {};
     try {
-      saved = JSON.parse(readFileSync(options.file, 'utf8')) as typeof saved;
+      saved = JSON.parse(readFileSync(options.file, 'utf8'));
     } catch {
       options.warn(`the saved tokens in ${options.file} cannot be read; add them again in Settings`);
     }
-    for (const [id, sealed] of Object.entries(saved.tokens ?? {})) {
-      if (typeof sealed !== 'string') continue;
+    loadSavedTokens(table, saved, options.origin, (id, sealed) => {
       try {
-        const origin = saved.origins?.[id];
-        table.set(id, {
-          token: sealer.unseal(sealed),
-          source: 'stored',
-          origin: typeof origin === 'string' ? origin : options.origin,
-        });
+        return sealer.unseal(sealed);
       } catch {
         options.warn(`a saved token (${id}) cannot be decrypted on this machine; add it again in Settings`);
+        return null;
       }
-    }
-  }
-
-  if (options.launchToken && !table.idOf(options.launchToken)) {
-    table.set(LAUNCH_TOKEN_ID, { token: options.launchToken, source: 'launch', origin: options.origin });
+    });
   }
 
   /** Saves what may be kept; with weak protection declined, takes the tokens off the disk. */
   function persist(): void {
     if (sealer.protection === 'none') return;
-    const stored = keepOnDisk() ? table.entries().filter(([, e]) => e.source === 'stored') : [];
-    const tokens = Object.fromEntries(stored.map(([id, e]) => [id, sealer.seal(e.token)]));
-    const origins = Object.fromEntries(stored.map(([id, e]) => [id, e.origin]));
-    writeOwnerOnly(options.file, `${JSON.stringify({ tokens, origins }, null, 2)}\n`);
+    const entries = keepOnDisk() ? table.entries() : [];
+    writeOwnerOnly(
+      options.file,
+      savedTokensText(entries, (token) => sealer.seal(token)),
+    );
   }
 
-  return {
-    list: () => table.list(),
-    get: (tokenId) => table.get(tokenId)?.token,
-    tokenFor: (tokenId, origin) => table.tokenFor(tokenId, origin),
-    put(token, origin) {
-      const id = table.putStored(token, origin);
-      persist();
-      return id;
-    },
-    remove(tokenId) {
-      if (table.delete(tokenId)) persist();
-    },
+  return tableSecretStore(table, {
+    persist,
     protection: () => sealer.protection,
+    launchToken: options.launchToken,
+    launchOrigin: options.origin,
     storageChoiceChanged: persist,
-  };
+  });
 }

@@ -88,3 +88,83 @@ export class TokenTable {
     return id;
   }
 }
+
+/**
+ * Puts the tokens a tokens file saved (`{ tokens: id → value, origins: id → origin }`) in `table`;
+ * `open` turns a saved value into the token (null: skip it). A token saved before tokens were bound
+ * to hosts is given for `defaultOrigin`.
+ */
+export function loadSavedTokens(
+  table: TokenTable,
+  saved: unknown,
+  defaultOrigin: string,
+  open: (id: string, value: string) => string | null,
+): void {
+  const { tokens, origins } = (typeof saved === 'object' && saved !== null ? saved : {}) as {
+    tokens?: unknown;
+    origins?: unknown;
+  };
+  if (typeof tokens !== 'object' || tokens === null) return;
+  const originOf = (id: string) => {
+    const origin =
+      typeof origins === 'object' && origins !== null ? (origins as Record<string, unknown>)[id] : null;
+    return typeof origin === 'string' ? origin : defaultOrigin;
+  };
+  for (const [id, value] of Object.entries(tokens)) {
+    if (typeof value !== 'string') continue;
+    const token = open(id, value);
+    if (token !== null) table.set(id, { token, source: 'stored', origin: originOf(id) });
+  }
+}
+
+/** The tokens file's text for the stored tokens of `table` (`save` turns a token into what is written). */
+export function savedTokensText(
+  entries: readonly [string, TokenEntry][],
+  save: (token: string) => string = (token) => token,
+): string {
+  const stored = entries.filter(([, entry]) => entry.source === 'stored');
+  const tokens = Object.fromEntries(stored.map(([id, entry]) => [id, save(entry.token)]));
+  const origins = Object.fromEntries(stored.map(([id, entry]) => [id, entry.origin]));
+  return `${JSON.stringify({ tokens, origins }, null, 2)}\n`;
+}
+
+export interface TableStoreOptions {
+  /** Saves the table after a change. */
+  persist: () => void;
+  protection: () => TokenProtection;
+  /** A launch token given again is kept in memory under LAUNCH_TOKEN_ID unless it is saved already. */
+  launchToken?: string | undefined;
+  launchOrigin: string;
+  /** Whether `remove` may forget this entry (default: any). */
+  removable?: (entry: TokenEntry) => boolean;
+  storageChoiceChanged?: () => void;
+}
+
+/** The SecretStore over a table of tokens, the part every store answers the same way. */
+export function tableSecretStore(table: TokenTable, options: TableStoreOptions): SecretStore {
+  if (options.launchToken && !table.idOf(options.launchToken)) {
+    table.set(LAUNCH_TOKEN_ID, {
+      token: options.launchToken,
+      source: 'launch',
+      origin: options.launchOrigin,
+    });
+  }
+  return {
+    list: () => table.list(),
+    get: (tokenId) => table.get(tokenId)?.token,
+    tokenFor: (tokenId, origin) => table.tokenFor(tokenId, origin),
+    protection: options.protection,
+    put(token, origin) {
+      const id = table.putStored(token, origin);
+      options.persist();
+      return id;
+    },
+    remove(tokenId) {
+      const entry = table.get(tokenId);
+      if (!entry || (options.removable && !options.removable(entry))) return;
+      table.delete(tokenId);
+      options.persist();
+    },
+    ...(options.storageChoiceChanged ? { storageChoiceChanged: options.storageChoiceChanged } : {}),
+  };
+}

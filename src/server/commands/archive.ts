@@ -1,10 +1,9 @@
 // `kling-archive sync TASK_ID...` and `kling-archive history`: run the sync engine until the tasks
 // are final and their files archived, report on stderr while it runs, and end with one JSON
 // document (--json) and the exit code: 0 all archived, 1 something failed, 2 usage/configuration.
-import { isCorruptionError, LibraryVersionError } from '../../core/library';
+import { isCorruptionError } from '../../core/library';
 import type { Library } from '../../core/library';
 import { LibraryLockedError, SyncEngine, type SyncEvent, type TaskReport } from '../../core/sync';
-import { createUseapiClient, describeResult } from '../../core/useapi';
 import { describeRefusal, judgeTaskIds } from '../../shared/domain/task-id';
 import { summarizeOutcomes, taskOutcome } from '../../shared/domain/task-outcome';
 import { formatWait } from '../../core/sync/poll-problem';
@@ -18,7 +17,8 @@ import {
   token as readToken,
   type Io,
 } from './options';
-import { healAfterRun, openHealedLibrary } from './heal';
+import { healAfterRun, openLibraryToSync } from './heal';
+import { tokenEmails } from './token-accounts';
 
 const COMMON_FLAGS = ['library', 'api-base', 'token', 'email', 'timeout'];
 
@@ -34,22 +34,16 @@ Follows the tasks until they are final and archives every file into the library.
 Exit codes: 0 all archived, 1 a task or file failed or timed out, 2 usage or configuration error.
 `;
 
-interface JsonTask {
-  id: string;
-  email: string | null;
-  status: number | null;
-  statusName: string | null;
-  phase: string | null;
-  final: boolean;
+/** A task in the --json document: the engine's report, its next try as an ISO time. */
+type JsonTask = Pick<
+  TaskReport,
+  'id' | 'email' | 'status' | 'statusName' | 'phase' | 'final' | 'lastError' | 'works' | 'problems'
+> & {
   /** Why the task is not archived (final problems, or the run's --timeout with what was happening). */
   error: string | null;
-  /** The latest transient problem (unreadable answer, 5xx, network, 404 that may pass), if any. */
-  lastError: string | null;
   /** When the engine would have asked again (ISO time), while the task was followed. */
   nextTryAt: string | null;
-  works: TaskReport['works'];
-  problems: TaskReport['problems'];
-}
+};
 
 /** --timeout ran out on a task still being followed: say what it was waiting for, never just "timed out". */
 function timedOutReason(report: TaskReport, timeoutMs: number | null): string {
@@ -160,17 +154,185 @@ async function resolveEmails(
   email: string | undefined,
 ): Promise<string[]> {
   if (email) return [email];
-  const client = createUseapiClient({ baseUrl: base, token: apiToken });
-  const result = await client.listAccounts();
-  if (result.kind !== 'ok') {
-    if (result.kind === 'unauthorized' || result.kind === 'not_found')
-      throw new UsageError(describeResult(result));
-    throw new Error(describeResult(result));
-  }
-  const emails = Object.entries(result.value).map(([key, account]) => account.email ?? key);
-  if (emails.length === 0) throw new UsageError('no Kling account is configured under this token');
+  const emails = await tokenEmails(base, apiToken);
   if (emails.length === 1 || command === 'sync') return emails;
   throw new UsageError(`the token has several Kling accounts (${emails.join(', ')}): pass --email`);
+}
+
+/** What the command line asks for, checked. */
+interface RunPlan {
+  command: 'sync' | 'history';
+  json: boolean;
+  taskIds: string[];
+  since: number | undefined;
+  timeoutMs: number | null;
+  folder: string;
+  base: string;
+  apiToken: string;
+  email: string | undefined;
+}
+
+/** Each entry judged once by the one task-id rule; each refused one named once, with its reason. */
+function taskIdsOf(command: 'sync' | 'history', positional: readonly string[]): string[] {
+  const judged = judgeTaskIds(positional);
+  if (command === 'history') {
+    if (positional.length > 0) throw new UsageError('history takes no task ids');
+    return judged.ids;
+  }
+  if (judged.refused.length > 0) {
+    const lines = judged.refused.map(describeRefusal);
+    throw new UsageError(
+      `${lines.length === 1 ? 'not a task id' : 'not task ids'}: ${lines.join('; ')} (a task id is digits only, at most 20 of them)`,
+    );
+  }
+  if (judged.ids.length === 0) throw new UsageError('give at least one task id');
+  return judged.ids;
+}
+
+function sinceOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const since = Date.parse(text);
+  if (!Number.isFinite(since)) throw new UsageError(`--since is not a date: ${text}`);
+  return since;
+}
+
+function timeoutOf(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new UsageError('--timeout must be a number of seconds above 0');
+  return seconds * 1000;
+}
+
+/** The run the arguments ask for; null for --help. */
+function planRun(
+  command: 'sync' | 'history',
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): RunPlan | null {
+  const args = parseArgs(argv, command === 'history' ? [...COMMON_FLAGS, 'since'] : COMMON_FLAGS, [
+    'json',
+    'help',
+  ]);
+  if (args.switches.has('help')) return null;
+  const taskIds = taskIdsOf(command, args.positional);
+  return {
+    command,
+    json: args.switches.has('json'),
+    taskIds,
+    since: sinceOf(args.flags.get('since')),
+    timeoutMs: timeoutOf(args.flags.get('timeout')),
+    folder: libraryFolder(args, env),
+    base: readApiBase(args, env),
+    apiToken: readToken(args, env),
+    email: args.flags.get('email'),
+  };
+}
+
+/** One run of the engine over the library, until the tasks are settled, stopped or out of time. */
+class ArchiveRun {
+  private library: Library | null = null;
+  private engine: SyncEngine | null = null;
+  private readonly stopSignals = new AbortController();
+  private readonly onSignal = () => this.stopSignals.abort();
+
+  constructor(
+    private readonly command: 'sync' | 'history',
+    private readonly io: Io,
+    private readonly json: () => boolean,
+  ) {}
+
+  async execute(plan: RunPlan): Promise<number> {
+    checkLibraryFolder(plan.folder, false);
+    const emails = await resolveEmails(plan.command, plan.base, plan.apiToken, plan.email);
+    const library = await openLibraryToSync(plan.command, plan.folder, this.io, {
+      onCorruption: () => this.stopSignals.abort(),
+    });
+    this.library = library;
+    const engine = new SyncEngine({
+      library,
+      accounts: emails.map((each) => ({ accountId: 'cli', email: each, token: plan.apiToken })),
+      apiBase: plan.base,
+    });
+    this.engine = engine;
+    const stopReporting = engine.events.subscribe(progressReporter(this.io));
+    engine.start();
+    process.once('SIGINT', this.onSignal);
+    process.once('SIGTERM', this.onSignal);
+    const deadline = plan.timeoutMs === null ? null : setTimeout(this.onSignal, plan.timeoutMs);
+    try {
+      const ids = await this.follow(plan, engine, emails);
+      if (typeof ids === 'number') return ids;
+      await engine.waitForTasks(ids, this.stopSignals.signal);
+      if (library.damaged) return await this.healDuringRun();
+      const timedOut = this.stopSignals.signal.aborted;
+      // The run is over: what happens while the engine stops is not reported after the summary, and
+      // the counts are those of the library as this run leaves it.
+      stopReporting();
+      await engine.stop();
+      const reports = ids.map((id) => engine.taskReport(id));
+      return this.report(plan, reports, timedOut);
+    } finally {
+      if (deadline) clearTimeout(deadline);
+    }
+  }
+
+  /** The ids to wait for (sync: those given; history: those the walk found), or the exit code. */
+  private async follow(plan: RunPlan, engine: SyncEngine, emails: string[]): Promise<string[] | number> {
+    const email = emails[0] as string;
+    if (plan.command === 'sync') {
+      // Several accounts: the first is asked first, then the others; each task goes to its owner.
+      engine.addTasks(email, plan.taskIds, { findOwner: emails.length > 1 });
+      return plan.taskIds;
+    }
+    const outcome = await engine.syncHistory(email, plan.since === undefined ? {} : { since: plan.since });
+    if (this.library?.damaged) return await this.healDuringRun();
+    if (outcome.error) this.io.err(`history: ${outcome.error}\n`);
+    if (outcome.error && outcome.taskIds.length === 0) {
+      if (plan.json) this.io.out(`${JSON.stringify({ tasks: [], error: outcome.error })}\n`);
+      return 1;
+    }
+    return outcome.taskIds;
+  }
+
+  /** The summary on stderr, the JSON document on stdout (--json), and the exit code. */
+  private report(plan: RunPlan, reports: TaskReport[], timedOut: boolean): number {
+    const tasks = reports.map((report) => toJson(report, timedOut, plan.timeoutMs));
+    const summary = summarize(reports, tasks);
+    if (plan.json) {
+      const { text: _text, ...counts } = summary;
+      this.io.out(`${JSON.stringify({ tasks, summary: counts })}\n`);
+    }
+    for (const task of tasks) if (task.error) this.io.err(`task ${task.id}: ${task.error}\n`);
+    this.io.err(`${summary.text}\n`);
+    return summary.archived === tasks.length ? 0 : 1;
+  }
+
+  /** A damaged index met mid-run (the engine swallows its own failures): stop, heal, say so, exit 1. */
+  private async healDuringRun(): Promise<number> {
+    await this.engine?.stop();
+    this.engine = null;
+    const damaged = this.library as Library;
+    this.library = null;
+    const message = await healAfterRun(this.command, damaged, this.io);
+    if (this.json()) this.io.out(`${JSON.stringify({ tasks: [], error: message })}\n`);
+    return 1;
+  }
+
+  async failed(error: unknown): Promise<number> {
+    const library = this.library;
+    if (library?.damaged || (library && isCorruptionError(error))) return await this.healDuringRun();
+    const usage = error instanceof UsageError || error instanceof LibraryLockedError;
+    this.io.err(`kling-archive ${this.command}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return usage ? 2 : 1;
+  }
+
+  async close(): Promise<void> {
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
+    await this.engine?.stop();
+    this.library?.close();
+  }
 }
 
 export async function runArchiveCommand(
@@ -179,132 +341,17 @@ export async function runArchiveCommand(
   io: Io,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  let library: Library | null = null;
-  let engine: SyncEngine | null = null;
-  const stopSignals = new AbortController();
-  const onSignal = () => stopSignals.abort();
-  // A damaged index met mid-run (the engine swallows its own failures): stop, heal, say so, exit 1.
-  const healDuringRun = async (): Promise<number> => {
-    await engine?.stop();
-    engine = null;
-    const damaged = library as Library;
-    library = null;
-    const message = await healAfterRun(command, damaged, io);
-    if (argv.includes('--json')) io.out(`${JSON.stringify({ tasks: [], error: message })}\n`);
-    return 1;
-  };
+  const run = new ArchiveRun(command, io, () => argv.includes('--json'));
   try {
-    const args = parseArgs(argv, command === 'history' ? [...COMMON_FLAGS, 'since'] : COMMON_FLAGS, [
-      'json',
-      'help',
-    ]);
-    if (args.switches.has('help')) {
+    const plan = planRun(command, argv, env);
+    if (plan === null) {
       io.out(SYNC_HELP);
       return 0;
     }
-    // Each entry judged once by the one task-id rule; each refused one named once, with its reason.
-    const judged = judgeTaskIds(args.positional);
-    const taskIds = judged.ids;
-    if (command === 'sync') {
-      if (judged.refused.length > 0) {
-        const lines = judged.refused.map(describeRefusal);
-        throw new UsageError(
-          `${lines.length === 1 ? 'not a task id' : 'not task ids'}: ${lines.join('; ')} (a task id is digits only, at most 20 of them)`,
-        );
-      }
-      if (taskIds.length === 0) throw new UsageError('give at least one task id');
-    } else if (args.positional.length > 0) {
-      throw new UsageError('history takes no task ids');
-    }
-    let since: number | undefined;
-    if (args.flags.has('since')) {
-      since = Date.parse(args.flags.get('since') ?? '');
-      if (!Number.isFinite(since)) throw new UsageError(`--since is not a date: ${args.flags.get('since')}`);
-    }
-    let timeoutMs: number | null = null;
-    if (args.flags.has('timeout')) {
-      const seconds = Number(args.flags.get('timeout'));
-      if (!Number.isFinite(seconds) || seconds <= 0)
-        throw new UsageError('--timeout must be a number of seconds above 0');
-      timeoutMs = seconds * 1000;
-    }
-    const folder = libraryFolder(args, env);
-    const base = readApiBase(args, env);
-    const apiToken = readToken(args, env);
-    checkLibraryFolder(folder, false);
-    const emails = await resolveEmails(command, base, apiToken, args.flags.get('email'));
-    const email = emails[0] as string;
-
-    try {
-      ({ library } = await openHealedLibrary(command, folder, io, {
-        onCorruption: () => stopSignals.abort(),
-      }));
-    } catch (error) {
-      if (error instanceof LibraryVersionError) throw new UsageError(error.message);
-      throw new UsageError(
-        `cannot open the library at ${folder}: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-    engine = new SyncEngine({
-      library,
-      accounts: emails.map((each) => ({ accountId: 'cli', email: each, token: apiToken })),
-      apiBase: base,
-    });
-    const stopReporting = engine.events.subscribe(progressReporter(io));
-    engine.start();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-
-    const deadline = timeoutMs === null ? null : setTimeout(() => stopSignals.abort(), timeoutMs);
-    let ids = taskIds;
-    if (command === 'sync') {
-      // Several accounts: the first is asked first, then the others; each task goes to its owner.
-      engine.addTasks(email, taskIds, { findOwner: emails.length > 1 });
-    } else {
-      const outcome = await engine.syncHistory(email, since === undefined ? {} : { since });
-      ids = outcome.taskIds;
-      if (library.damaged) {
-        if (deadline) clearTimeout(deadline);
-        return await healDuringRun();
-      }
-      if (outcome.error) io.err(`history: ${outcome.error}\n`);
-      if (outcome.error && ids.length === 0) {
-        if (deadline) clearTimeout(deadline);
-        if (args.switches.has('json')) io.out(`${JSON.stringify({ tasks: [], error: outcome.error })}\n`);
-        return 1;
-      }
-    }
-    await engine.waitForTasks(ids, stopSignals.signal);
-    if (deadline) clearTimeout(deadline);
-    if (library.damaged) return await healDuringRun();
-    const timedOut = stopSignals.signal.aborted;
-    // The run is over: what happens while the engine stops is not reported after the summary, and
-    // the counts are those of the library as this run leaves it.
-    stopReporting();
-    await engine.stop();
-    const reports = ids.map((id) => engine!.taskReport(id));
-    const tasks = reports.map((report) => toJson(report, timedOut, timeoutMs));
-    const summary = summarize(reports, tasks);
-    const success = summary.archived === tasks.length;
-    if (args.switches.has('json')) {
-      const { text: _text, ...counts } = summary;
-      io.out(`${JSON.stringify({ tasks, summary: counts })}\n`);
-    }
-    for (const task of tasks) if (task.error) io.err(`task ${task.id}: ${task.error}\n`);
-    io.err(`${summary.text}\n`);
-    return success ? 0 : 1;
+    return await run.execute(plan);
   } catch (error) {
-    if (library?.damaged || (library && isCorruptionError(error))) return await healDuringRun();
-    if (error instanceof UsageError || error instanceof LibraryLockedError) {
-      io.err(`kling-archive ${command}: ${error.message}\n`);
-      return 2;
-    }
-    io.err(`kling-archive ${command}: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+    return await run.failed(error);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await engine?.stop();
-    library?.close();
+    await run.close();
   }
 }

@@ -1,8 +1,9 @@
 // The CLI's side of a damaged index (src/core/library/heal.ts): every command opens the library
 // checked, heals it under the engine lock, and says in one line on stderr what happened.
-import { healDamagedLibrary, openCheckedLibrary } from '../../core/library';
+import { healDamagedLibrary, LibraryVersionError, openCheckedLibrary } from '../../core/library';
 import type { Library, LibraryOptions } from '../../core/library';
 import { acquireLibraryLock } from '../../core/sync';
+import { UsageError } from './options';
 import type { Io } from './options';
 
 /** Runs a heal holding the library's engine lock (refused while another process syncs it). */
@@ -31,6 +32,23 @@ export async function openHealedLibrary(
   });
   if (healed) io.err(`kling-archive ${command}: ${healed.message}\n`);
   return { library, healed: healed !== null };
+}
+
+/** `openHealedLibrary` for a command that syncs: a library that cannot be opened is a usage error. */
+export async function openLibraryToSync(
+  command: string,
+  folder: string,
+  io: Io,
+  options: LibraryOptions = {},
+): Promise<Library> {
+  try {
+    return (await openHealedLibrary(command, folder, io, options)).library;
+  } catch (error) {
+    if (error instanceof LibraryVersionError) throw new UsageError(error.message);
+    throw new UsageError(
+      `cannot open the library at ${folder}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }
 
 /** After a run that met a damaged index (the library's other users stopped): heal it and say so. */

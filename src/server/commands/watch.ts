@@ -7,14 +7,14 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { engineOptionsFromSettings } from '../../core/api/engine-adapter';
-import { watchedAccounts } from '../../core/api/watching';
-import { LibraryVersionError, WatchStateStore } from '../../core/library';
+import { watchedAccounts } from '../../core/api/adapters/watching';
+import { WatchStateStore } from '../../core/library';
 import type { Library } from '../../core/library';
 import { SettingsVersionError, defaultSettings } from '../../core/settings';
 import { SETTINGS_FILE_NAME, openConfSettingsStore } from '../../core/settings/conf-store';
 import { TokenFileError, createHeadlessSecretStore, launchToken } from '../../core/settings/headless-secrets';
 import {
+  engineOptionsFromSettings,
   LibraryLockedError,
   SyncEngine,
   Watcher,
@@ -24,8 +24,9 @@ import {
   type SyncEvent,
   type WatchedAccount,
 } from '../../core/sync';
-import { apiOrigin, createUseapiClient, describeResult } from '../../core/useapi';
-import { openHealedLibrary } from './heal';
+import { apiOrigin } from '../../core/useapi';
+import { openLibraryToSync } from './heal';
+import { tokenEmails } from './token-accounts';
 import {
   UsageError,
   apiBase as readApiBase,
@@ -78,10 +79,7 @@ function everyMinutes(text: string | undefined): number | undefined {
 /** The accounts under a token: all of its emails, or the one asked for. */
 async function tokenAccounts(base: string, token: string, email: string | undefined) {
   if (email) return [{ accountId: 'cli', email, token }];
-  const result = await createUseapiClient({ baseUrl: base, token }).listAccounts();
-  if (result.kind !== 'ok') throw new UsageError(`the token's accounts: ${describeResult(result)}`);
-  const emails = Object.keys(result.value);
-  if (emails.length === 0) throw new UsageError('no Kling account is configured under this token');
+  const emails = await tokenEmails(base, token);
   return emails.map((each, index) => ({ accountId: `cli${index + 1}`, email: each, token }));
 }
 
@@ -167,18 +165,6 @@ function reporter(io: Io, library: Library): (event: SyncEvent) => void {
   };
 }
 
-/** The library, its index healed first if it was damaged (said in one line, like the other commands). */
-async function openLibraryOrSay(folder: string, io: Io): Promise<Library> {
-  try {
-    return (await openHealedLibrary('watch', folder, io)).library;
-  } catch (error) {
-    if (error instanceof LibraryVersionError) throw new UsageError(error.message);
-    throw new UsageError(
-      `cannot open the library at ${folder}: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-}
-
 export async function runWatchCommand(
   argv: readonly string[],
   io: Io,
@@ -202,7 +188,7 @@ export async function runWatchCommand(
     if (args.positional.length > 0) throw new UsageError(`unexpected argument '${args.positional[0]}'`);
     const watch = await plan(args, env);
     checkLibraryFolder(watch.folder, false);
-    library = await openLibraryOrSay(watch.folder, io);
+    library = await openLibraryToSync('watch', watch.folder, io);
     engine = new SyncEngine({ library, accounts: watch.accounts, ...watch.engine, apiBase: watch.apiBase });
     const log = (text: string) => io.err(`${new Date().toISOString()} ${text}\n`);
     engine.events.subscribe(reporter(io, library));

@@ -1,6 +1,8 @@
 // The shapes the local library hands to the UI (gallery, detail, queue, statistics), as zod schemas
 // so that the contract can validate them at the process boundary. Ids are exact decimal strings.
 import { z } from 'zod';
+import { LISTED_FACETS } from './facets';
+import type { FacetListName } from './facets';
 
 export const TaskPhaseSchema = z.enum(['queued', 'running', 'succeeded', 'failed']);
 export const GallerySortSchema = z.enum(['newest', 'oldest', 'longest']);
@@ -85,14 +87,15 @@ export const GalleryPageSchema = z.object({
 
 export const FacetValueSchema = z.object({ value: z.string(), count: z.number().int() });
 
+/** One list per listed facet dimension (shared/domain/facets.ts), most works first. */
+const facetLists = Object.fromEntries(
+  Object.values(LISTED_FACETS).map(({ list }) => [list, z.array(FacetValueSchema)]),
+) as Record<FacetListName, z.ZodArray<typeof FacetValueSchema>>;
+
 export const FacetsSchema = z.object({
   total: z.number().int(),
   favorites: z.number().int(),
-  accounts: z.array(FacetValueSchema),
-  phases: z.array(FacetValueSchema),
-  contentTypes: z.array(FacetValueSchema),
-  taskTypes: z.array(FacetValueSchema),
-  modelVersions: z.array(FacetValueSchema),
+  ...facetLists,
 });
 
 export const LibraryFileSchema = z.object({

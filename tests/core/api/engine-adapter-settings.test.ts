@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/core/api';
 import type { ContractEvent } from '../../../src/core/api';
-import { engineOptionsFromSettings } from '../../../src/core/api/engine-adapter';
-import type { EngineAdapterOptions } from '../../../src/core/api/engine-adapter';
+import { engineOptionsFromSettings } from '../../../src/core/sync';
+import { engineOptions } from '../../../src/core/api/adapters/engine-adapter';
+import type { EngineAdapterOptions } from '../../../src/core/api/adapters/engine-adapter';
 import { defaultSettings } from '../../../src/core/settings';
 import { createHeadlessApi } from '../../../src/server/headless';
 import { startSimulator, TOKENS } from '../../../src/sim';
@@ -115,6 +116,23 @@ describe('engineOptionsFromSettings', () => {
       keepInputs: false,
       pollPolicy: { minIntervalMs: 45_000, staleAfterMs: 5_400_000 },
     });
+  });
+});
+
+describe('engineOptions', () => {
+  it("hands the running engine exactly the settings' options, the extra ones on top", () => {
+    const settings = defaultSettings({ home: '/home/someone', apiBase: 'http://127.0.0.1:9/v1/kling' });
+    const { all, live } = engineOptions(settings, {
+      requestsPerSecond: 50,
+      requestTimeoutMs: 2_000,
+      pollPolicy: { firstPollMs: 20 },
+    });
+    // What configure() may change is derived from engineOptionsFromSettings' keys, not listed again.
+    expect(Object.keys(live).sort()).toEqual(Object.keys(engineOptionsFromSettings(settings)).sort());
+    expect(live.requestsPerSecond).toBe(50);
+    expect(live.pollPolicy).toEqual({ ...engineOptionsFromSettings(settings).pollPolicy, firstPollMs: 20 });
+    expect(all.requestTimeoutMs).toBe(2_000);
+    expect('requestTimeoutMs' in live).toBe(false);
   });
 });
 

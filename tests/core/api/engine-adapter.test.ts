@@ -1,11 +1,12 @@
 // The Engine adapter over the real sync engine: a headless API, a real library in a temp folder and
 // the simulator on 127.0.0.1. Tasks added through the contract are polled, archived and browsable.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/core/api';
 import type { ContractEvent } from '../../../src/core/api';
+import { indexPath } from '../../../src/core/library/paths';
 import { createHeadlessApi } from '../../../src/server/headless';
 import { startSimulator, TOKENS } from '../../../src/sim';
 import type { RunningSimulator } from '../../../src/sim';
@@ -41,7 +42,18 @@ async function setup() {
   const events: ContractEvent[] = [];
   api.events.subscribe((event) => events.push(event));
   engine.start();
-  return { api, engine, events, logs };
+  return { api, engine, events, logs, root };
+}
+
+/** How many connections this process has open on an index file (each holds one descriptor on it). */
+function openConnections(file: string): number {
+  return readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === file;
+    } catch {
+      return false; // closed meanwhile (the listing's own descriptor)
+    }
+  }).length;
 }
 
 async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
@@ -103,4 +115,27 @@ describe('engine adapter', () => {
     expect(added.ok && added.value.accepted).toEqual(['123456789']);
     await until(async () => events.some((event) => event.name === 'file.archived'));
   }, 60_000);
+
+  // Linux shows a process's open files in /proc; elsewhere there is nothing to count.
+  it.skipIf(!existsSync('/proc/self/fd'))(
+    'runs the handlers and the engine on one library, closed and opened again by a move',
+    async () => {
+      // Nothing is ingested: the library's WAL checkpointer, which an ingest starts, keeps a
+      // connection of its own that would be counted too.
+      const { api, engine, root } = await setup();
+      expect(engine.running).toBe(true);
+      const gallery = await api.call('library.gallery', { account: 'all' });
+      expect(gallery.ok && gallery.value.items).toEqual([]);
+      const before = indexPath(join(root, 'library'));
+      expect(openConnections(before)).toBe(1);
+
+      const moved = await api.call('settings.moveLibrary', { folder: join(root, 'moved') });
+      expect(moved.ok).toBe(true);
+      expect(engine.running).toBe(true);
+      await api.call('library.stats', {});
+      expect(openConnections(before)).toBe(0);
+      expect(openConnections(indexPath(join(root, 'moved')))).toBe(1);
+    },
+    60_000,
+  );
 });

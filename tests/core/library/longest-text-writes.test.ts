@@ -5,22 +5,24 @@ import { openLibrary } from '../../../src/core/library';
 import type { Library } from '../../../src/core/library';
 import { GALLERY_DEFAULTS } from '../../../src/core/library/gallery-options';
 import { indexPath } from '../../../src/core/library/paths';
-import { openSearchChangeFeed, SearchChangeFeed } from '../../../src/core/library/search-changes';
+import { SearchChangeFeed } from '../../../src/core/library/search-changes';
 import type { GalleryItem, GalleryQuery } from '../../../src/shared/domain/library';
 import { BIG, checkSearchIndex, tempFolder } from './helpers';
 import { ACCOUNTS, fillLongestLibrary, longestPages, START } from './fixtures/longest-library';
 import { makeSnapshot } from './fixtures/snapshots';
 
 // Text + "longest" keeps its match sets across writes: unchanged when the text index is, patched
-// when the library's own writes (on any of its connections) changed it, rebuilt otherwise. Every
+// when the library's own writes changed it, rebuilt otherwise (another process's writes). Every
 // page is compared with the same query on a connection opened just for it (nothing kept), across
 // writes of each kind, made between pages.
 let folder: string;
 let cleanup: () => void;
-/** The gallery's connection (the handlers'). */
+/** The process's one library: the handlers' gallery reads it. */
 let library: Library;
-/** The sync engine's connection to the same library. */
+/** The sync engine's writes: through the same library (one per process), named for what writes. */
 let engine: Library;
+/** Another process's library on the same folder: its writes are recorded in its own feed only. */
+let other: Library;
 /** Another program's connection: plain SQL, nothing recorded. */
 let foreign: Database;
 
@@ -54,13 +56,14 @@ beforeAll(() => {
   cleanup = temp.cleanup;
   library = openLibrary(folder, { sidecars: false });
   fillLongestLibrary(library, { favorites: true });
-  engine = openLibrary(folder, { sidecars: false });
+  engine = library;
+  other = openLibrary(folder, { sidecars: false });
   foreign = new BetterSqlite3(indexPath(folder));
   foreign.pragma('busy_timeout = 5000');
 });
 afterAll(() => {
   foreign.close();
-  engine.close();
+  other.close();
   library.close();
   cleanup();
 });
@@ -153,14 +156,14 @@ describe('text sorted by longest, across writes', () => {
     const fileRows = engine.createFileRows(task);
     const counts = acrossWrite(() => {
       library.db.prepare('UPDATE accounts SET label = label WHERE id = 1').run();
-      engine.upsertAccount(ACCOUNTS[0] as string, 'Alice');
+      other.upsertAccount(ACCOUNTS[0] as string, 'Alice');
       engine.updatePolling(task, { nextPollAt: START + 1, attempts: 2, lastError: 'timeout' });
       const [claimed] = engine.claimFiles(1);
       engine.recordFileProgress(claimed?.id ?? (fileRows[0]?.id as number), 1000, 5000);
       // Favorites are read from the works, not kept: a whale leaves and one joins the favorites.
       const whales = fromScratch({ text: 'whale ' });
       library.setFavorite(whales.find((item) => item.favorite)!.workId, false);
-      engine.setFavorite(whales.find((item) => !item.favorite)!.workId, true);
+      other.setFavorite(whales.find((item) => !item.favorite)!.workId, true);
       foreign.prepare("UPDATE tasks SET last_error = 'x' WHERE task_id = ?").run(task);
     });
     expect(counts).toEqual({ built: 0, patched: 0, forgotten: 0 });
@@ -180,7 +183,7 @@ describe('text sorted by longest, across writes', () => {
     expect(now.find((item) => (item.durationMs ?? 0) < 1000)?.workId).toBe(comets[0]!.workId);
   });
 
-  it('patches its sets with works added, changed and removed by the library, on either connection', () => {
+  it('patches its sets with works added, changed and removed by the library (handlers and engine)', () => {
     const comets = fromScratch({ text: 'comet ' });
     const foxes = fromScratch({ text: 'fox ' });
     const whales = fromScratch({ text: 'whale ' });
@@ -217,6 +220,16 @@ describe('text sorted by longest, across writes', () => {
     expect(after.some((item) => item.prompt === 'a numbat on a number line')).toBe(true);
     // The expansion gained two words: a new query string, so a set of its own, built once.
     expect(library.gallerySetCounts().built - before.built).toBe(1);
+  });
+
+  it("rebuilds after another process's library changed the text index", () => {
+    const counts = acrossWrite(() => {
+      // Recorded in the other library's feed, not in this one's: the chain breaks here.
+      addTask(other, 'a fox from another process', 40_000);
+    });
+    expect(counts.forgotten).toBe(1);
+    expect(counts.patched).toBe(0);
+    expect(fromScratch({ text: 'fox ' })[0]!.prompt).toBe('a fox from another process');
   });
 
   it('rebuilds after a change of the text index it was not told about', () => {
@@ -314,26 +327,10 @@ describe('the change feed', () => {
     expect(feed.between('s300', 's301')?.tasks).toHaveLength(60_000);
   });
 
-  it('is shared by the open libraries on one index, and forgotten once the last is closed', () => {
-    const file = indexPath(folder);
-    const first = openSearchChangeFeed(file);
-    const second = openSearchChangeFeed(`${file}/../${file.split('/').at(-1)}`);
-    expect(second.feed).toBe(first.feed);
-    expect(first.feed).toBe((library as unknown as { searchChanges: SearchChangeFeed }).searchChanges);
-    first.release();
-    first.release(); // twice: counted once
-    second.release();
-    const elsewhere = openSearchChangeFeed(indexPath(`${folder}-elsewhere`));
-    expect(elsewhere.feed).not.toBe(first.feed);
-    elsewhere.release();
-    // Every library on the index closed: the next one starts a feed of its own (an index rebuilt
-    // meanwhile could repeat old states).
-    const spare = tempFolder();
-    const only = openSearchChangeFeed(indexPath(spare.dir));
-    only.release();
-    const again = openSearchChangeFeed(indexPath(spare.dir));
-    expect(again.feed).not.toBe(only.feed);
-    again.release();
-    spare.cleanup();
+  it('belongs to its library: another library on the same index keeps its own', () => {
+    const feedOf = (lib: Library) => (lib as unknown as { searchChanges: SearchChangeFeed }).searchChanges;
+    expect(feedOf(library)).toBeInstanceOf(SearchChangeFeed);
+    expect(feedOf(other)).toBeInstanceOf(SearchChangeFeed);
+    expect(feedOf(other)).not.toBe(feedOf(library));
   });
 });

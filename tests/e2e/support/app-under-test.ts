@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { startSimulator } from '../../../src/sim';
 import type { RunningSimulator, SimulatorOptions } from '../../../src/sim';
 import type { ScenarioName } from '../../../src/sim/types';
-import type { WatchingOptions } from '../../../src/core/api/watching';
+import type { WatchingOptions } from '../../../src/core/api/adapters/watching';
 import { createHeadlessApi } from '../../../src/server/headless';
 import { startServer, type RunningServer } from '../../../src/server/http';
 

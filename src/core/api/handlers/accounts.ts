@@ -107,8 +107,6 @@ async function emailsUnder(
   token: string,
 ): Promise<{ email: string; maxJobs: number | null }[]> {
   const create = ctx.deps.accountsClient;
-  if (!create)
-    throw new ContractError('unavailable', 'Talking to useapi.net is not available in this version yet.');
   const settings = ctx.deps.settings.read();
   let outcome: Awaited<ReturnType<ReturnType<typeof create>['listAccounts']>>;
   try {

@@ -3,7 +3,7 @@ import type { Settings } from '../../../shared/contract';
 import type { StoredSettings } from '../../settings/schema';
 import { resolveApiRoot } from '../../useapi';
 import type { Handlers } from '../context';
-import { moveLibrary } from '../move-library';
+import { moveLibrary } from './move-library';
 
 /** The UI's view: the stored settings without accounts (those have their own methods). */
 export function settingsView(stored: StoredSettings): Settings {

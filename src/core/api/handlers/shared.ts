@@ -2,7 +2,7 @@
 import { ContractError } from '../../../shared/contract';
 import type { StoredAccount } from '../../settings/schema';
 import { resolveContainedFile } from '../../media/serve-file';
-import type { HandlerContext } from '../context';
+import type { ApiDeps, HandlerContext } from '../context';
 
 /** The account filter of a query: omitted → the active account (or all when none); 'all' → all. */
 export function accountFilter(ctx: HandlerContext, account: string | undefined): string | undefined {
@@ -27,7 +27,7 @@ export function requireEngine(ctx: HandlerContext) {
   if (!engine) {
     throw new ContractError(
       'unavailable',
-      'The sync engine is not available yet in this version: adding, retrying, cancelling, re-downloading and history sync arrive with it.',
+      'This server runs without the sync engine: adding, retrying, cancelling, re-downloading, history sync and watching need it.',
     );
   }
   return engine;
@@ -42,4 +42,16 @@ export async function libraryFilePath(ctx: HandlerContext, relativePath: string)
     throw new ContractError(code, `Cannot use '${relativePath}': ${resolved.reason}.`);
   }
   return resolved.absolutePath;
+}
+
+/**
+ * Runs `work` (a move, a rebuild, a heal) with the library closed and the engine, when it runs here,
+ * stopped; the engine carries on afterwards with the library in the folder the settings name then.
+ */
+export function whileLibraryClosed<T>(deps: ApiDeps, work: () => Promise<T>): Promise<T> {
+  const closed = () => {
+    deps.library.close();
+    return work();
+  };
+  return deps.engine ? deps.engine.whileLibraryClosed(closed) : closed();
 }

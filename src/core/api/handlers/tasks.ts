@@ -24,7 +24,7 @@ function knownTokens(ctx: HandlerContext): string[] {
 
 export const tasksHandlers: Pick<Handlers, TaskMethods> = {
   'tasks.list': async (input, ctx) =>
-    (await ctx.library()).tasks({ ...input, account: accountFilter(ctx, input.account) }),
+    ctx.library().taskList({ ...input, account: accountFilter(ctx, input.account) }),
   'tasks.add': async ({ taskIds, accountId }, ctx) => {
     const engine = requireEngine(ctx);
     // No account given: the active one is asked first, then the others (the owner is found).

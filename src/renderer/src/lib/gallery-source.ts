@@ -1,6 +1,6 @@
 // The gallery's data: route filters → the library's gallery query, a keyset-paged provider for the
 // grid, the item count for the scrollbar, and the tile each item shows.
-import type { GalleryItem, Facets } from '../../../shared/domain/library';
+import type { GalleryItem } from '../../../shared/domain/library';
 import type { MethodInput, MethodOutput } from '../../../shared/contract';
 import type { Call, MediaUrl } from './backend';
 import type { GalleryFilters } from './router';
@@ -37,33 +37,6 @@ export function galleryQuery(filters: GalleryFilters): Omit<GalleryInput, 'curso
   if (filters.to) query.createdTo = localDay(filters.to) + DAY_MS;
   if (filters.favorites) query.favoritesOnly = true;
   return query;
-}
-
-/**
- * How many items the filters match, from the library's facet counts (which cover the whole library):
- * exact when at most one constraint is set — the account (the active one unless 'all' is chosen), a
- * content type, task type, model, status or favorites — and unknown otherwise (text, dates, or two
- * constraints); the grid then grows as pages arrive.
- */
-export function countFromFacets(
-  facets: Facets,
-  filters: GalleryFilters,
-  activeEmail: string | null,
-): number | null {
-  if (filters.q.trim() || filters.from || filters.to) return null;
-  const pick = (list: { value: string; count: number }[], value: string) =>
-    list.find((entry) => entry.value === value)?.count ?? 0;
-  const counts: number[] = [];
-  const account = filters.account ?? activeEmail;
-  if (account && account !== 'all') counts.push(pick(facets.accounts, account));
-  if (filters.contentType) counts.push(pick(facets.contentTypes, filters.contentType));
-  if (filters.taskType) counts.push(pick(facets.taskTypes, filters.taskType));
-  if (filters.model) counts.push(pick(facets.modelVersions, filters.model));
-  if (filters.phase) counts.push(pick(facets.phases, filters.phase));
-  if (filters.favorites) counts.push(facets.favorites);
-  if (counts.length === 0) return facets.total;
-  if (counts.length === 1) return counts[0] ?? 0;
-  return null;
 }
 
 /** Items per gallery page. */

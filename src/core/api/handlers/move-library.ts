@@ -4,9 +4,10 @@
 import { copyFile, lstat, mkdir, readdir, readlink, rename, rm, rmdir, symlink } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import path from 'node:path';
-import { ContractError } from '../../shared/contract';
-import type { MethodOutput } from '../../shared/contract';
-import type { HandlerContext } from './context';
+import { ContractError } from '../../../shared/contract';
+import type { MethodOutput } from '../../../shared/contract';
+import type { HandlerContext } from '../context';
+import { whileLibraryClosed } from './shared';
 
 type Entry = { relative: string; kind: 'dir' | 'file' | 'link'; size: number };
 
@@ -60,9 +61,13 @@ export async function moveLibrary(
   if (moving) throw new ContractError('conflict', 'The library is already being moved.');
   moving = true;
   try {
-    const work = () => moveFolder(ctx, from, to).catch((error: unknown) => refusedFolder(error, to));
-    const result = ctx.deps.engine ? await ctx.deps.engine.whileLibraryClosed(work) : await work();
-    ctx.deps.settings.update((current) => ({ ...current, libraryFolder: to }));
+    const work = async () => {
+      const moved = await moveFolder(ctx, from, to).catch((error: unknown) => refusedFolder(error, to));
+      // Switched before the library is opened again (the engine restarts on the folder the settings name).
+      ctx.deps.settings.update((current) => ({ ...current, libraryFolder: to }));
+      return moved;
+    };
+    const result = await whileLibraryClosed(ctx.deps, work);
     ctx.events.emit('settings.changed', {});
     ctx.log.info(`library moved to ${to} (${result.movedFiles} files)`);
     return { libraryFolder: to, ...result };
@@ -72,7 +77,6 @@ export async function moveLibrary(
 }
 
 async function moveFolder(ctx: HandlerContext, from: string, to: string) {
-  await ctx.closeLibrary();
   if (!(await exists(from))) {
     await mkdir(to, { recursive: true, mode: 0o700 });
     return { movedFiles: 0, movedBytes: 0 };

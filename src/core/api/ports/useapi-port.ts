@@ -1,6 +1,6 @@
 // The one useapi.net call the handlers make themselves (accounts test/import), in the shape of the
 // client in src/core/useapi: a typed outcome, never an exception for an HTTP answer.
-import type { AccountsResponse } from '../../shared/useapi';
+import type { AccountsResponse } from '../../../shared/useapi';
 
 export type ListAccountsOutcome =
   { kind: 'ok'; value: AccountsResponse } | { kind: string; status?: number | null; message?: string };

@@ -1,7 +1,7 @@
 // What the handlers need from the sync engine (src/core/sync). The engine emits the contract's events
 // on its own bus; the API forwards them to both adapters.
-import type { WatchStatus } from '../../shared/contract';
-import type { EventBus } from './event-bus';
+import type { WatchStatus } from '../../../shared/contract';
+import type { EventBus } from '../event-bus';
 
 export interface EngineAccount {
   /** The local account id (settings). */
@@ -55,7 +55,5 @@ export interface Engine {
   /** Pauses or resumes automatic archiving (the tray's "Pause archiving"). */
   setWatchingPaused?(paused: boolean): void;
   readonly events: Pick<EventBus, 'subscribe'>;
-  /** Tells when the engine's connection met a damaged index (the API then heals it); answers an unsubscribe. */
-  onLibraryDamaged?(listener: (error: Error) => void): () => void;
   close(): Promise<void>;
 }

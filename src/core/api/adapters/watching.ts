@@ -1,14 +1,14 @@
 // The watcher as the app shell runs it: made beside the sync engine from the settings (interval,
 // catch-up, each account's switch), kept in step with them, pausable from the tray, and reporting
 // through the contract's `watch.status` event. One per running engine (see engine-adapter.ts).
-import type { Settings, WatchStatus } from '../../shared/contract';
-import type { Library } from '../library';
-import { WatchStateStore } from '../library';
-import { Watcher, watchEngineOf } from '../sync';
-import type { EngineAccountConfig, SyncEngine, WatchTimers, WatchedAccount } from '../sync';
-import type { StoredAccount } from '../settings/schema';
-import type { EventBus } from './event-bus';
-import type { Logger } from './logger';
+import type { Settings, WatchStatus } from '../../../shared/contract';
+import type { Library } from '../../library';
+import { WatchStateStore } from '../../library';
+import { Watcher, watchEngineOf } from '../../sync';
+import type { EngineAccountConfig, SyncEngine, WatchTimers, WatchedAccount } from '../../sync';
+import type { StoredAccount } from '../../settings/schema';
+import type { EventBus } from '../event-bus';
+import type { Logger } from '../logger';
 
 export interface WatchingOptions {
   /** Overrides the settings' interval (the demo checks every few seconds). */
