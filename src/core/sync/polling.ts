@@ -104,6 +104,9 @@ export class Polling {
     if (!this.ctx.running) return;
     const next = this.ctx.store.nextWake(active);
     if (next === null) return this.clearWake();
+    // Due now but being polled already (or beyond the room for polls): the end of a poll pumps again,
+    // and a timer would only fire at once, again and again, until then.
+    if (next <= this.ctx.now() && this.polling.size > 0) return this.clearWake();
     if (this.wakeTimer !== null && this.wakeAt !== null && this.wakeAt <= next) return;
     this.clearWake();
     this.wakeAt = next;
