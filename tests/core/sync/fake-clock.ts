@@ -20,6 +20,7 @@ export class FakeClock extends ManualTimers implements EngineClock {
       if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       // Loopback HTTP needs real turns of the loop (a socket's data arrives between them).
       await new Promise((resolve) => setTimeout(resolve, 1));
+      if (condition()) return; // before time moves on: what the I/O brought is seen as it was
       const next = this.nextAt();
       if (next !== null) this.advance(Math.max(0, next - this.now()));
     }
