@@ -203,7 +203,12 @@ export class Downloads {
   }
 
   /** Downloads the file to its place, reporting progress (and writing it to the index now and then). */
-  private fetch(file: FileRow, url: string, destination: string, signal: AbortSignal): Promise<DownloadResult> {
+  private fetch(
+    file: FileRow,
+    url: string,
+    destination: string,
+    signal: AbortSignal,
+  ): Promise<DownloadResult> {
     let lastProgressWrite = 0;
     const onProgress = (progress: DownloadProgress) => {
       const at = this.ctx.now();

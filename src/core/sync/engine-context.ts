@@ -59,7 +59,10 @@ export class EngineContext {
     this.controller.abort();
   }
 
-  createClients(accounts: readonly EngineAccountConfig[], apiBase: string | undefined): Map<string, UseapiClient> {
+  createClients(
+    accounts: readonly EngineAccountConfig[],
+    apiBase: string | undefined,
+  ): Map<string, UseapiClient> {
     return new Map(
       accounts.map((account) => [
         account.email,

@@ -62,7 +62,8 @@ export class SyncEngine {
     this.polling = new Polling(ctx, this.pauses, { succeeded: (taskId) => this.filesDue(taskId) });
     const rehomePort = {
       library: ctx.library,
-      withDownloadsStopped: (taskId: string, move: () => void) => this.downloads.withTaskStopped(taskId, move),
+      withDownloadsStopped: (taskId: string, move: () => void) =>
+        this.downloads.withTaskStopped(taskId, move),
       watermarkFree: () => ctx.options.watermarkFree === true,
       now: () => ctx.now(),
       moved: (taskId: string) => ctx.emitTaskChanged(taskId, null),
@@ -103,7 +104,9 @@ export class SyncEngine {
     const before = { options: ctx.options, policy: ctx.policy };
     const apiBaseChanged = defined.apiBase !== undefined && defined.apiBase !== before.options.apiBase;
     // Built first: a base URL the client refuses throws here, before anything changed.
-    const clients = apiBaseChanged ? ctx.createClients([...ctx.accounts.values()], defined.apiBase) : ctx.clients;
+    const clients = apiBaseChanged
+      ? ctx.createClients([...ctx.accounts.values()], defined.apiBase)
+      : ctx.clients;
     ctx.options = { ...before.options, ...defined };
     ctx.policy = { ...before.policy, ...defined.pollPolicy };
     const now = ctx.now();
@@ -196,7 +199,8 @@ export class SyncEngine {
     if (options.findOwner && this.pauses.isPaused(email)) email = this.pauses.active()[0] ?? email;
     for (const taskId of taskIds) {
       // A task no account has answered for yet (polled under a wrong guess) is filed again.
-      const added = library.addPendingTask(email, taskId) || library.taskAccounts.refileUnanswered(taskId, email);
+      const added =
+        library.addPendingTask(email, taskId) || library.taskAccounts.refileUnanswered(taskId, email);
       // A new row (maybe a task the user removed): none of an earlier following carries over, such as
       // a cancel, a not-found count or the first-seen time its stale cutoff counts from.
       if (added) store.forgetTaskState(taskId);
@@ -226,7 +230,8 @@ export class SyncEngine {
     store.setGiveUp(taskId, null, now);
     store.setNotFoundCount(taskId, 0, now);
     store.retryTaskFiles(taskId, now);
-    if (row.final !== 1) this.library.updatePolling(taskId, { nextPollAt: now, attempts: 0, lastError: null });
+    if (row.final !== 1)
+      this.library.updatePolling(taskId, { nextPollAt: now, attempts: 0, lastError: null });
     else if (row.phase === 'succeeded') this.ctx.createFiles(taskId);
     this.pump();
     return true;

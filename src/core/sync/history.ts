@@ -46,7 +46,15 @@ export class History {
     const account = this.ctx.accounts.get(email);
     if (!client || !account) return { taskIds: [], pages: 0, error: `no token for the account ${email}` };
     const signal = options.signal ? AbortSignal.any([this.ctx.signal, options.signal]) : this.ctx.signal;
-    const walk: Walk = { email, accountId: account.accountId, options, signal, seen: new Set(), pages: 0, added: 0 };
+    const walk: Walk = {
+      email,
+      accountId: account.accountId,
+      options,
+      signal,
+      seen: new Set(),
+      pages: 0,
+      added: 0,
+    };
     let createdBefore = options.before;
     for (;;) {
       try {

@@ -7,7 +7,12 @@ import { interpretStatus } from '../../shared/useapi';
 import type { TaskResponse } from '../../shared/useapi';
 import type { AccountPauses } from './account-pauses';
 import type { EngineContext } from './engine-context';
-import { findTaskOwner, transientFailure, type OwnerLookupOutcome, type OwnerLookupPort } from './owner-lookup';
+import {
+  findTaskOwner,
+  transientFailure,
+  type OwnerLookupOutcome,
+  type OwnerLookupPort,
+} from './owner-lookup';
 import { pollProblem } from './poll-problem';
 import { backoffDelay, nextPollDelay, notFoundRetryDelay, rateLimitDelay } from './schedule';
 import { taskAgeMs } from './task-age';

@@ -217,7 +217,11 @@ async function resumablePart(
 }
 
 /** Whether a 206's file is not the one we have half of (another validator or length). */
-function changedSince(validator: PartValidator, response: IncomingMessage, rangeTotal: number | null): boolean {
+function changedSince(
+  validator: PartValidator,
+  response: IncomingMessage,
+  rangeTotal: number | null,
+): boolean {
   const etag = header(response, 'etag');
   const lastModified = header(response, 'last-modified');
   return (
@@ -270,7 +274,10 @@ async function openResumed(
     resumeFrom = 0;
     validator = null;
   }
-  throw new DownloadError('bad_range', `The server at ${describeUrl(run.currentUrl)} answered ranges inconsistently`);
+  throw new DownloadError(
+    'bad_range',
+    `The server at ${describeUrl(run.currentUrl)} answered ranges inconsistently`,
+  );
 }
 
 /** Refuses what is not media, or is announced over the limit; otherwise records the .part's validator. */
@@ -357,7 +364,10 @@ async function receiveIntoPart(
       }
       if (total !== null && bytesDone > total) {
         run.overlong = true;
-        throw new DownloadError('length_mismatch', `More bytes than announced from ${describeUrl(run.currentUrl)}`);
+        throw new DownloadError(
+          'length_mismatch',
+          `More bytes than announced from ${describeUrl(run.currentUrl)}`,
+        );
       }
       emit(false);
       return hash.update(chunk);
