@@ -8,7 +8,13 @@ import { bucketClockOf, systemClock, type EngineClock } from './clock';
 import type { EngineAccountConfig, SyncEngineOptions } from './engine-types';
 import { SyncEvents } from './events';
 import { DEFAULT_ENGINE_OPTIONS } from './options-from-settings';
-import { DEFAULT_POLL_POLICY, KeyedLimiter, TokenBucket, type PollPolicy } from './schedule';
+import {
+  DEFAULT_POLL_POLICY,
+  KeyedLimiter,
+  TokenBucket,
+  type Clock as BucketClock,
+  type PollPolicy,
+} from './schedule';
 import { SyncStore } from './sync-store';
 
 export class EngineContext {
@@ -23,6 +29,7 @@ export class EngineContext {
   clients = new Map<string, UseapiClient>();
   readonly inFlight: KeyedLimiter;
   private readonly buckets = new Map<string, TokenBucket>();
+  private readonly bucketClock: BucketClock;
   private controller = new AbortController();
   /** Told of changes that emit no event (a retry timer firing, accounts or settings changed). */
   private readonly quietChangeListeners = new Set<() => void>();
@@ -34,6 +41,8 @@ export class EngineContext {
     this.policy = { ...DEFAULT_POLL_POLICY, ...options.pollPolicy };
     const clock = options.clock ?? systemClock;
     this.clock = options.now ? { ...clock, now: options.now } : clock;
+    // A `now` override moves the stored times only: the budgets keep the clock's own time and timers.
+    this.bucketClock = bucketClockOf(clock);
     this.inFlight = new KeyedLimiter(options.perAccountInFlight ?? 2);
   }
 
@@ -84,7 +93,7 @@ export class EngineContext {
   bucketFor(email: string): TokenBucket {
     let bucket = this.buckets.get(email);
     if (!bucket) {
-      bucket = new TokenBucket(this.requestRate(), 1, bucketClockOf(this.clock));
+      bucket = new TokenBucket(this.requestRate(), 1, this.bucketClock);
       this.buckets.set(email, bucket);
     }
     return bucket;
