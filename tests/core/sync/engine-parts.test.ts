@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLibrary, type Library } from '../../../src/core/library';
-import type { SyncEvent } from '../../../src/core/sync';
+import { SyncEngine, type SyncEvent } from '../../../src/core/sync';
 import { AccountPauses } from '../../../src/core/sync/account-pauses';
 import { Downloads } from '../../../src/core/sync/downloads';
 import { EngineContext } from '../../../src/core/sync/engine-context';
@@ -140,5 +140,27 @@ describe('Downloads', () => {
     expect(existsSync(path.join(dir, video()?.relativePath ?? 'x'))).toBe(true);
     ctx.end();
     await downloads.stop();
+  });
+});
+
+describe('SyncEngine.stop', () => {
+  it('resolves once the work under way has let go, with no time passing on the clock', async () => {
+    const id = sim.addTask({
+      kind: 'txt2video',
+      initialState: 'final',
+      outcome: 'succeed',
+      mediaBytes: 3_000_000,
+    });
+    sim.injectFault({ path: '/media/*.mp4', kind: 'stall', afterBytes: 100_000, stallMs: 10_000 });
+    const engine = new SyncEngine(testEngineOptions(sim, library, { clock, downloadIdleTimeoutMs: 30_000 }));
+    engine.start();
+    engine.addTasks(EMAIL, [id]);
+    const video = () => library.files.forTask(id).find((f) => f.kind === 'video');
+    await clock.runUntil(() => video()?.state === 'downloading', 'the stalled download');
+    const at = clock.now();
+    await engine.stop();
+    expect(clock.now()).toBe(at);
+    expect(video()?.state).toBe('pending'); // stopped, not failed: its .part resumes at the next start
+    expect(clock.nextAt()).toBeNull(); // no timer left behind
   });
 });
