@@ -5,9 +5,7 @@ import type { UseapiFailure } from '../useapi';
 import { describeResult } from '../useapi';
 import type { EngineContext } from './engine-context';
 import type { EngineAccountConfig } from './engine-types';
-import { tokenFingerprint } from './sync-store';
-
-export type PauseReason = 'unauthorized' | 'payment_required';
+import { tokenFingerprint, type PauseReason } from '../library';
 
 export class AccountPauses {
   private readonly holdUntil = new Map<string, number>();

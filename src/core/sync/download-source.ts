@@ -7,7 +7,7 @@ import type { UseapiFailure } from '../useapi';
 import type { FileCopy } from '../../shared/domain/library';
 import { DownloadError } from './download';
 import type { EngineContext } from './engine-context';
-import { NOT_KEPT_SUFFIX, REFUSED_PREFIX } from './sync-store';
+import { NOT_KEPT_SUFFIX, REFUSED_PREFIX } from './watermark-free-text';
 
 /** Where one download comes from and which copy of the file that is (null: unknown). */
 export interface FileSource {

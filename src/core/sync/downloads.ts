@@ -255,7 +255,11 @@ export class Downloads {
       return;
     }
     const willRetry = failure.retryable && file.attempts < (this.ctx.options.downloadAttempts ?? 5);
-    this.ctx.library.recordFileFailed(file.id, failure.message);
+    this.ctx.library.recordFileFailed(
+      file.id,
+      failure.message,
+      error instanceof WatermarkFreeUnavailable ? 'not_kept' : null,
+    );
     // The retry timer exists before anyone hears of the failure, so that waiters see it as open.
     if (failure.code === 'disk_full') this.paused = failure.message;
     else if (willRetry) {

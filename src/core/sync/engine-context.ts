@@ -2,7 +2,7 @@
 // the clock, the options in force, the accounts with their API clients, and each account's request
 // budget and in-flight slots (polls, history pages and /assets/download asks draw on the same ones).
 import { setMaxListeners } from 'node:events';
-import type { Library } from '../library';
+import type { Library, SyncState } from '../library';
 import { createUseapiClient, type UseapiClient } from '../useapi';
 import { bucketClockOf, systemClock, type EngineClock } from './clock';
 import type { EngineAccountConfig, SyncEngineOptions } from './engine-types';
@@ -15,12 +15,11 @@ import {
   type Clock as BucketClock,
   type PollPolicy,
 } from './schedule';
-import { SyncStore } from './sync-store';
 
 export class EngineContext {
   readonly events = new SyncEvents();
   readonly library: Library;
-  readonly store: SyncStore;
+  readonly store: SyncState;
   readonly clock: EngineClock;
   options: SyncEngineOptions;
   policy: PollPolicy;
@@ -37,7 +36,7 @@ export class EngineContext {
   constructor(options: SyncEngineOptions) {
     this.options = options;
     this.library = options.library;
-    this.store = new SyncStore(options.library.db);
+    this.store = options.library.syncState;
     this.policy = { ...DEFAULT_POLL_POLICY, ...options.pollPolicy };
     const clock = options.clock ?? systemClock;
     this.clock = options.now ? { ...clock, now: options.now } : clock;

@@ -16,7 +16,7 @@ export { systemClock } from './clock';
 export type { EngineClock } from './clock';
 export { DEFAULT_ENGINE_OPTIONS, engineOptionsFromSettings } from './options-from-settings';
 export type { SyncEvent, SyncEventListener, SyncEventMap, SyncEventName } from './events';
-export { NOT_KEPT_SUFFIX, REFUSED_PREFIX } from './sync-store';
+export { NOT_KEPT_SUFFIX, REFUSED_PREFIX } from './watermark-free-text';
 export { LibraryLockedError, acquireLibraryLock, LOCK_FILE } from './lock';
 export type { LibraryLock } from './lock';
 export { DownloadError, downloadFile, checkDownloadUrl } from './download';

@@ -20,11 +20,7 @@ export class TaskReports {
     const row = this.ctx.library.task(taskId);
     if (!row) return untracked(taskId);
     const works = new Map<string, TaskReport['works'][number]>();
-    for (const work of this.ctx.library.db
-      .prepare<[number], { work_id: string }>('SELECT work_id FROM works WHERE task_id = ? ORDER BY id')
-      .all(row.id)) {
-      works.set(work.work_id, { id: work.work_id, files: [] });
-    }
+    for (const workId of this.ctx.library.taskWorkIds(taskId)) works.set(workId, { id: workId, files: [] });
     const { problems, open } = this.sortFiles(taskId, works);
     const pausedReason = this.downloads.pausedReason;
     const final = row.final === 1;
