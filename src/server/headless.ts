@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { createApi } from '../core/api';
 import type { Api, CreateAccountsClient, Engine, Logger, OpenLibrary, RebuildLibrary } from '../core/api';
+import type { SettingOverride } from '../shared/contract';
 import { createEngineAdapter } from '../core/api/engine-adapter';
 import { scrubbingLogger } from '../core/api/logger';
 import type { EngineAdapter, EngineAdapterOptions } from '../core/api/engine-adapter';
@@ -33,6 +34,8 @@ export interface HeadlessOptions {
   openLibrary?: OpenLibrary;
   rebuildLibrary?: RebuildLibrary;
   accountsClient?: CreateAccountsClient;
+  /** `kling-archive demo`: app.info says so, and names the settings the demo overrides. */
+  demo?: { overriddenSettings: readonly SettingOverride[] };
 }
 
 export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -93,6 +96,7 @@ export function createHeadlessApi(options: HeadlessOptions): HeadlessApi {
     healLibrary: healLibraryIndex,
     accountsClient: options.accountsClient ?? useapiAccountsClient,
     engine: options.engine ?? engine,
+    demo: options.demo,
     log,
   });
   for (const warning of settings.warnings) api.log.warn(warning);

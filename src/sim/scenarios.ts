@@ -344,6 +344,8 @@ export function loadScenario(name: ScenarioName, state: SimState, faults: FaultR
         kind: 'txt2video',
         aspectRatio: '16:9',
         stepMs: 16_000,
+        // Untidy like the real service: this one announces no ETA while it runs.
+        etaUnknown: true,
         prompt: 'Macro shot of ink drops blooming in water, swirling clouds of indigo and magenta',
       });
       add({

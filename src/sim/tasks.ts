@@ -62,6 +62,8 @@ export interface SimTask {
   /** when each step was first seen; index = step */
   stepTimes: Array<number | undefined>;
   works: SimWork[];
+  /** see TaskSpec.etaUnknown */
+  etaUnknown: boolean;
 }
 
 export interface TaskSnapshot {
@@ -70,11 +72,11 @@ export interface TaskSnapshot {
   final: boolean;
   message: string;
   updateTime: number;
-  etaTime: number;
-  etaTimeOverSla: boolean;
-  queuingEtaTime: number;
-  originEtaTime: number;
-  originQueuingEtaTime: number;
+  etaTime: number | null;
+  etaTimeOverSla: boolean | null;
+  queuingEtaTime: number | null;
+  originEtaTime: number | null;
+  originQueuingEtaTime: number | null;
   viewed: boolean;
   viewTime: number;
   now: number;
@@ -255,6 +257,7 @@ export class SimState {
         initialStep === 0 ? createTime : initialStep === 1 ? Math.max(createTime, now) : createTime + 180_000,
       stepTimes: [],
       works,
+      etaUnknown: spec.etaUnknown ?? false,
     };
     task.stepTimes[initialStep] = task.startedAt;
     this.tasks.set(id, task);
@@ -310,17 +313,28 @@ export class SimState {
     // submission; etaTime / queuingEtaTime: the current estimate, never in the past while the task runs.
     const enteredAt = task.stepTimes[step] ?? task.startedAt;
     const expectedEnd = enteredAt + (2 - step) * task.stepMs;
+    const eta = task.etaUnknown
+      ? {
+          etaTime: null,
+          etaTimeOverSla: null,
+          queuingEtaTime: null,
+          originEtaTime: null,
+          originQueuingEtaTime: null,
+        }
+      : {
+          etaTime: Math.max(expectedEnd, now + 1_000),
+          etaTimeOverSla: now > expectedEnd,
+          queuingEtaTime: step === 0 ? Math.max(enteredAt + task.stepMs, now + 500) : 0,
+          originEtaTime: task.createTime + 2 * task.stepMs,
+          originQueuingEtaTime: task.createTime + task.stepMs,
+        };
     return {
       status: step === 0 ? 5 : 10,
       statusName: step === 0 ? 'submitted' : 'processing',
       final: false,
       message: '',
       updateTime,
-      etaTime: Math.max(expectedEnd, now + 1_000),
-      etaTimeOverSla: now > expectedEnd,
-      queuingEtaTime: step === 0 ? Math.max(enteredAt + task.stepMs, now + 500) : 0,
-      originEtaTime: task.createTime + 2 * task.stepMs,
-      originQueuingEtaTime: task.createTime + task.stepMs,
+      ...eta,
       viewed: false,
       viewTime: 0,
       now,

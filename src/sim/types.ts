@@ -91,6 +91,8 @@ export interface TaskSpec {
   stepMs?: number;
   /** picks portrait or landscape demo media; default from the id */
   aspectRatio?: '16:9' | '9:16' | '1:1';
+  /** the ETA fields are `null` while the task is not final, as some real answers give none */
+  etaUnknown?: boolean;
 }
 
 export type FaultKind =

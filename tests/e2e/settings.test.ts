@@ -1,6 +1,12 @@
 // Settings as a person meets them: edits kept across views, faults in words and once, and nothing
-// shown that does not apply here (notifications in a browser).
-import { describe, expect, it } from 'vitest';
+// shown that does not apply here (notifications in a browser) or not said so (the demo's pace).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startDemo } from '../../src/server/commands/demo';
+import type { DemoHandle } from '../../src/server/commands/demo';
+import { ensureRendererBuilt, RENDERER_DIR } from './support/app-under-test';
+import { axeViolations } from './support/axe';
+import { launchChromium } from './support/browser';
 import { useSeededApp, openAt } from './support/seeded-accounts';
 
 const seeded = useSeededApp();
@@ -35,6 +41,50 @@ describe('Settings', () => {
     await page.getByTestId('unsaved').waitFor({ state: 'detached' });
     // Notifications cannot reach a browser tab from here: the option is not offered.
     expect(await page.getByText('Notify me when a task finishes or fails').count()).toBe(0);
+    // Not the demo: every setting shown applies, and none says otherwise.
+    expect(await page.getByTestId('setting-overridden').count()).toBe(0);
     await page.close();
   });
+});
+
+describe('Settings in the demo', () => {
+  let demo: DemoHandle;
+  let browser: Browser;
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    demo = await startDemo({
+      port: 0,
+      version: '0.0.0-e2e',
+      rendererDir: RENDERER_DIR,
+      io: { out() {}, err() {} },
+    });
+    browser = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+  });
+
+  it('says beside each setting the demo overrides what it does instead', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(demo.url);
+    await page.waitForFunction(() => !location.hash.startsWith('#key='));
+    await page.goto(`${new URL(demo.url).origin}/#/settings`);
+    const interval = page.getByLabel('Check a running task at most once every (seconds)');
+    await interval.waitFor();
+    // The note is the field's description, so a screen reader says it with the field.
+    expect(await page.getByRole('spinbutton', { description: /Not used in the demo/ }).count()).toBe(3);
+    const notes = await page.getByTestId('setting-overridden').allTextContents();
+    expect(notes.map((note) => note.replace(/\s+/g, ' ').trim())).toEqual([
+      'Not used in the demo, which checks a running task every 3 s.',
+      'Not used in the demo, which sends up to 600 requests a minute per account.',
+      'Not used in the demo, which looks for new generations every 5 s.',
+    ]);
+    // The fields the demo leaves alone say nothing.
+    expect(
+      await page.getByLabel('Give up on unfinished tasks after (hours)').getAttribute('aria-describedby'),
+    ).toBeNull();
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
 });

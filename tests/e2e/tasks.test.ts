@@ -1,7 +1,8 @@
 // The Tasks view: an id useapi.net does not know stays on top, saying so and when it is asked again;
-// a task refused for its prompt says retrying cannot help.
+// a task refused for its prompt says retrying cannot help; a generating task shows the ETA the API
+// gives, counting down on its own.
 import { describe, expect, it } from 'vitest';
-import { useSeededApp, openAt } from './support/seeded-accounts';
+import { DEMO_TOKEN, STUDIO, useSeededApp, openAt } from './support/seeded-accounts';
 
 const seeded = useSeededApp();
 
@@ -38,6 +39,39 @@ describe('the Tasks view', () => {
     await row.getByTestId('task-status').getByText('Failed').waitFor({ timeout: 30_000 });
     await row.getByTestId('prompt-verdict').waitFor();
     expect(await row.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    await page.close();
+  }, 45_000);
+
+  it('shows the ETA while a task generates, counting down with time without asking the core again', async () => {
+    const page = await seeded.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // The page's clock runs on from now; fastForward moves it (and its timers) ahead.
+    await page.clock.install();
+    await openAt(page, seeded.app, `#/tasks`);
+    // Generating, due in 110 s: the engine's next look waits for the ETA, so the answer stays this one.
+    seeded.app.simulator.addTask({
+      token: DEMO_TOKEN,
+      email: STUDIO,
+      id: '7300000201',
+      kind: 'txt2video',
+      initialState: 'processing',
+      stepMs: 110_000,
+    });
+    await page.getByTestId('task-ids').fill('7300000201');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const row = page.locator('[data-task-id="7300000201"]');
+    await row.getByTestId('task-status').getByText('Generating').waitFor({ timeout: 20_000 });
+    const eta = row.getByTestId('task-eta');
+    await eta.getByText('· about 2 min left').waitFor();
+
+    const listCalls: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/api/tasks.list')) listCalls.push(request.url());
+    });
+    await page.clock.fastForward('01:00');
+    await eta.getByText('· about 1 min left').waitFor();
+    await page.clock.fastForward('01:00');
+    await eta.getByText('· any moment now').waitFor();
+    expect(listCalls).toEqual([]);
     await page.close();
   }, 45_000);
 });

@@ -40,6 +40,19 @@ describe.skipIf(!BUILT)('kling-archive demo (built CLI)', () => {
       const folder = /data in (\S+) \(deleted on exit\)/.exec(stderr)?.[1];
       expect(folder && existsSync(folder)).toBe(true);
 
+      // Settings learn that the demo's pace overrides three of them, and what it does instead.
+      const info = (await call(url.origin, key, 'app.info', {})) as {
+        demo: boolean;
+        overriddenSettings: Array<{ setting: string; applies: string }>;
+      };
+      expect(info.demo).toBe(true);
+      expect(info.overriddenSettings.map((entry) => entry.setting)).toEqual([
+        'polling.intervalSeconds',
+        'polling.maxRequestsPerMinute',
+        'watching.intervalMinutes',
+      ]);
+      expect(info.overriddenSettings[0]?.applies).toBe('checks a running task every 3 s');
+
       const accounts = (await call(url.origin, key, 'accounts.list', {})) as { accounts: unknown[] };
       expect(accounts.accounts).toHaveLength(2);
       let items: Array<{ workId: string }> = [];

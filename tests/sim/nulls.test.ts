@@ -54,11 +54,22 @@ describe('nulls', () => {
     );
   });
 
+  it('keeps a running task’s ETA (null only when it says nothing)', async () => {
+    const sim = await start(true);
+    const id = sim.addTask({ initialState: 'processing' });
+    const answer = await getJson(sim, `/v1/kling/tasks/${id}`, TOKENS.basic);
+    expect(answer.json.etaTime).toBeGreaterThan(answer.json.currentTimestamp);
+    expect(answer.json.queuingEtaTime).toBeNull(); // 0 once queuing is over
+  });
+
   it('history pages too', async () => {
     const sim = await start(true);
     sim.addTask({ initialState: 'final' });
     const page = await getJson(sim, '/v1/kling/tasks?email=creator@example.com', TOKENS.basic);
-    expect(page.json.history[0].etaTime).toBeNull();
+    // A final task's ETA says nothing: null (the scenario's running tasks keep theirs).
+    const final = page.json.history.filter((entry: { status_final: boolean }) => entry.status_final);
+    expect(final.length).toBeGreaterThan(0);
+    for (const entry of final) expect(entry.etaTime).toBeNull();
     expect(parseHistoryResponse(page.text).ok).toBe(true);
   });
 });

@@ -72,6 +72,27 @@ describe('task progression', () => {
     expect(answer.works).toHaveLength(1);
   });
 
+  it('answers null in every ETA field while running for a task that announces none', async () => {
+    let now = 1_750_000_000_000;
+    sim = await startSimulator({ scenario: 'empty', progression: 'clock', stepMs: 5_000, now: () => now });
+    const id = sim.addTask({ etaUnknown: true, initialState: 'processing' });
+    const answer = (await getJson(sim, `/v1/kling/tasks/${id}`, TOKENS.empty)).json;
+    expect(answer.status).toBe(10);
+    for (const key of [
+      'etaTime',
+      'etaTimeOverSla',
+      'queuingEtaTime',
+      'originEtaTime',
+      'originQueuingEtaTime',
+    ])
+      expect(answer[key]).toBeNull();
+    now += 10_000;
+    expect((await getJson(sim, `/v1/kling/tasks/${id}`, TOKENS.empty)).json).toMatchObject({
+      status: 99,
+      etaTime: 0,
+    });
+  });
+
   it('ends failed tasks with the documented status, name and message', async () => {
     sim = await startSimulator({ scenario: 'empty' });
     const expected: Record<number, string> = {

@@ -1,6 +1,6 @@
 // What the handlers are given: the settings and secrets, the library and engine when present, the
 // desktop shell in the app, and the per-call context an adapter supplies.
-import type { MethodName, MethodOutput, MethodParams } from '../../shared/contract';
+import type { MethodName, MethodOutput, MethodParams, SettingOverride } from '../../shared/contract';
 import type { SecretStore } from '../settings/secret-store';
 import type { SettingsStore } from '../settings/store';
 import type { Engine } from './engine';
@@ -36,6 +36,8 @@ export interface ApiDeps {
   /** Absent: accounts.test / accounts.import answer `unavailable`. */
   accountsClient?: CreateAccountsClient | undefined;
   shell?: DesktopShell | undefined;
+  /** The demo (app.info says so), with the settings it overrides where it applies them. */
+  demo?: { overriddenSettings: readonly SettingOverride[] } | undefined;
   log?: Logger | undefined;
   /** Check every answer against the contract before it leaves (default: on). */
   validateOutputs?: boolean | undefined;

@@ -2,7 +2,7 @@
 // Rules: an older snapshot never replaces a newer one (task updateTime), a final status is never
 // downgraded, works are never removed, and a stale snapshot may still add works we did not know.
 import type { Database, Statement } from 'better-sqlite3';
-import { IdSchema, interpretStatus, readTaskFacts } from '../../shared/useapi';
+import { IdSchema, interpretStatus, readTaskFacts, remainingFromEta } from '../../shared/useapi';
 import type { TaskResponse, TaskWork } from '../../shared/useapi';
 import { NewWorkIndexer } from './new-works';
 import { WorkKeys } from './work-key';
@@ -97,6 +97,15 @@ interface ReadSnapshot {
   facts: StoredFacts;
 }
 
+/**
+ * When the service expects the task to finish, on this machine's clock: the time left it announces
+ * (measured on its own clock) from when its answer was read. Null when it announces none.
+ */
+function etaAt(snapshot: TaskResponse, readAt: number): number | null {
+  const remaining = remainingFromEta(snapshot);
+  return remaining === null ? null : readAt + Math.round(remaining);
+}
+
 function taskColumns(taskId: string, snapshot: TaskResponse, works: readonly SnapshotWork[], now: number) {
   const status = statusOf(snapshot);
   const facts = readTaskFacts(snapshot);
@@ -122,6 +131,7 @@ function taskColumns(taskId: string, snapshot: TaskResponse, works: readonly Sna
     created_at: finiteOrNull(task?.createTime) ?? minWorkTime(works),
     updated_at: finiteOrNull(task?.updateTime) ?? minWorkTime(works),
     snapshot_at: now,
+    eta_at: status.final ? null : etaAt(snapshot, now),
   };
 }
 
@@ -180,11 +190,11 @@ export class Ingestor {
       phase = @phase, reason = @reason, prompt = @prompt, negative_prompt = @negative_prompt,
       duration = @duration, model_version = @model_version, arguments = @arguments,
       input_urls = @input_urls, created_at = coalesce(@created_at, created_at),
-      updated_at = @updated_at, snapshot_at = @snapshot_at`;
+      updated_at = @updated_at, snapshot_at = @snapshot_at, eta_at = @eta_at`;
     this.insertTask = db.prepare(`INSERT INTO tasks (task_id, account_id, type, status, status_name, final,
         phase, reason, prompt, negative_prompt, duration, model_version, arguments, input_urls, created_at,
-        updated_at, snapshot_at, next_poll_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+        updated_at, snapshot_at, eta_at, next_poll_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.updateTask = db.prepare(`UPDATE tasks SET ${taskColumns},
       next_poll_at = CASE WHEN @final THEN NULL ELSE next_poll_at END,
       last_error = CASE WHEN @final THEN NULL ELSE last_error END
@@ -303,6 +313,7 @@ export class Ingestor {
         row.created_at,
         row.updated_at,
         row.snapshot_at,
+        row.eta_at,
         row.final ? null : row.snapshot_at,
       ).lastInsertRowid,
     );

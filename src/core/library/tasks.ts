@@ -29,11 +29,12 @@ export interface TaskRow {
   next_poll_at: number | null;
   attempts: number;
   last_error: string | null;
+  eta_at: number | null;
 }
 
 export const TASK_SELECT = `SELECT t.id, t.task_id, a.email, t.type, t.phase, t.final, t.status, t.status_name,
     t.reason, t.prompt, t.negative_prompt, t.duration, t.model_version, t.arguments, t.created_at, t.updated_at,
-    t.next_poll_at, t.attempts, t.last_error
+    t.next_poll_at, t.attempts, t.last_error, t.eta_at
   FROM tasks t JOIN accounts a ON a.id = t.account_id`;
 
 export const toTaskSummary = (row: TaskRow): TaskSummary => ({
@@ -192,6 +193,7 @@ export class TaskStore {
         filesTotal: counts.files_total,
         filesFailed: counts.files_failed,
         fileError: counts.file_error,
+        etaAt: row.final ? null : row.eta_at,
       };
     });
     const last = shown.at(-1);

@@ -12,6 +12,7 @@ import type { RunningSimulator } from '../../sim';
 import { createHeadlessApi } from '../headless';
 import { startServer } from '../http';
 import type { RunningServer } from '../http';
+import type { SettingOverride } from '../../shared/contract';
 
 export const DEMO_HELP = `Usage: kling-archive demo [--port N] [--desktop]
 Runs the app on made-up data: a local simulator of useapi.net, two demo accounts and tasks that
@@ -22,9 +23,36 @@ when you stop it with Ctrl+C. Your own library and settings are not touched.
               desktop window, printing one line \`desktop-demo {json}\` instead of serving a URL
 `;
 
-/** A new generation appears this often in the demo, and the watcher looks this often. */
+/** A new generation appears this often in the demo. */
 const DEMO_ARRIVALS_EVERY_MS = 15_000;
-const DEMO_WATCH_INTERVAL_MS = 5_000;
+
+/**
+ * The simulator is on this machine: no need to spare it like the real API, and a newcomer should see
+ * tasks move within seconds, not at the 20 s the settings allow useapi.net. The one home of the
+ * demo's pace: applied to the engine and the watcher below, and named in Settings (app.info).
+ */
+const DEMO_PACE = {
+  firstPollMs: 500,
+  pollEveryMs: 3_000,
+  requestsPerSecond: 10,
+  watchEveryMs: 5_000,
+} as const;
+
+/** The settings the demo's pace overrides, and what applies instead, for Settings to say so. */
+export const DEMO_OVERRIDDEN_SETTINGS: readonly SettingOverride[] = [
+  {
+    setting: 'polling.intervalSeconds',
+    applies: `checks a running task every ${DEMO_PACE.pollEveryMs / 1000} s`,
+  },
+  {
+    setting: 'polling.maxRequestsPerMinute',
+    applies: `sends up to ${DEMO_PACE.requestsPerSecond * 60} requests a minute per account`,
+  },
+  {
+    setting: 'watching.intervalMinutes',
+    applies: `looks for new generations every ${DEMO_PACE.watchEveryMs / 1000} s`,
+  },
+];
 
 export interface DemoIo {
   out: (text: string) => void;
@@ -97,10 +125,12 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
       env: {},
       version: options.version,
       log: createLogger((line) => options.io.err(line)),
-      // The simulator is on this machine: no need to spare it like the real API, and a newcomer
-      // should see tasks move within seconds, not at the 20 s the settings allow useapi.net.
-      syncEngine: { requestsPerSecond: 10, pollPolicy: { firstPollMs: 500, minIntervalMs: 3_000 } },
-      watch: { intervalMs: DEMO_WATCH_INTERVAL_MS },
+      syncEngine: {
+        requestsPerSecond: DEMO_PACE.requestsPerSecond,
+        pollPolicy: { firstPollMs: DEMO_PACE.firstPollMs, minIntervalMs: DEMO_PACE.pollEveryMs },
+      },
+      watch: { intervalMs: DEMO_PACE.watchEveryMs },
+      demo: { overriddenSettings: DEMO_OVERRIDDEN_SETTINGS },
     });
     closers.push(() => api.close());
     if (engine) {

@@ -9,6 +9,22 @@ import { NoInputSchema } from './common';
  */
 export const TokenProtectionSchema = z.enum(['keychain', 'weak', 'none', 'owner-file']);
 
+/**
+ * The settings whose values the running app does not follow (the demo polls and watches faster than
+ * the settings allow the real service), by their path in the settings.
+ */
+export const OverridableSettingSchema = z.enum([
+  'polling.intervalSeconds',
+  'polling.maxRequestsPerMinute',
+  'watching.intervalMinutes',
+]);
+
+export const SettingOverrideSchema = z.object({
+  setting: OverridableSettingSchema,
+  /** What the app does instead, in words: "checks a running task every 3 s". */
+  applies: z.string(),
+});
+
 export const AppInfoSchema = z.object({
   name: z.string(),
   version: z.string(),
@@ -25,6 +41,10 @@ export const AppInfoSchema = z.object({
   tokenProtection: TokenProtectionSchema,
   /** Lines about the library the person should read once, e.g. a damaged index rebuilt at start. */
   notices: z.array(z.string()),
+  /** `kling-archive demo`: made-up data from a local simulator. */
+  demo: z.boolean(),
+  /** Settings shown in Settings that do not apply while this app runs, and what applies instead. */
+  overriddenSettings: z.array(SettingOverrideSchema),
 });
 
 export const appMethods = {
@@ -33,3 +53,5 @@ export const appMethods = {
 
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 export type TokenProtection = z.infer<typeof TokenProtectionSchema>;
+export type OverridableSetting = z.infer<typeof OverridableSettingSchema>;
+export type SettingOverride = z.infer<typeof SettingOverrideSchema>;

@@ -154,6 +154,11 @@ export const TaskListItemSchema = TaskSummarySchema.extend({
   /** Files that could not be archived, and the first one's reason. */
   filesFailed: z.number().int(),
   fileError: z.string().nullable(),
+  /**
+   * While the task is not final: when useapi.net expects it to finish (ms since epoch, this machine's
+   * clock), from its last answer's ETA; null when it gave none.
+   */
+  etaAt: z.number().nullable(),
 });
 
 export const TaskListPageSchema = z.object({

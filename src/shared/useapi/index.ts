@@ -5,3 +5,4 @@ export * from './status';
 export * from './task-fields';
 export * from './open-object';
 export * from './needed-facts';
+export * from './eta';

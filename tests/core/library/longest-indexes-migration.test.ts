@@ -24,7 +24,7 @@ const QUERIES: GalleryQuery[] = [
   { account: 'a@example.com', favoritesOnly: true },
 ];
 
-/** A library at version 11: written by this version, then without what version 12 adds. */
+/** A library at version 11: written by this version, then without what versions 12 and 13 add. */
 function writeVersion11Library(): Record<string, string[]> {
   const library = openLibrary(dir, { sidecars: false });
   const rand = random(3);
@@ -43,6 +43,7 @@ function writeVersion11Library(): Record<string, string[]> {
   library.close();
   const db = new BetterSqlite3(indexPath(dir));
   for (const index of INDEXES) db.exec(`DROP INDEX ${index}`);
+  db.exec('ALTER TABLE tasks DROP COLUMN eta_at'); // version 13
   db.pragma('user_version = 11');
   // Each query's order, by a plain ORDER BY.
   const plain = (where: string) =>

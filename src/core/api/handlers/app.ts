@@ -14,5 +14,7 @@ export const appHandlers: Pick<Handlers, 'app.info'> = {
     },
     tokenProtection: deps.secrets.protection(),
     notices: [...notices],
+    demo: deps.demo !== undefined,
+    overriddenSettings: [...(deps.demo?.overriddenSettings ?? [])],
   }),
 };

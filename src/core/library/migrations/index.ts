@@ -11,6 +11,7 @@ import { migration009 } from './009-watch-state';
 import { migration010 } from './010-task-owner-unknown';
 import { migration011 } from './011-sync-state';
 import { migration012 } from './012-longest-indexes';
+import { migration013 } from './013-task-eta';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration010,
   migration011,
   migration012,
+  migration013,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

@@ -1,6 +1,12 @@
 // When to ask about a task again. Pure functions of the task's age, the service's ETA fields and a
 // random source, so that every rule can be tested with fixed numbers.
 import { DEFAULT_GIVE_UP_AFTER_HOURS } from '../../settings/schema';
+import { remainingFromEta } from '../../../shared/useapi/eta';
+import type { EtaFacts } from '../../../shared/useapi/eta';
+
+// Read once in shared/useapi: the task list shows the same remaining time that spaces the polls.
+export { remainingFromEta };
+export type { EtaFacts };
 
 export interface PollPolicy {
   /** The first poll after a task is added. */
@@ -44,36 +50,6 @@ export type Random = () => number;
 /** `ms` spread by ±`fraction`, never below zero. */
 export function withJitter(ms: number, fraction: number, random: Random = Math.random): number {
   return Math.max(0, Math.round(ms * (1 + (random() * 2 - 1) * fraction)));
-}
-
-export interface EtaFacts {
-  /** The service's own clock (`currentTimestamp`), ms. */
-  currentTimestamp?: number | undefined;
-  /** Seconds (or an absolute time in ms) until the result; both forms are seen. */
-  etaTime?: number | undefined;
-  queuingEtaTime?: number | undefined;
-}
-
-/**
- * The remaining time the service announces, in ms, or null when the fields are absent or not
- * believable (negative, absurdly long, in the past).
- */
-export function remainingFromEta(eta: EtaFacts): number | null {
-  for (const value of [eta.etaTime, eta.queuingEtaTime]) {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) continue;
-    let remaining: number;
-    if (value > 1e12) {
-      // An absolute time in ms: only usable against the service's own clock.
-      if (typeof eta.currentTimestamp !== 'number') continue;
-      remaining = value - eta.currentTimestamp;
-    } else if (value > 1e6) {
-      remaining = value; // already ms
-    } else {
-      remaining = value * 1000; // seconds
-    }
-    if (remaining > 0 && remaining <= 6 * 60 * 60_000) return remaining;
-  }
-  return null;
 }
 
 /**

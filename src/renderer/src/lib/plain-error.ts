@@ -2,12 +2,17 @@
 // polling.intervalSeconds: Invalid input: expected number, received null") becomes "Check a running
 // task at most once every (seconds): enter a number." Other errors keep their own message.
 
-/** What the fields of the settings are called on screen, by their path in the contract. */
+/**
+ * What the fields of the settings are called on screen, by their path in the contract: the form's
+ * labels (NumberField) and the names its faults are told with.
+ */
 export const SETTINGS_FIELD_LABELS: Readonly<Record<string, string>> = {
   apiBase: 'API base',
   'polling.intervalSeconds': 'Check a running task at most once every (seconds)',
   'polling.maxRequestsPerMinute': 'Requests per minute per account',
   'polling.giveUpAfterHours': 'Give up on unfinished tasks after (hours)',
+  'watching.intervalMinutes': 'Look for new generations every (minutes)',
+  'watching.catchUpDays': 'After a pause, catch up at most (days)',
   'downloads.concurrency': 'Downloads at once',
 };
 
