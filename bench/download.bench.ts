@@ -59,7 +59,8 @@ async function curlOnce(): Promise<{ seconds: number; durableSeconds: number }> 
 }
 
 async function oursOnce(): Promise<{ seconds: number; rssGrowth: number }> {
-  const destination = path.join(dir, 'ours.bin');
+  // An .mp4 name: the downloader keeps only media files (media-policy.ts).
+  const destination = path.join(dir, 'ours.mp4');
   global.gc?.();
   const baseline = process.memoryUsage().rss;
   let peak = baseline;

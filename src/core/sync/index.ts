@@ -1,4 +1,5 @@
-// The sync engine (Node only): scheduler, downloader, history sync, events, lifecycle.
+// The sync engine (Node only): polling, downloads, history walks, account pauses, task reports,
+// events, lifecycle, over one injected clock.
 export { SyncEngine, extractRawEntries } from './engine';
 export type {
   AddTasksOptions,
@@ -11,6 +12,8 @@ export type {
   TaskReport,
 } from './engine';
 export { SyncEvents, CONTRACT_EVENT_NAMES } from './events';
+export { systemClock } from './clock';
+export type { EngineClock } from './clock';
 export { DEFAULT_ENGINE_OPTIONS, engineOptionsFromSettings } from './options-from-settings';
 export type { SyncEvent, SyncEventListener, SyncEventMap, SyncEventName } from './events';
 export { NOT_KEPT_SUFFIX, REFUSED_PREFIX } from './watermark-free-text';

@@ -9,23 +9,14 @@
 import type { WatchStateStore } from '../library';
 import type { HistoryOptions, HistoryOutcome } from './engine';
 import type { SyncEvents } from './events';
+import { systemClock, type EngineClock } from './clock';
 
 const DAY_MS = 86_400_000;
 
-/** The watcher's clock and timers: the real ones in the app, a manual one in tests. */
-export interface WatchTimers {
-  now(): number;
-  setTimer(callback: () => void, ms: number): unknown;
-  clearTimer(handle: unknown): void;
-}
+/** The watcher's clock and timers: the engine's clock seam (the real ones in the app, a manual one in tests). */
+export type WatchTimers = EngineClock;
 
-const MAX_TIMER_MS = 2_147_483_647;
-
-export const systemWatchTimers: WatchTimers = {
-  now: () => Date.now(),
-  setTimer: (callback, ms) => setTimeout(callback, Math.min(MAX_TIMER_MS, Math.max(0, ms))),
-  clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+export const systemWatchTimers: WatchTimers = systemClock;
 
 /** What the watcher needs of the engine: its history walk and its events. */
 export interface WatchEngine {

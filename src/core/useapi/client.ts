@@ -134,7 +134,17 @@ function interpret<T>(
   return { kind: 'unexpected_status', operation, status, message };
 }
 
-export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
+/** What every request of one client is made with, checked once when the client is made. */
+interface ClientConfig {
+  apiRoot: string;
+  token: string;
+  timeoutMs: number;
+  fetchImpl: typeof fetch;
+  headers: Record<string, string>;
+}
+
+/** The options checked (base URL, token, timeout); throws UseapiConfigError with what to fix. */
+function clientConfig(options: UseapiClientOptions): ClientConfig {
   const root = resolveApiRoot(options.baseUrl);
   if (!root.ok) throw new UseapiConfigError(root.problem);
   const apiRoot = root.apiRoot;
@@ -152,35 +162,49 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMER_MS) {
     throw new UseapiConfigError(`The timeout must be a positive number of milliseconds (got ${timeoutMs}).`);
   }
-  const fetchImpl = options.fetch ?? globalThis.fetch;
   const userAgent = (options.userAgent ?? DEFAULT_USER_AGENT).replace(/[^\x20-\x7e]/g, '');
   const headers = {
     Authorization: `Bearer ${token}`,
     Accept: 'application/json',
     'User-Agent': userAgent,
   };
+  return { apiRoot, token, timeoutMs, fetchImpl: options.fetch ?? globalThis.fetch, headers };
+}
 
-  async function get<T>(
+/** One GET under the client's config, its answer read by `parse`. */
+async function get<T>(
+  config: ClientConfig,
+  operation: UseapiOperation,
+  path: string,
+  query: Record<string, string | undefined>,
+  parse: (text: string) => ParseResult<T>,
+  requestOptions: RequestOptions | undefined,
+): Promise<UseapiResult<T>> {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) search.set(key, value);
+  const qs = search.toString();
+  const outcome = await exchange({
+    operation,
+    url: `${config.apiRoot}${path}${qs ? `?${qs}` : ''}`,
+    headers: config.headers,
+    timeoutMs: config.timeoutMs,
+    signal: requestOptions?.signal,
+    fetch: config.fetchImpl,
+  });
+  if (outcome.kind !== 'answer') return outcome;
+  return interpret(operation, outcome, parse, config.token);
+}
+
+export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
+  const config = clientConfig(options);
+  const { apiRoot, token } = config;
+  const ask = <T>(
     operation: UseapiOperation,
     path: string,
     query: Record<string, string | undefined>,
     parse: (text: string) => ParseResult<T>,
     requestOptions: RequestOptions | undefined,
-  ): Promise<UseapiResult<T>> {
-    const search = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) if (value !== undefined) search.set(key, value);
-    const qs = search.toString();
-    const outcome = await exchange({
-      operation,
-      url: `${apiRoot}${path}${qs ? `?${qs}` : ''}`,
-      headers,
-      timeoutMs,
-      signal: requestOptions?.signal,
-      fetch: fetchImpl,
-    });
-    if (outcome.kind !== 'answer') return outcome;
-    return interpret(operation, outcome, parse, token);
-  }
+  ) => get(config, operation, path, query, parse, requestOptions);
 
   return {
     apiRoot,
@@ -190,17 +214,17 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
         checkTaskId({ operation: 'getTask', token }, id) ??
         (email === undefined ? null : checkEmail({ operation: 'getTask', token }, email));
       if (refused) return refused;
-      return get('getTask', `/tasks/${id}`, { email }, parseTaskResponse, requestOptions);
+      return ask('getTask', `/tasks/${id}`, { email }, parseTaskResponse, requestOptions);
     },
 
     async listAccounts(requestOptions) {
-      return get('listAccounts', '/accounts', {}, parseAccountsResponse, requestOptions);
+      return ask('listAccounts', '/accounts', {}, parseAccountsResponse, requestOptions);
     },
 
     async getAccount(email, requestOptions) {
       const refused = checkEmail({ operation: 'getAccount', token }, email);
       if (refused) return refused;
-      return get(
+      return ask(
         'getAccount',
         `/accounts/${encodeURIComponent(email)}`,
         {},
@@ -214,7 +238,7 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
         checkEmail({ operation: 'listTasks', token }, email) ??
         checkListTasksQuery({ operation: 'listTasks', token }, query);
       if (refused) return refused;
-      return get(
+      return ask(
         'listTasks',
         '/tasks',
         {
@@ -235,7 +259,7 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
         checkWorkIds({ operation: 'getDownloadUrl', token }, workIds) ??
         checkFileType({ operation: 'getDownloadUrl', token }, fileType);
       if (refused) return refused;
-      return get(
+      return ask(
         'getDownloadUrl',
         '/assets/download',
         { email, workIds: workIds.join(','), fileTypes: fileType },

@@ -10,6 +10,7 @@ import { openLibrary, type Library } from '../../../src/core/library';
 import { NOT_KEPT_SUFFIX, SyncEngine, type SyncEngineOptions, type SyncEvent } from '../../../src/core/sync';
 import { startSimulator, TOKENS, type RunningSimulator } from '../../../src/sim';
 import { EMAIL, FAST, testEngineOptions } from './engine-options';
+import { FakeClock } from './fake-clock';
 
 const CAROL = 'carol@example.com'; // the multi scenario's free-plan account: /assets/download answers 402
 const HOUR = 3_600_000;
@@ -163,10 +164,11 @@ describe('keepInputs', () => {
 describe('fallbackToWatermarked', () => {
   it('false and a 402 (free plan): no video, a clear reason, no attempt spent; true live: the watermarked copy', async () => {
     const multi = await multiSimulator();
-    const engine = carolEngine(multi, { fallbackToWatermarked: false });
+    const clock = new FakeClock();
+    const engine = carolEngine(multi, { fallbackToWatermarked: false, clock });
     engine.start();
     engine.addTasks(CAROL, ['400000001']);
-    await engine.waitForTasks(['400000001']);
+    await clock.run(engine.waitForTasks(['400000001']), 'the refusal');
     const video = fileOf('400000001', 'video');
     expect(video).toMatchObject({ state: 'failed', attempts: 0, copy: null });
     expect(video?.error).toBe(
@@ -189,13 +191,14 @@ describe('fallbackToWatermarked', () => {
     ]);
     const failed = events.find((e) => e.name === 'file.failed');
     expect(failed?.payload).toMatchObject({ kind: 'video', willRetry: false, message: video?.error });
-    // A refusal is not retried by itself.
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // A refusal is not retried by itself: an hour later nothing was asked again or queued.
+    await clock.advanceBy(HOUR);
+    expect(fileOf('400000001', 'video')?.state).toBe('failed');
     expect(assetRequests(multi).map((r) => r.status)).toEqual([402]);
 
     engine.configure({ fallbackToWatermarked: true });
-    await engine.waitForTasks(['400000001']);
-    await until(() => fileOf('400000001', 'video')?.state === 'done', 'the watermarked video');
+    await clock.run(engine.waitForTasks(['400000001']), 'the watermarked copy');
+    await clock.runUntil(() => fileOf('400000001', 'video')?.state === 'done', 'the watermarked video');
     expect(fileOf('400000001', 'video')).toMatchObject({ copy: 'watermarked', error: null });
     expect(assetRequests(multi).map((r) => r.status)).toEqual([402, 402]);
     expect(library.gallery({}).items.find((i) => i.workId === video?.workId)?.watermarked).toBe(true);
@@ -417,17 +420,19 @@ describe('configure', () => {
   it('a higher download concurrency starts more downloads at once, without touching the running one', async () => {
     const id = sim.addTask({ kind: 'txt2img', outcome: 'succeed', works: 4 });
     sim.injectFault({ path: '/media/', kind: 'stall', stallMs: 30_000, times: 0 });
-    const engine = engineFor({ downloadConcurrency: 1, downloadIdleTimeoutMs: 60_000 });
+    const clock = new FakeClock();
+    const engine = engineFor({ clock, downloadConcurrency: 1, downloadIdleTimeoutMs: 60_000 });
     engine.start();
     engine.addTasks(EMAIL, [id]);
     const downloading = () => library.files.forTask(id).filter((f) => f.state === 'downloading');
-    await until(() => downloading().length === 1, 'one download');
+    await clock.runUntil(() => downloading().length === 1, 'one download');
     const firstOne = downloading()[0]?.id;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // A minute later (the stalled download's idle limit is real time) still one at a time.
+    await clock.advanceBy(60_000);
     expect(downloading()).toHaveLength(1);
 
     engine.configure({ downloadConcurrency: 3 });
-    await until(() => downloading().length === 3, 'three downloads');
+    await clock.runUntil(() => downloading().length === 3, 'three downloads');
     expect(downloading().map((f) => f.id)).toContain(firstOne);
     expect(library.files.get(firstOne ?? 0)?.attempts).toBe(1);
     expect(engine.isRunning).toBe(true);

@@ -14,6 +14,7 @@ import {
 } from '../../../src/core/sync';
 import { startSimulator, TOKENS, type RunningSimulator } from '../../../src/sim';
 import { EMAIL, testEngineOptions } from './engine-options';
+import { FakeClock } from './fake-clock';
 
 let sim: RunningSimulator;
 let dir: string;
@@ -50,6 +51,15 @@ async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+const HOUR = 3_600_000;
+
+/** Requests the engine's API clients made (they count when they leave, not when they arrive). */
+let fetchCalls = 0;
+const countingFetch: typeof fetch = (input, init) => {
+  fetchCalls += 1;
+  return fetch(input, init);
+};
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
@@ -157,11 +167,16 @@ describe('SyncEngine', () => {
   });
 
   it('pauses an account on 401 and resumes it when its token changes', async () => {
+    const clock = new FakeClock();
     const id = sim.addTask({ outcome: 'succeed', mediaBytes: 5_000 });
-    const engine = engineFor({ accounts: [{ accountId: 'main', email: EMAIL, token: 'user:1-WrongToken' }] });
+    const engine = engineFor({
+      clock,
+      fetch: countingFetch,
+      accounts: [{ accountId: 'main', email: EMAIL, token: 'user:1-WrongToken' }],
+    });
     engine.start();
     engine.addTasks(EMAIL, [id]);
-    await engine.waitForTasks([id]);
+    await clock.run(engine.waitForTasks([id]), 'the pause');
     expect(engine.taskReport(id)).toMatchObject({ final: false, error: 'token rejected', settled: true });
     expect(engine.accountPause(EMAIL)).toBe('unauthorized');
     const paused = events.find((e) => e.name === 'account.paused');
@@ -171,13 +186,14 @@ describe('SyncEngine', () => {
       message: 'token rejected',
     });
     expect(JSON.stringify(events)).not.toContain('WrongToken');
-    const before = sim.requests().length;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(sim.requests().length).toBe(before); // nothing asked while paused
+    // An hour goes by: nothing is asked while paused (no request even leaves the engine).
+    const before = { asked: fetchCalls, received: sim.requests().length };
+    await clock.advanceBy(HOUR);
+    expect({ asked: fetchCalls, received: sim.requests().length }).toEqual(before);
 
     engine.setAccounts([{ accountId: 'main', email: EMAIL, token: TOKENS.basic }]);
     expect(events.some((e) => e.name === 'account.resumed')).toBe(true);
-    await engine.waitForTasks([id]);
+    await clock.run(engine.waitForTasks([id]), 'the task archived');
     expect(engine.taskReport(id)).toMatchObject({ final: true, phase: 'succeeded', error: null });
   });
 
@@ -220,21 +236,26 @@ describe('SyncEngine', () => {
   });
 
   it('never downloads an archived file again, unless asked', async () => {
+    const clock = new FakeClock();
     const id = sim.addTask({ outcome: 'succeed', mediaBytes: 20_000 });
-    const engine = engineFor();
+    const engine = engineFor({ clock });
     engine.start();
     engine.addTasks(EMAIL, [id]);
-    await engine.waitForTasks([id]);
+    await clock.run(engine.waitForTasks([id]), 'the task archived');
     const mediaRequests = () => sim.requests().filter((r) => r.path.startsWith('/media/')).length;
+    const started = () => library.files.forTask(id).filter((f) => f.state !== 'done');
     const first = mediaRequests();
     engine.addTasks(EMAIL, [id]);
-    await engine.waitForTasks([id]);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await clock.run(engine.waitForTasks([id]), 'the task settled again');
+    // An hour later nothing was queued or fetched again.
+    await clock.advanceBy(HOUR);
+    expect(started()).toEqual([]);
     expect(mediaRequests()).toBe(first);
     const video = engine.taskReport(id).works[0]?.files.find((f) => f.kind === 'video');
     expect(engine.redownloadFile(video?.path ?? '')).toBe(true);
-    await engine.waitForTasks([id]);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await clock.run(engine.waitForTasks([id]), 'the re-download');
+    await clock.advanceBy(HOUR);
+    expect(started()).toEqual([]);
     expect(mediaRequests()).toBe(first + 1);
   });
 
@@ -267,10 +288,12 @@ describe('SyncEngine', () => {
     const engine = engineFor({ downloadIdleTimeoutMs: 30_000 });
     engine.start();
     engine.addTasks(EMAIL, [id]);
-    for (let i = 0; i < 200 && !filesOnDisk(dir).some((f) => f.endsWith('.mp4.part')); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Stopped once the .part holds bytes (the stall comes after the first megabyte).
+    const partBytes = () => {
+      const part = filesOnDisk(dir).find((f) => f.endsWith('.mp4.part'));
+      return part ? statSync(path.join(dir, part)).size : 0;
+    };
+    await waitUntil(() => partBytes() > 0);
     await engine.stop();
     const part = filesOnDisk(dir).find((f) => f.endsWith('.mp4.part'));
     expect(part).toBeDefined();
@@ -487,9 +510,7 @@ describe('SyncEngine and watermark-free copies', () => {
 
     expect(engine.redownloadFile(first.file.relativePath)).toBe(true);
     await engine.waitForTasks([id]);
-    for (let i = 0; i < 200 && library.files.get(first.file.id)?.state !== 'done'; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitUntil(() => library.files.get(first.file.id)?.state === 'done');
     const again = mediaOf(id);
     expect(again.file).toMatchObject({ state: 'done', copy: 'watermark-free' });
     expect(again.file.sha256).not.toBe(first.file.sha256);

@@ -185,181 +185,240 @@ function toDownloadError(error: unknown, url: URL, signal: AbortSignal | undefin
   });
 }
 
+/** What one download call learns as it goes, read again when it fails. */
+interface DownloadRun {
+  /** The URL after redirects (errors name it). */
+  currentUrl: URL;
+  /** Set when the idle timer fired: the stream error that follows is only its echo. */
+  stall: { error: DownloadError | null };
+  /** More bytes than announced: the .part is not a prefix of anything. */
+  overlong: boolean;
+  hasher: StreamHash | null;
+}
+
+/** The answer the body is read from: a full one (start 0) or the rest of our .part (start > 0). */
+interface ResumedResponse {
+  opened: OpenedResponse;
+  start: number;
+  total: number | null;
+}
+
+/** The .part worth resuming (its size) under a trusted validator, or nothing (the files gone). */
+async function resumablePart(
+  destination: string,
+  part: string,
+): Promise<{ validator: PartValidator | null; resumeFrom: number }> {
+  // A .part without its validator cannot be trusted: start over.
+  const validator = await readPartValidator(destination);
+  let resumeFrom = validator ? ((await sizeOf(part)) ?? 0) : 0;
+  if (validator?.totalBytes !== null && validator && resumeFrom > validator.totalBytes) resumeFrom = 0;
+  if (resumeFrom === 0) await removePartFiles(destination);
+  return { validator: resumeFrom > 0 ? validator : null, resumeFrom };
+}
+
+/** Whether a 206's file is not the one we have half of (another validator or length). */
+function changedSince(
+  validator: PartValidator,
+  response: IncomingMessage,
+  rangeTotal: number | null,
+): boolean {
+  const etag = header(response, 'etag');
+  const lastModified = header(response, 'last-modified');
+  return (
+    (validator.etag !== null && etag !== null && etag !== validator.etag) ||
+    (validator.lastModified !== null && lastModified !== null && lastModified !== validator.lastModified) ||
+    (validator.totalBytes !== null && rangeTotal !== null && rangeTotal !== validator.totalBytes)
+  );
+}
+
+/**
+ * Opens the download, resuming the .part with a Range request when it can. A server that ignores the
+ * range gets a full download; one whose file changed, or that answers another range, a fresh start.
+ */
+async function openResumed(
+  firstUrl: URL,
+  destination: string,
+  run: DownloadRun,
+  options: Required<Pick<DownloadOptions, 'maxRedirects' | 'idleTimeoutMs'>> & { signal?: AbortSignal },
+): Promise<ResumedResponse> {
+  let { validator, resumeFrom } = await resumablePart(destination, partPath(destination));
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const extra: Record<string, string> = {};
+    if (resumeFrom > 0 && validator) {
+      extra.range = `bytes=${resumeFrom}-`;
+      const ifRange = ifRangeValue(validator);
+      if (ifRange) extra['if-range'] = ifRange;
+    }
+    const candidate = await openResponse(firstUrl, extra, { ...options, stall: run.stall });
+    run.currentUrl = candidate.url;
+    const { response } = candidate;
+    const status = response.statusCode ?? 0;
+    if (status === 200) {
+      // A full body, also when the server ignored our Range (or If-Range said the file changed).
+      return { opened: candidate, start: 0, total: parseLength(header(response, 'content-length')) };
+    }
+    if (status === 206 && extra.range && validator) {
+      const range = parseContentRange(header(response, 'content-range'));
+      if (range && range.start === resumeFrom && !changedSince(validator, response, range.total)) {
+        return { opened: candidate, start: resumeFrom, total: range.total };
+      }
+      // The server's file is not the one we have half of (or it answered another range): start over.
+      response.destroy();
+    } else if (status === 416 && extra.range) {
+      response.resume();
+    } else {
+      response.resume();
+      throw new DownloadError('http_status', `HTTP ${status} from ${describeUrl(candidate.url)}`, { status });
+    }
+    await removePartFiles(destination);
+    resumeFrom = 0;
+    validator = null;
+  }
+  throw new DownloadError(
+    'bad_range',
+    `The server at ${describeUrl(run.currentUrl)} answered ranges inconsistently`,
+  );
+}
+
+/** Refuses what is not media, or is announced over the limit; otherwise records the .part's validator. */
+async function acceptResponse(
+  resumed: ResumedResponse,
+  destination: string,
+  currentUrl: URL,
+  maxBytes: number,
+): Promise<void> {
+  const { response } = resumed.opened;
+  try {
+    checkMediaResponseType(header(response, 'content-type'), describeUrl(currentUrl));
+  } catch (error) {
+    response.destroy();
+    await removePartFiles(destination);
+    throw error;
+  }
+  const { total } = resumed;
+  if (total !== null && total > maxBytes) {
+    response.destroy();
+    await removePartFiles(destination);
+    throw new DownloadError(
+      'too_large',
+      `The file at ${describeUrl(currentUrl)} is ${total} bytes, over the ${maxBytes}-byte limit`,
+    );
+  }
+  await writePartValidator(destination, {
+    etag: header(response, 'etag'),
+    lastModified: header(response, 'last-modified'),
+    totalBytes: total,
+  } satisfies PartValidator);
+}
+
+/** A progress callback at most every `intervalMs` (forced: now), with a smoothed rate. */
+function progressEmitter(
+  options: DownloadOptions,
+  total: number | null,
+  bytesDone: () => number,
+): (force: boolean) => void {
+  const intervalMs = options.progressIntervalMs ?? 250;
+  let lastEmitAt = performance.now();
+  let lastEmitBytes = bytesDone();
+  let rate = 0;
+  return (force) => {
+    if (!options.onProgress) return;
+    const now = performance.now();
+    const elapsed = now - lastEmitAt;
+    if (!force && elapsed < intervalMs) return;
+    const done = bytesDone();
+    if (elapsed > 0) {
+      const instant = ((done - lastEmitBytes) * 1000) / elapsed;
+      rate = rate === 0 ? instant : rate * 0.7 + instant * 0.3;
+    }
+    lastEmitAt = now;
+    lastEmitBytes = done;
+    options.onProgress({ bytesDone: done, bytesTotal: total, bytesPerSecond: Math.round(rate) });
+  };
+}
+
+/** Streams the body onto the .part, hashing it, within the limit and the announced length; the bytes in the .part. */
+async function receiveIntoPart(
+  resumed: ResumedResponse,
+  part: string,
+  hash: StreamHash,
+  run: DownloadRun,
+  options: DownloadOptions & { maxBytes: number },
+): Promise<number> {
+  const { start, total } = resumed;
+  const { maxBytes } = options;
+  let bytesDone = start;
+  const emit = progressEmitter(options, total, () => bytesDone);
+  await receiveBody({
+    response: resumed.opened.response,
+    file: part,
+    append: start > 0,
+    ...(options.signal ? { signal: options.signal } : {}),
+    onChunk: (chunk) => {
+      bytesDone += chunk.length;
+      if (bytesDone > maxBytes) {
+        throw new DownloadError(
+          'too_large',
+          `The file at ${describeUrl(run.currentUrl)} grew over the ${maxBytes}-byte limit`,
+        );
+      }
+      if (total !== null && bytesDone > total) {
+        run.overlong = true;
+        throw new DownloadError(
+          'length_mismatch',
+          `More bytes than announced from ${describeUrl(run.currentUrl)}`,
+        );
+      }
+      emit(false);
+      return hash.update(chunk);
+    },
+  });
+  if (total !== null && bytesDone !== total) {
+    throw new DownloadError(
+      'length_mismatch',
+      `The body from ${describeUrl(run.currentUrl)} ended at ${bytesDone} of ${total} bytes`,
+    );
+  }
+  emit(true);
+  return bytesDone;
+}
+
 /**
  * Downloads `url` to `destination`. Throws a DownloadError on every failure; a `.part` stays for a
  * later resume unless the error makes it worthless (disk full, too large, server changed the file).
  */
 export async function downloadFile(options: DownloadOptions): Promise<DownloadResult> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const maxRedirects = options.maxRedirects ?? 5;
-  const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
-  const progressIntervalMs = options.progressIntervalMs ?? 250;
   const { destination, signal } = options;
   const firstUrl = checkDownloadUrl(options.url);
   checkMediaDestination(destination);
   const part = partPath(destination);
-  let currentUrl = firstUrl;
-  const stall: { error: DownloadError | null } = { error: null };
-  let overlong = false; // more bytes than announced: the .part is not a prefix of anything
-  let hasher: StreamHash | null = null;
-
+  const run: DownloadRun = { currentUrl: firstUrl, stall: { error: null }, overlong: false, hasher: null };
   try {
     if (signal?.aborted) throw new DownloadError('aborted', 'Download stopped');
     await mkdir(path.dirname(destination), { recursive: true });
-
-    // A .part without its validator cannot be trusted: start over.
-    let validator = await readPartValidator(destination);
-    let resumeFrom = validator ? ((await sizeOf(part)) ?? 0) : 0;
-    if (validator?.totalBytes !== null && validator && resumeFrom > validator.totalBytes) resumeFrom = 0;
-    if (resumeFrom === 0) await removePartFiles(destination);
-
-    let opened: OpenedResponse | null = null;
-    let start = 0;
-    let total: number | null = null;
-    for (let attempt = 0; attempt < 2 && !opened; attempt++) {
-      const extra: Record<string, string> = {};
-      if (resumeFrom > 0 && validator) {
-        extra.range = `bytes=${resumeFrom}-`;
-        const ifRange = ifRangeValue(validator);
-        if (ifRange) extra['if-range'] = ifRange;
-      }
-      const candidate = await openResponse(firstUrl, extra, { maxRedirects, idleTimeoutMs, signal, stall });
-      currentUrl = candidate.url;
-      const { response } = candidate;
-      const status = response.statusCode ?? 0;
-      const etag = header(response, 'etag');
-      const lastModified = header(response, 'last-modified');
-
-      if (status === 200) {
-        // A full body, also when the server ignored our Range (or If-Range said the file changed).
-        opened = candidate;
-        start = 0;
-        total = parseLength(header(response, 'content-length'));
-      } else if (status === 206 && extra.range && validator) {
-        const range = parseContentRange(header(response, 'content-range'));
-        const changed =
-          (validator.etag !== null && etag !== null && etag !== validator.etag) ||
-          (validator.lastModified !== null &&
-            lastModified !== null &&
-            lastModified !== validator.lastModified) ||
-          (validator.totalBytes !== null && range?.total !== null && range?.total !== validator.totalBytes);
-        if (!range || range.start !== resumeFrom || changed) {
-          // The server's file is not the one we have half of (or it answered another range): start over.
-          response.destroy();
-          await removePartFiles(destination);
-          resumeFrom = 0;
-          validator = null;
-          continue;
-        }
-        opened = candidate;
-        start = resumeFrom;
-        total = range.total;
-      } else if (status === 416 && extra.range) {
-        response.resume();
-        await removePartFiles(destination);
-        resumeFrom = 0;
-        validator = null;
-      } else {
-        response.resume();
-        throw new DownloadError('http_status', `HTTP ${status} from ${describeUrl(candidate.url)}`, {
-          status,
-        });
-      }
-    }
-    if (!opened)
-      throw new DownloadError(
-        'bad_range',
-        `The server at ${describeUrl(currentUrl)} answered ranges inconsistently`,
-      );
-    const { response } = opened;
-    try {
-      checkMediaResponseType(header(response, 'content-type'), describeUrl(currentUrl));
-    } catch (error) {
-      response.destroy();
-      await removePartFiles(destination);
-      throw error;
-    }
-
-    if (total !== null && total > maxBytes) {
-      response.destroy();
-      await removePartFiles(destination);
-      throw new DownloadError(
-        'too_large',
-        `The file at ${describeUrl(currentUrl)} is ${total} bytes, over the ${maxBytes}-byte limit`,
-      );
-    }
-    await writePartValidator(destination, {
-      etag: header(response, 'etag'),
-      lastModified: header(response, 'last-modified'),
-      totalBytes: total,
-    } satisfies PartValidator);
-
-    const hash = (hasher = createStreamHash(total));
-    if (start > 0) await hashExisting(part, hash, start);
-
-    let bytesDone = start;
-    let lastEmitAt = performance.now();
-    let lastEmitBytes = bytesDone;
-    let rate = 0;
-    const emit = (force: boolean) => {
-      if (!options.onProgress) return;
-      const now = performance.now();
-      const elapsed = now - lastEmitAt;
-      if (!force && elapsed < progressIntervalMs) return;
-      if (elapsed > 0) {
-        const instant = ((bytesDone - lastEmitBytes) * 1000) / elapsed;
-        rate = rate === 0 ? instant : rate * 0.7 + instant * 0.3;
-      }
-      lastEmitAt = now;
-      lastEmitBytes = bytesDone;
-      options.onProgress({ bytesDone, bytesTotal: total, bytesPerSecond: Math.round(rate) });
-    };
-
-    await receiveBody({
-      response,
-      file: part,
-      append: start > 0,
-      signal,
-      onChunk: (chunk) => {
-        bytesDone += chunk.length;
-        if (bytesDone > maxBytes) {
-          throw new DownloadError(
-            'too_large',
-            `The file at ${describeUrl(currentUrl)} grew over the ${maxBytes}-byte limit`,
-          );
-        }
-        if (total !== null && bytesDone > total) {
-          overlong = true;
-          throw new DownloadError(
-            'length_mismatch',
-            `More bytes than announced from ${describeUrl(currentUrl)}`,
-          );
-        }
-        emit(false);
-        return hash.update(chunk);
-      },
+    const resumed = await openResumed(firstUrl, destination, run, {
+      maxRedirects: options.maxRedirects ?? 5,
+      idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
+      ...(signal ? { signal } : {}),
     });
-    if (total !== null && bytesDone !== total) {
-      throw new DownloadError(
-        'length_mismatch',
-        `The body from ${describeUrl(currentUrl)} ended at ${bytesDone} of ${total} bytes`,
-      );
-    }
-    emit(true);
-
+    await acceptResponse(resumed, destination, run.currentUrl, maxBytes);
+    const hash = (run.hasher = createStreamHash(resumed.total));
+    if (resumed.start > 0) await hashExisting(part, hash, resumed.start);
+    const bytes = await receiveIntoPart(resumed, part, hash, run, { ...options, maxBytes });
     const sha256 = await hash.digest();
     await rename(part, destination);
     await fsyncDirectory(path.dirname(destination));
     await removePartFiles(destination);
-    return { destination, bytes: bytesDone, sha256, resumedFrom: start };
+    return { destination, bytes, sha256, resumedFrom: resumed.start };
   } catch (error) {
-    const failure = stall.error ?? toDownloadError(error, currentUrl, signal);
+    const failure = run.stall.error ?? toDownloadError(error, run.currentUrl, signal);
     // Worthless leftovers go; a resumable .part stays.
-    if (failure.code === 'disk_full' || failure.code === 'too_large' || overlong) {
+    if (failure.code === 'disk_full' || failure.code === 'too_large' || run.overlong) {
       await removePartFiles(destination).catch(() => undefined);
     }
     throw failure;
   } finally {
-    await hasher?.close();
+    await run.hasher?.close();
   }
 }

@@ -2,7 +2,7 @@
 // or pipeline, whose per-chunk promises and microtasks cost this one JavaScript thread about as much
 // as the hashing does. Backpressure pauses the socket while the write stream is full, so memory stays
 // flat however large the file. The file is fsynced before it closes; the caller renames it.
-import { createWriteStream, fdatasync } from 'node:fs';
+import { createWriteStream, fdatasync, type WriteStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { finished } from 'node:stream';
 
@@ -23,6 +23,25 @@ export interface ReceiveBodyOptions {
    * A returned promise holds the next chunk back until it settles (a rejection stops the download).
    */
   onChunk: (chunk: Buffer) => Promise<void> | undefined;
+}
+
+/** Flushes the file's data every SYNC_EVERY bytes written, one flush at a time. */
+function syncAsWeGo(sink: WriteStream): { wrote(bytes: number): void; idle(): Promise<void> } {
+  let fd: number | null = null;
+  sink.once('open', (opened: number) => (fd = opened));
+  let unsynced = 0;
+  let syncing: Promise<void> | null = null;
+  return {
+    wrote(bytes) {
+      unsynced += bytes;
+      if (unsynced < SYNC_EVERY || fd === null || syncing) return;
+      unsynced = 0;
+      const descriptor = fd;
+      syncing = new Promise<void>((done) => fdatasync(descriptor, () => done()));
+      void syncing.then(() => (syncing = null));
+    },
+    idle: () => Promise.resolve(syncing).then(() => undefined),
+  };
 }
 
 export function receiveBody(options: ReceiveBodyOptions): Promise<void> {
@@ -47,24 +66,16 @@ export function receiveBody(options: ReceiveBodyOptions): Promise<void> {
     };
     const onAbort = () => fail(signal?.reason ?? Object.assign(new Error('Aborted'), { name: 'AbortError' }));
 
-    let fd: number | null = null;
-    sink.once('open', (opened: number) => (fd = opened));
-    let unsynced = 0;
+    const syncer = syncAsWeGo(sink);
     let sinkFull = false;
     let consumerBusy = false;
     const resumeWhenFree = () => {
       if (!failed && !sinkFull && !consumerBusy) response.resume();
     };
-    let syncing: Promise<void> | null = null;
 
     response.on('data', (chunk: Buffer) => {
       if (failed) return;
-      unsynced += chunk.length;
-      if (unsynced >= SYNC_EVERY && fd !== null && !syncing) {
-        unsynced = 0;
-        syncing = new Promise<void>((done) => fdatasync(fd as number, () => done()));
-        void syncing.then(() => (syncing = null));
-      }
+      syncer.wrote(chunk.length);
       let wait: Promise<void> | undefined;
       try {
         wait = onChunk(chunk);
@@ -91,7 +102,7 @@ export function receiveBody(options: ReceiveBodyOptions): Promise<void> {
     });
     response.once('end', () => {
       // The stream closes the file once ended: no sync may still be running on it then.
-      void Promise.resolve(syncing).then(() => {
+      void syncer.idle().then(() => {
         if (!failed) sink.end();
       });
     });
