@@ -282,8 +282,9 @@ async function measureSearch(browser: Browser, url: string, figures: SizeFigures
   try {
     const page = await openGallery(context, url);
     for (const word of SEARCH_WORDS) {
-      // Armed before typing: the last letter's keydown starts the clock and marks the grid on screen
-      // as stale; the clock stops a frame after a new grid's first cell shows a work matching the word.
+      // Armed before typing: the last letter's keydown starts the clock; it stops a frame after the
+      // grid says it shows the word's list (data-list: the gallery's query) and its first cell holds
+      // a work matching the word. The grid stays from one query to the next, its cells updated.
       const done = page.evaluate(
         (word) =>
           new Promise<number | null>((resolve) => {
@@ -291,7 +292,10 @@ async function measureSearch(browser: Browser, url: string, figures: SizeFigures
             const timeout = setTimeout(() => resolve(null), 20_000);
             const matches = () => {
               if (new URLSearchParams(location.hash.split('?')[1] ?? '').get('q') !== word) return false;
-              const cell = document.querySelector('[role=grid]:not([data-bench-stale]) [data-index="0"]');
+              const grid = document.querySelector<HTMLElement>('[role=grid]');
+              const list = JSON.parse(grid?.dataset.list || '{}') as { text?: string };
+              if (list.text !== word) return false;
+              const cell = grid?.querySelector('[data-index="0"]');
               return (
                 cell?.getAttribute('aria-busy') === 'false' &&
                 (cell.textContent ?? '').toLowerCase().includes(word)
@@ -314,13 +318,11 @@ async function measureSearch(browser: Browser, url: string, figures: SizeFigures
               if (event.key !== word.at(-1) || input?.value !== word.slice(0, -1)) return;
               window.removeEventListener('keydown', onKey, true);
               start = performance.now();
-              for (const grid of document.querySelectorAll('[role=grid]'))
-                grid.setAttribute('data-bench-stale', '');
               observer.observe(document, {
                 subtree: true,
                 childList: true,
                 attributes: true,
-                attributeFilter: ['aria-busy'],
+                attributeFilter: ['aria-busy', 'data-list'],
               });
             };
             window.addEventListener('keydown', onKey, true);
