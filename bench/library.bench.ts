@@ -22,7 +22,8 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-function measureQueries(library: Library, label: string, works: number) {
+/** Gallery queries timed after each other, no writes between them. */
+function pageCases(library: Library): Array<[string, GalleryQuery]> {
   const maxKey = (library.db.prepare('SELECT max(id) AS k FROM works').get() as { k: number }).k;
   const minKey = (library.db.prepare('SELECT min(id) AS k FROM works').get() as { k: number }).k;
   const deepKey = minKey + Math.floor((maxKey - minKey) * 0.1); // ~90% of the way down "newest"
@@ -65,6 +66,11 @@ function measureQueries(library: Library, label: string, works: number) {
     ['text rarer (0.1%) + longest', { text: 'whale noir rain', sort: 'longest' }],
     ['text no match + longest', { text: 'zebra', sort: 'longest' }],
   ];
+  return cases;
+}
+
+/** Text + longest after a write of each kind (the write is not timed). */
+function coldCases(library: Library, works: number): Array<[string, GalleryQuery, () => void, number]> {
   // Text + longest keeps its match sets across writes: unchanged by a write that leaves the text
   // index alone, patched after new works ingested, rebuilt after a change of the index made by plain
   // SQL (nothing recorded: the cost of a cold build). Each run writes first (not timed).
@@ -96,6 +102,12 @@ function measureQueries(library: Library, label: string, works: number) {
     // A word in 30% of the prompts: at a million works its pages probe instead of reading matches.
     ['text dense "in" + longest, rebuilt', dense, () => editPrompt.run(someTask), 60],
   ];
+  return cold;
+}
+
+function measureQueries(library: Library, label: string, works: number) {
+  const cases = pageCases(library);
+  const cold = coldCases(library, works);
   console.log(`\n## gallery page (60 items) at ${label} (${works.toLocaleString('en')} works): ms`);
   console.log('query'.padEnd(34), 'p50'.padStart(8), 'p95'.padStart(8), 'items'.padStart(6));
   const counts = library.gallerySetCounts();
@@ -119,6 +131,11 @@ function measureQueries(library: Library, label: string, works: number) {
   console.log(
     `match sets: ${after.built - counts.built} built, ${after.patched - counts.patched} patched, ${after.forgotten - counts.forgotten} forgotten`,
   );
+  measureOthers(library, works);
+}
+
+/** Statistics, facets, the task list, a work's detail and seeks. */
+function measureOthers(library: Library, works: number) {
   // The first call after a bulk fill folds the new tasks into the counters (once).
   const start = process.hrtime.bigint();
   library.stats();
@@ -135,6 +152,10 @@ function measureQueries(library: Library, label: string, works: number) {
       () => library.gallerySeek({ account: 'bob@example.com' }, Math.floor(works / 3) - 60),
     ],
     ['seek, text "fox", to the middle', () => library.gallerySeek({ text: 'fox' }, 2000)],
+    [
+      'seek, account, longest, middle',
+      () => library.gallerySeek({ account: 'bob@example.com', sort: 'longest' }, Math.floor(works / 6)),
+    ],
   ] as const) {
     const times: number[] = [];
     for (let i = 0; i < 20; i += 1) {

@@ -51,8 +51,26 @@ describe('the layer rule', () => {
     ],
     ['src/main/x.ts', "import { app } from 'electron'; import { a } from '../core/api';"],
     ['src/server/x.ts', "import { a } from '../core/api'; import { b } from '../sim';"],
+    ['src/core/library/x.ts', "import BetterSqlite3 from 'better-sqlite3';"],
+    ['src/core/library/migrations/x.ts', "import type { Database } from 'better-sqlite3';"],
+    ['tests/x.test.ts', "import BetterSqlite3 from 'better-sqlite3';"],
     ['tests/x.test.ts', "import { a } from '../src/core/api'; import { app } from 'electron';"],
   ])('%s: %s is allowed', async (file, code) => {
     expect(await layerErrors(file, `${code}\nexport {};\n`)).toEqual([]);
+  });
+});
+
+describe('the database has one owner', () => {
+  it.each([
+    ['src/core/sync/x.ts', "import type { Database } from 'better-sqlite3';"],
+    ['src/core/sync/x.ts', "import BetterSqlite3 from 'better-sqlite3';"],
+    ['src/core/x.ts', "const driver = import('better-sqlite3');"],
+    ['src/core/api/x.ts', "type Driver = typeof import('better-sqlite3');"],
+    ['src/server/x.ts', "export { default } from 'better-sqlite3';"],
+    ['src/main/x.ts', "export * from 'better-sqlite3/lib/database';"],
+    ['src/core/library-tools/x.ts', "import BetterSqlite3 from 'better-sqlite3';"],
+  ])('%s: %s is refused', async (file, code) => {
+    const errors = await layerErrors(file, `${code}\nexport {};\n`);
+    expect(errors).toEqual([expect.stringMatching(/^Only src\/core\/library may import better-sqlite3/)]);
   });
 });

@@ -11,6 +11,15 @@ import {
   taskFolder,
 } from './paths';
 
+/**
+ * Why a failed media file waits (`files.hold`, version 11), while the settings ask for the
+ * watermark-free copy and do not keep the watermarked one instead: `refused` (asking again will not
+ * change the answer until the plan does) or `not_kept` (it could not be had this time). Null: an
+ * ordinary failure, or not failed. The error text says the same for people; code reads this.
+ */
+export const FILE_HOLDS = ['refused', 'not_kept'] as const;
+export type FileHold = (typeof FILE_HOLDS)[number];
+
 export interface FileRow {
   id: number;
   taskId: string;
@@ -111,7 +120,7 @@ export class FileStore {
     now: number;
     id: number;
   }>;
-  private readonly failed: Statement<[string, number, number]>;
+  private readonly failed: Statement<[string, FileHold | null, number, number]>;
   private readonly missing: Statement<[string, number, number]>;
   private readonly retry: Statement<[number]>;
   private readonly interrupted: Statement<[number]>;
@@ -136,18 +145,21 @@ export class FileStore {
     this.toClaim = db.prepare(`SELECT id FROM files WHERE state IN ('pending','missing')
       AND source_url IS NOT NULL ORDER BY state DESC, id LIMIT ?`);
     this.claimOne = db.prepare(
-      `UPDATE files SET state = 'downloading', attempts = attempts + 1, error = NULL, updated_at = ? WHERE id = ?`,
+      `UPDATE files SET state = 'downloading', attempts = attempts + 1, error = NULL, hold = NULL, updated_at = ?
+      WHERE id = ?`,
     );
     this.progress = db.prepare(
       'UPDATE files SET bytes_done = ?, bytes = coalesce(?, bytes), updated_at = ? WHERE id = ?',
     );
     this.done =
       db.prepare(`UPDATE files SET state = 'done', bytes = @bytes, bytes_done = @bytes, sha256 = @sha,
-      copy = CASE WHEN kind IN ('video','image') THEN @copy END, error = NULL, updated_at = @now
+      copy = CASE WHEN kind IN ('video','image') THEN @copy END, error = NULL, hold = NULL, updated_at = @now
       WHERE id = @id`);
-    this.failed = db.prepare(`UPDATE files SET state = 'failed', error = ?, updated_at = ? WHERE id = ?`);
-    this.missing = db.prepare(`UPDATE files SET state = 'missing', error = ?, bytes_done = 0, updated_at = ?
+    this.failed = db.prepare(`UPDATE files SET state = 'failed', error = ?, hold = ?, updated_at = ?
       WHERE id = ?`);
+    this.missing = db.prepare(`UPDATE files SET state = 'missing', error = ?, hold = NULL, bytes_done = 0,
+      updated_at = ? WHERE id = ?`);
+    // The hold stays: SyncState.holdRefused reads it right after (the claim clears it).
     this.retry = db.prepare(`UPDATE files SET state = 'pending', updated_at = ? WHERE state = 'failed'`);
     this.interrupted = db.prepare(
       `UPDATE files SET state = 'pending', updated_at = ? WHERE state = 'downloading'`,
@@ -251,8 +263,9 @@ export class FileStore {
     this.done.run({ bytes, sha: sha256, copy, now, id: fileId });
   }
 
-  recordFailed(fileId: number, error: string, now: number): void {
-    this.failed.run(error, now, fileId);
+  /** `hold`: why it waits, when that is the settings' refusal of the watermarked copy (see FileHold). */
+  recordFailed(fileId: number, error: string, now: number, hold: FileHold | null = null): void {
+    this.failed.run(error, hold, now, fileId);
   }
 
   recordMissing(fileId: number, reason: string, now: number): void {

@@ -81,6 +81,66 @@ function minWorkTime(works: readonly TaskWork[]): number | null {
   return min;
 }
 
+type SnapshotWork = TaskWork & { workId: string };
+
+/** What a task row became: its outcome, its row id and the account it is filed under. */
+interface WrittenTask {
+  outcome: 'inserted' | 'updated' | 'unchanged' | 'stale';
+  rowId: number;
+  accountId: number;
+}
+
+/** A snapshot read into the task's columns, its works, and the facts its new works copy. */
+interface ReadSnapshot {
+  row: ReturnType<typeof taskColumns>;
+  works: SnapshotWork[];
+  facts: StoredFacts;
+}
+
+function taskColumns(taskId: string, snapshot: TaskResponse, works: readonly SnapshotWork[], now: number) {
+  const status = statusOf(snapshot);
+  const facts = readTaskFacts(snapshot);
+  const task = snapshot.task ?? null;
+  const info = task?.taskInfo ?? works.find((w) => w.taskInfo)?.taskInfo ?? null;
+  const args = (info?.arguments ?? [])
+    .filter((arg) => typeof arg.name === 'string')
+    .map((arg) => ({ name: arg.name as string, value: arg.value == null ? null : String(arg.value) }));
+  return {
+    task_id: taskId,
+    type: task?.type ?? task?.taskInfo?.type ?? works[0]?.type ?? null,
+    status: status.status,
+    status_name: status.statusName,
+    final: status.final ? 1 : 0,
+    phase: status.phase,
+    reason: status.reason,
+    prompt: facts.prompt,
+    negative_prompt: facts.negativePrompt,
+    duration: facts.duration,
+    model_version: facts.modelVersion,
+    arguments: JSON.stringify(args),
+    input_urls: JSON.stringify(facts.inputUrls),
+    created_at: finiteOrNull(task?.createTime) ?? minWorkTime(works),
+    updated_at: finiteOrNull(task?.updateTime) ?? minWorkTime(works),
+    snapshot_at: now,
+  };
+}
+
+function readSnapshot(taskId: string, snapshot: TaskResponse, now: number): ReadSnapshot {
+  const works = (snapshot.works ?? []).filter((work): work is SnapshotWork => Boolean(work.workId));
+  const row = taskColumns(taskId, snapshot, works, now);
+  return {
+    row,
+    works,
+    facts: {
+      type: row.type,
+      model_version: row.model_version,
+      phase: row.phase,
+      prompt: row.prompt,
+      negative_prompt: row.negative_prompt,
+    },
+  };
+}
+
 export class Ingestor {
   private readonly keys: WorkKeys;
   private readonly newWorks: NewWorkIndexer;
@@ -189,170 +249,142 @@ export class Ingestor {
 
   /** Applies one snapshot; its facet counts wait for the batch's end (see ingestBatch). */
   private ingest(input: SnapshotInput, now: number): IngestResult {
-    const { snapshot, raw } = input;
-    const taskId = snapshotTaskId(snapshot);
+    const taskId = snapshotTaskId(input.snapshot);
     if (!taskId) return { taskId: null, outcome: 'rejected', problem: 'the snapshot carries no task id' };
     if (!input.account) return { taskId, outcome: 'rejected', problem: 'no account given' };
     const found = this.selectTask.get(taskId, taskId);
     if (found?.removed) return { taskId, outcome: 'removed' };
-    const existing = found?.id == null ? undefined : found;
-
-    const works = (snapshot.works ?? []).filter((work): work is TaskWork & { workId: string } =>
-      Boolean(work.workId),
-    );
-    const status = statusOf(snapshot);
-    const facts = readTaskFacts(snapshot);
-    const task = snapshot.task ?? null;
-    const updatedAt = finiteOrNull(task?.updateTime) ?? minWorkTime(works);
-    const createdAt = finiteOrNull(task?.createTime) ?? minWorkTime(works);
-    const type = task?.type ?? task?.taskInfo?.type ?? works[0]?.type ?? null;
-    const info = task?.taskInfo ?? works.find((w) => w.taskInfo)?.taskInfo ?? null;
-    const args = (info?.arguments ?? [])
-      .filter((arg) => typeof arg.name === 'string')
-      .map((arg) => ({ name: arg.name as string, value: arg.value == null ? null : String(arg.value) }));
-
-    let outcome: IngestOutcome;
-    let rowId: number;
-    let accountId: number;
-    const row = {
-      task_id: taskId,
-      type,
-      status: status.status,
-      status_name: status.statusName,
-      final: status.final ? 1 : 0,
-      phase: status.phase,
-      reason: status.reason,
-      prompt: facts.prompt,
-      negative_prompt: facts.negativePrompt,
-      duration: facts.duration,
-      model_version: facts.modelVersion,
-      arguments: JSON.stringify(args),
-      input_urls: JSON.stringify(facts.inputUrls),
-      created_at: createdAt,
-      updated_at: updatedAt,
-      snapshot_at: now,
-    };
-
-    if (!existing) {
-      accountId = this.accountId(input.account);
-      rowId = Number(
-        this.insertTask.run(
-          taskId,
-          accountId,
-          row.type,
-          row.status,
-          row.status_name,
-          row.final,
-          row.phase,
-          row.reason,
-          row.prompt,
-          row.negative_prompt,
-          row.duration,
-          row.model_version,
-          row.arguments,
-          row.input_urls,
-          row.created_at,
-          row.updated_at,
-          row.snapshot_at,
-          row.final ? null : row.snapshot_at,
-        ).lastInsertRowid,
-      );
-      // A new row has no snapshot: a deleted task's went with it (ON DELETE CASCADE).
-      this.insertRaw.run(rowId, raw);
-      outcome = 'inserted';
-    } else {
-      rowId = existing.id;
-      accountId = existing.account_id; // a snapshot never moves a task (moves: task-accounts.ts)
-      const known = existing.snapshot_at !== null;
-      const downgrade = existing.final === 1 && !status.final;
-      const older = (updatedAt ?? -1) < (existing.updated_at ?? -1);
-      if (known && (downgrade || older)) {
-        outcome = 'stale';
-      } else if (known && this.selectRaw.get(rowId)?.raw === raw) {
-        outcome = 'unchanged';
-      } else {
-        this.updateTask.run({ ...row, id: rowId });
-        this.upsertRaw.run(rowId, raw);
-        outcome = 'updated';
-      }
-    }
-
-    const current = outcome === 'stale' ? null : row;
-    if (current && outcome === 'updated') {
+    const read = readSnapshot(taskId, input.snapshot, now);
+    const task =
+      found?.id == null
+        ? this.insertNew(input.account, read, input.raw)
+        : this.updateKnown(found, read, input.raw);
+    if (task.outcome === 'updated') {
       this.syncWorksOfTask.run({
-        task_id: rowId,
-        task_type: type,
-        model_version: facts.modelVersion,
-        phase: status.phase,
+        task_id: task.rowId,
+        task_type: read.facts.type,
+        model_version: read.facts.model_version,
+        phase: read.facts.phase,
       });
     }
     // New works copy the task as stored: a stale snapshot's facts are older than the row's.
-    const taskFacts: StoredFacts =
-      outcome === 'stale' && works.length > 0
-        ? (this.selectFacts.get(rowId) as StoredFacts)
-        : {
-            type,
-            model_version: facts.modelVersion,
-            phase: status.phase,
-            prompt: facts.prompt,
-            negative_prompt: facts.negativePrompt,
-          };
+    const taskFacts =
+      task.outcome === 'stale' && read.works.length > 0
+        ? (this.selectFacts.get(task.rowId) as StoredFacts)
+        : read.facts;
     let addedWork = false;
-    for (const work of works) {
-      const media = work.resource ?? null;
-      const values = {
-        content_type: work.contentType ?? null,
-        width: finiteOrNull(media?.width),
-        height: finiteOrNull(media?.height),
-        duration_ms: Math.max(0, Math.round(finiteOrNull(media?.duration) ?? 0)),
-        result_url: media?.resource || null,
-        cover_url: work.cover?.resource || null,
-      };
-      // A new task's works are new, unless the service also lists one under another task: insert
-      // first and look the work up only when its id is taken.
-      let found = outcome === 'inserted' ? undefined : this.selectWork.get(work.workId);
-      if (!found) {
-        const workCreated = finiteOrNull(work.createTime) ?? createdAt ?? now;
-        const id = this.keys.next(workCreated);
-        const favorite = work.favored || work.starred ? 1 : 0;
-        const inserted = this.insertWork.run(
-          id,
-          work.workId,
-          rowId,
-          values.content_type,
-          values.width,
-          values.height,
-          values.duration_ms,
-          values.result_url,
-          values.cover_url,
-          favorite,
-          workCreated,
-          accountId,
-          taskFacts.type,
-          taskFacts.model_version,
-          taskFacts.phase,
-        );
-        if (inserted.changes > 0) {
-          this.newWorks.add({
-            id,
-            accountId,
-            phase: taskFacts.phase,
-            contentType: values.content_type,
-            taskType: taskFacts.type,
-            modelVersion: taskFacts.model_version,
-            favorite,
-            durationMs: values.duration_ms,
-            prompt: taskFacts.prompt,
-            negativePrompt: taskFacts.negative_prompt,
-          });
-          addedWork = true;
-          continue;
-        }
-        found = this.selectWork.get(work.workId);
-      }
-      if (found && current && outcome !== 'unchanged') this.updateWork.run({ ...values, id: found.id });
+    for (const work of read.works) {
+      if (this.writeWork(work, read, task, taskFacts, now)) addedWork = true;
     }
-    if (addedWork && (outcome === 'unchanged' || outcome === 'stale')) outcome = 'updated';
-    return { taskId, outcome };
+    const stillOld = task.outcome === 'unchanged' || task.outcome === 'stale';
+    return { taskId, outcome: addedWork && stillOld ? 'updated' : task.outcome };
+  }
+
+  /** A task the library has no row for. */
+  private insertNew(account: string, read: ReadSnapshot, raw: string): WrittenTask {
+    const { row } = read;
+    const accountId = this.accountId(account);
+    const rowId = Number(
+      this.insertTask.run(
+        row.task_id,
+        accountId,
+        row.type,
+        row.status,
+        row.status_name,
+        row.final,
+        row.phase,
+        row.reason,
+        row.prompt,
+        row.negative_prompt,
+        row.duration,
+        row.model_version,
+        row.arguments,
+        row.input_urls,
+        row.created_at,
+        row.updated_at,
+        row.snapshot_at,
+        row.final ? null : row.snapshot_at,
+      ).lastInsertRowid,
+    );
+    // A new row has no snapshot: a deleted task's went with it (ON DELETE CASCADE).
+    this.insertRaw.run(rowId, raw);
+    return { outcome: 'inserted', rowId, accountId };
+  }
+
+  /** A task the library has a row for: replaced unless the snapshot is older, a downgrade, or the same. */
+  private updateKnown(existing: ExistingTask, read: ReadSnapshot, raw: string): WrittenTask {
+    const rowId = existing.id;
+    const accountId = existing.account_id; // a snapshot never moves a task (moves: task-accounts.ts)
+    const known = existing.snapshot_at !== null;
+    const downgrade = existing.final === 1 && read.row.final === 0;
+    const older = (read.row.updated_at ?? -1) < (existing.updated_at ?? -1);
+    if (known && (downgrade || older)) return { outcome: 'stale', rowId, accountId };
+    if (known && this.selectRaw.get(rowId)?.raw === raw) return { outcome: 'unchanged', rowId, accountId };
+    this.updateTask.run({ ...read.row, id: rowId });
+    this.upsertRaw.run(rowId, raw);
+    return { outcome: 'updated', rowId, accountId };
+  }
+
+  /** Adds a work the library does not know (true), or refreshes a known one from a current snapshot. */
+  private writeWork(
+    work: SnapshotWork,
+    read: ReadSnapshot,
+    task: WrittenTask,
+    taskFacts: StoredFacts,
+    now: number,
+  ): boolean {
+    const media = work.resource ?? null;
+    const values = {
+      content_type: work.contentType ?? null,
+      width: finiteOrNull(media?.width),
+      height: finiteOrNull(media?.height),
+      duration_ms: Math.max(0, Math.round(finiteOrNull(media?.duration) ?? 0)),
+      result_url: media?.resource || null,
+      cover_url: work.cover?.resource || null,
+    };
+    // A new task's works are new, unless the service also lists one under another task: insert
+    // first and look the work up only when its id is taken.
+    let found = task.outcome === 'inserted' ? undefined : this.selectWork.get(work.workId);
+    if (!found) {
+      const workCreated = finiteOrNull(work.createTime) ?? read.row.created_at ?? now;
+      const id = this.keys.next(workCreated);
+      const favorite = work.favored || work.starred ? 1 : 0;
+      const inserted = this.insertWork.run(
+        id,
+        work.workId,
+        task.rowId,
+        values.content_type,
+        values.width,
+        values.height,
+        values.duration_ms,
+        values.result_url,
+        values.cover_url,
+        favorite,
+        workCreated,
+        task.accountId,
+        taskFacts.type,
+        taskFacts.model_version,
+        taskFacts.phase,
+      );
+      if (inserted.changes > 0) {
+        this.newWorks.add({
+          id,
+          accountId: task.accountId,
+          phase: taskFacts.phase,
+          contentType: values.content_type,
+          taskType: taskFacts.type,
+          modelVersion: taskFacts.model_version,
+          favorite,
+          durationMs: values.duration_ms,
+          prompt: taskFacts.prompt,
+          negativePrompt: taskFacts.negative_prompt,
+        });
+        return true;
+      }
+      found = this.selectWork.get(work.workId);
+    }
+    const current = task.outcome === 'inserted' || task.outcome === 'updated';
+    if (found && current) this.updateWork.run({ ...values, id: found.id });
+    return false;
   }
 }

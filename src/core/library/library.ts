@@ -17,8 +17,9 @@ import type {
 import { watchCorruption } from './corruption';
 import { openDatabase } from './database';
 import { FileStore } from './files';
-import type { CreateFilesOptions, FileRow } from './files';
+import type { CreateFilesOptions, FileHold, FileRow } from './files';
 import { GalleryQueries } from './gallery';
+import type { GalleryOptions } from './gallery-options';
 import { GalleryCountQueries } from './gallery-counts';
 import { Ingestor } from './ingest';
 import type { IngestResult, SnapshotInput } from './ingest';
@@ -33,6 +34,7 @@ import { writeAccountSidecar, writeTaskSidecar } from './sidecar';
 import { WalCheckpointer } from './wal-checkpointer';
 import { TaskAccounts } from './task-accounts';
 import type { TaskMove } from './task-accounts';
+import { SyncState } from './sync-state';
 import { TaskStore } from './tasks';
 import type { PollUpdate, TaskRow, TaskStateUpdate } from './tasks';
 
@@ -48,6 +50,8 @@ export interface LibraryOptions {
   journal?: boolean;
   /** Called once, with the error, when any statement meets a damaged index (see heal.ts). */
   onCorruption?: (error: Error) => void;
+  /** The gallery's tuning (tests: small values reach every way of reading a page). */
+  gallery?: Partial<GalleryOptions>;
 }
 
 export interface IngestOptions {
@@ -69,6 +73,8 @@ export class Library {
   readonly files: FileStore;
   /** Which account each task is filed under: owners to find, moves between accounts. */
   readonly taskAccounts: TaskAccounts;
+  /** The sync engine's own state and its transitions of tasks and files (see sync-state.ts). */
+  readonly syncState: SyncState;
   private readonly sidecarSource: Statement<
     [string],
     { email: string; label: string | null; created_at: number | null; raw: string }
@@ -99,7 +105,7 @@ export class Library {
     this.releaseSearchChanges = shared.release;
     this.searchState = searchStateStatement(db);
     this.ingestor = new Ingestor(db);
-    this.galleryQueries = new GalleryQueries(db, this.searchChanges);
+    this.galleryQueries = new GalleryQueries(db, this.searchChanges, options.gallery);
     this.reports = new Reports(db, this.galleryQueries);
     this.galleryCountQueries = new GalleryCountQueries(db, (text) => this.galleryQueries.textMatch(text));
     this.removal = new TaskRemoval(root, db, (write, removedWorks) =>
@@ -111,6 +117,7 @@ export class Library {
     this.tasks = new TaskStore(db);
     this.files = new FileStore(db, root);
     this.taskAccounts = new TaskAccounts(root, db);
+    this.syncState = new SyncState(db);
     this.sidecarSource = db.prepare(`SELECT a.email, a.label, t.created_at, s.raw
       FROM tasks t JOIN accounts a ON a.id = t.account_id JOIN task_snapshots s ON s.task_id = t.id
       WHERE t.task_id = ?`);
@@ -206,6 +213,11 @@ export class Library {
     return this.tasks.get(taskId);
   }
 
+  /** The task's works' ids (exact text), oldest first. */
+  taskWorkIds(taskId: string): string[] {
+    return this.tasks.workIds(taskId);
+  }
+
   updatePolling(taskId: string, update: PollUpdate): boolean {
     return this.tasks.updatePolling(taskId, update);
   }
@@ -231,8 +243,9 @@ export class Library {
     this.files.recordDone(fileId, bytes, sha256, copy, this.now());
   }
 
-  recordFileFailed(fileId: number, error: string): void {
-    this.files.recordFailed(fileId, error, this.now());
+  /** `hold`: why it waits, when that is the settings' refusal of the watermarked copy (see FileHold). */
+  recordFileFailed(fileId: number, error: string, hold: FileHold | null = null): void {
+    this.files.recordFailed(fileId, error, this.now(), hold);
   }
 
   /** Absolute path of a library-relative path, refused if it would leave the library. */

@@ -64,7 +64,7 @@ export class TaskAccounts {
     // Media files that are not the watermark-free copy (watermarked, unknown, failed): fetched again
     // (the archived copy stays until the new one replaces it). A download under way is left alone.
     this.cleanCopyWanted = db.prepare(`UPDATE files SET state = 'pending', attempts = 0, error = NULL,
-        updated_at = @now
+        hold = NULL, updated_at = @now
       WHERE task_id = @task AND kind IN ('video','image') AND state <> 'downloading'
         AND (state <> 'done' OR copy IS NOT 'watermark-free')`);
   }

@@ -84,6 +84,7 @@ export class TaskStore {
       file_error: string | null;
     }
   >;
+  private readonly workIdsOfTask: Statement<[string], { work_id: string }>;
   private readonly listStatements = new Map<string, Statement<unknown[], TaskRow>>();
 
   constructor(private readonly db: Database) {
@@ -105,10 +106,17 @@ export class TaskStore {
         (SELECT count(*) FROM files WHERE task_id = @task AND state = 'failed') AS files_failed,
         (SELECT error FROM files WHERE task_id = @task AND state = 'failed' AND error IS NOT NULL
           ORDER BY id LIMIT 1) AS file_error`);
+    this.workIdsOfTask = db.prepare(`SELECT w.work_id FROM works w JOIN tasks t ON t.id = w.task_id
+      WHERE t.task_id = ? ORDER BY w.id`);
   }
 
   get(taskId: string): TaskRow | null {
     return this.byTaskId.get(taskId) ?? null;
+  }
+
+  /** The task's works' ids (exact text), oldest first. */
+  workIds(taskId: string): string[] {
+    return this.workIdsOfTask.all(taskId).map((row) => row.work_id);
   }
 
   updatePolling(taskId: string, update: PollUpdate): boolean {

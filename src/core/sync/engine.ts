@@ -3,8 +3,8 @@
 // Every decision is persisted in the library's database, so a restart resumes where it stopped.
 import { setMaxListeners } from 'node:events';
 import { rmSync } from 'node:fs';
-import type { Library } from '../library';
-import type { FileRow } from '../library';
+import { tokenFingerprint } from '../library';
+import type { FileRow, Library, SyncState } from '../library';
 import { createUseapiClient, describeResult } from '../useapi';
 import type { UseapiClient, UseapiFailure } from '../useapi';
 import { interpretStatus } from '../../shared/useapi';
@@ -24,7 +24,7 @@ import {
   rateLimitDelay,
   type PollPolicy,
 } from './schedule';
-import { NOT_KEPT_SUFFIX, REFUSED_PREFIX, SyncStore, tokenFingerprint } from './sync-store';
+import { NOT_KEPT_SUFFIX, REFUSED_PREFIX } from './watermark-free-text';
 import { DISK_FULL_MESSAGE, isDiskFullError } from './disk-full';
 import { pollProblem } from './poll-problem';
 import { taskAgeMs } from './task-age';
@@ -237,7 +237,7 @@ const MAX_OUTSTANDING_POLLS = 32;
 export class SyncEngine {
   readonly events = new SyncEvents();
   readonly library: Library;
-  private readonly store: SyncStore;
+  private readonly store: SyncState;
   private policy: PollPolicy;
   private readonly now: () => number;
   private options: SyncEngineOptions;
@@ -264,7 +264,7 @@ export class SyncEngine {
   constructor(options: SyncEngineOptions) {
     this.options = options;
     this.library = options.library;
-    this.store = new SyncStore(options.library.db);
+    this.store = options.library.syncState;
     this.policy = { ...DEFAULT_POLL_POLICY, ...options.pollPolicy };
     this.now = options.now ?? Date.now;
     this.inFlight = new KeyedLimiter(options.perAccountInFlight ?? 2);
@@ -992,7 +992,11 @@ export class SyncEngine {
         return;
       }
       const willRetry = failure.retryable && file.attempts < (this.options.downloadAttempts ?? 5);
-      this.library.recordFileFailed(file.id, failure.message);
+      this.library.recordFileFailed(
+        file.id,
+        failure.message,
+        error instanceof WatermarkFreeUnavailable ? 'not_kept' : null,
+      );
       // The retry timer exists before anyone hears of the failure, so that waiters see it as open.
       if (failure.code === 'disk_full') {
         this.downloadsPaused = failure.message;
@@ -1152,11 +1156,7 @@ export class SyncEngine {
     }
     const files = this.library.files.forTask(taskId);
     const works = new Map<string, TaskReport['works'][number]>();
-    for (const work of this.library.db
-      .prepare<[number], { work_id: string }>('SELECT work_id FROM works WHERE task_id = ? ORDER BY id')
-      .all(row.id)) {
-      works.set(work.work_id, { id: work.work_id, files: [] });
-    }
+    for (const workId of this.library.taskWorkIds(taskId)) works.set(workId, { id: workId, files: [] });
     const problems: TaskReport['problems'] = [];
     let open = false;
     const inputs: TaskReport['works'][number]['files'] = [];

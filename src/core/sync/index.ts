@@ -13,7 +13,7 @@ export type {
 export { SyncEvents, CONTRACT_EVENT_NAMES } from './events';
 export { DEFAULT_ENGINE_OPTIONS, engineOptionsFromSettings } from './options-from-settings';
 export type { SyncEvent, SyncEventListener, SyncEventMap, SyncEventName } from './events';
-export { NOT_KEPT_SUFFIX, REFUSED_PREFIX } from './sync-store';
+export { NOT_KEPT_SUFFIX, REFUSED_PREFIX } from './watermark-free-text';
 export { LibraryLockedError, acquireLibraryLock, LOCK_FILE } from './lock';
 export type { LibraryLock } from './lock';
 export { DownloadError, downloadFile, checkDownloadUrl } from './download';

@@ -10,7 +10,9 @@ import {
   WorkDetailSchema,
 } from '../../../src/shared/domain/library';
 import { buildFtsQuery } from '../../../src/core/library/fts-query';
-import { MAX_PREFIX_WORDS, SORTED_MATCHES_MAX } from '../../../src/core/library/gallery';
+import { GALLERY_DEFAULTS } from '../../../src/core/library/gallery-options';
+
+const { maxPrefixWords: MAX_PREFIX_WORDS } = GALLERY_DEFAULTS;
 import { BIG, tempFolder } from './helpers';
 import { makeSnapshot, promptFor, random } from './fixtures/snapshots';
 
@@ -342,9 +344,13 @@ describe('a prefix that starts more words than the expansion lists', () => {
 describe('text sorted by longest over more matches than are sorted at once', () => {
   it('walks the duration index and pages through exactly the matches, longest first', () => {
     const temp = tempFolder();
-    const own = openLibrary(temp.dir, { sidecars: false });
+    // Sets of more than 200 matches keep their ids only (the default bound needs thousands of works).
+    const own = openLibrary(temp.dir, {
+      sidecars: false,
+      gallery: { sortedMatchesMax: 200, sortedMatchesMin: 200 },
+    });
     try {
-      const count = SORTED_MATCHES_MAX + 400;
+      const count = 600;
       own.ingestMany(
         Array.from({ length: count }, (_, i) =>
           makeSnapshot(i % 2 === 0 ? 'd@example.com' : 'e@example.com', {

@@ -322,3 +322,11 @@ describe('work rows of new tasks', () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
   });
 });
+
+describe("a task's works", () => {
+  it('are named by their exact ids, oldest first (same time: as they arrived); none for a task not known', () => {
+    library.ingest(makeSnapshot(ACCOUNT, { taskId: BIG(1), workIds: [BIG(3), BIG(2)] }));
+    expect(library.taskWorkIds(BIG(1))).toEqual([BIG(3), BIG(2)]);
+    expect(library.taskWorkIds(BIG(9))).toEqual([]);
+  });
+});

@@ -3,7 +3,7 @@ import type { Database } from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLibrary } from '../../../src/core/library';
 import type { Library } from '../../../src/core/library';
-import { PATCH_MIN_WORKS } from '../../../src/core/library/gallery';
+import { GALLERY_DEFAULTS } from '../../../src/core/library/gallery-options';
 import { indexPath } from '../../../src/core/library/paths';
 import { openSearchChangeFeed, SearchChangeFeed } from '../../../src/core/library/search-changes';
 import type { GalleryItem, GalleryQuery } from '../../../src/shared/domain/library';
@@ -260,8 +260,8 @@ describe('text sorted by longest, across writes', () => {
 
   it('rebuilds rather than patches after more new works than a patch takes', () => {
     const counts = acrossWrite(() => {
-      const per = 20; // the library holds under 50,000 works: the bound is PATCH_MIN_WORKS
-      const inputs = Array.from({ length: Math.ceil((PATCH_MIN_WORKS + 1) / per) }, (_, i) => {
+      const per = 20; // the library holds under 50,000 works: the bound is GALLERY_DEFAULTS.patchMinWorks
+      const inputs = Array.from({ length: Math.ceil((GALLERY_DEFAULTS.patchMinWorks + 1) / per) }, (_, i) => {
         const n = (nextTask += 1);
         return makeSnapshot(ACCOUNTS[i % 2] as string, {
           taskId: BIG(n * 10),

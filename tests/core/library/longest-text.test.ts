@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLibrary } from '../../../src/core/library';
 import type { Library } from '../../../src/core/library';
-import { SORTED_MATCHES_MIN } from '../../../src/core/library/gallery';
+import { GALLERY_DEFAULTS } from '../../../src/core/library/gallery-options';
 import type { GalleryItem, GalleryQuery } from '../../../src/shared/domain/library';
 import { BIG, tempFolder } from './helpers';
 import { ACCOUNTS, fillLongestLibrary, longestPages, START } from './fixtures/longest-library';
@@ -53,7 +53,7 @@ describe('text sorted by longest', () => {
     ] as const) {
       const expected = bruteForce(word, account);
       // More fox matches than are kept sorted: the walk over the duration index.
-      if (word === 'fox' && !account) expect(expected.length).toBeGreaterThan(SORTED_MATCHES_MIN);
+      if (word === 'fox' && !account) expect(expected.length).toBeGreaterThan(GALLERY_DEFAULTS.sortedMatchesMin);
       for (const limit of [1, 7, 60, 1000]) {
         const found = pages({ text: `${word} `, account }, limit);
         expect(

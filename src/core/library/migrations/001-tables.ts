@@ -3,11 +3,10 @@
 // is simply the rowid order, for the table and for the search index alike.
 import type { Migration } from './types';
 
-export const migration001: Migration = {
-  version: 1,
-  name: 'tables',
-  up(db) {
-    db.exec(`
+// Split into named parts only to keep `up` short: the statements, their order and their text are
+// exactly those version 1 shipped with (sqlite_master keeps the text).
+/** Accounts, and one row per task with its polling state. */
+const ACCOUNTS_AND_TASKS = `
       CREATE TABLE accounts (
         id INTEGER PRIMARY KEY,
         email TEXT NOT NULL UNIQUE,
@@ -43,13 +42,19 @@ export const migration001: Migration = {
       CREATE INDEX tasks_by_account ON tasks(account_id, coalesce(created_at, 0), id);
       CREATE INDEX tasks_active ON tasks(coalesce(created_at, 0), id) WHERE final = 0;
 
-      -- The last raw response, apart from tasks so that queries over tasks stay on small pages.
+`;
+
+/** Each task's last raw response. */
+const TASK_SNAPSHOTS = `      -- The last raw response, apart from tasks so that queries over tasks stay on small pages.
       CREATE TABLE task_snapshots (
         task_id INTEGER PRIMARY KEY REFERENCES tasks(id) ON DELETE CASCADE,
         raw TEXT NOT NULL
       );
 
-      CREATE TABLE works (
+`;
+
+/** One row per work (video or image), keyed by time. */
+const WORKS = `      CREATE TABLE works (
         id INTEGER PRIMARY KEY,
         work_id TEXT NOT NULL UNIQUE,
         task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
@@ -73,7 +78,10 @@ export const migration001: Migration = {
       CREATE INDEX works_by_duration ON works(duration_ms, id);
       CREATE INDEX works_favorites ON works(id) WHERE favorite = 1;
 
-      CREATE TABLE files (
+`;
+
+/** The files to download and archived, per task and work. */
+const FILES = `      CREATE TABLE files (
         id INTEGER PRIMARY KEY,
         task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
         work_id INTEGER REFERENCES works(id) ON DELETE CASCADE,
@@ -92,6 +100,15 @@ export const migration001: Migration = {
       CREATE INDEX files_by_task ON files(task_id);
       CREATE INDEX files_by_work ON files(work_id, kind);
       CREATE INDEX files_to_fetch ON files(state, id) WHERE state <> 'done';
-    `);
+    `;
+
+export const migration001: Migration = {
+  version: 1,
+  name: 'tables',
+  up(db) {
+    db.exec(ACCOUNTS_AND_TASKS);
+    db.exec(TASK_SNAPSHOTS);
+    db.exec(WORKS);
+    db.exec(FILES);
   },
 };

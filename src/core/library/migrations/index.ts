@@ -9,6 +9,8 @@ import { migration007 } from './007-ingest-writes-new-works';
 import { migration008 } from './008-facet-longest';
 import { migration009 } from './009-watch-state';
 import { migration010 } from './010-task-owner-unknown';
+import { migration011 } from './011-sync-state';
+import { migration012 } from './012-longest-indexes';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -24,6 +26,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration008,
   migration009,
   migration010,
+  migration011,
+  migration012,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
