@@ -5,7 +5,7 @@ import { setBackend } from './lib/backend';
 import { app } from './lib/app-state.svelte';
 import { describeError } from './lib/notices.svelte';
 import { route } from './lib/route-state.svelte';
-import { galleryQuery, requestFirstPageEarly } from './lib/gallery-source';
+import { galleryFirstPart, galleryQuery, requestFirstPageEarly } from './lib/gallery-source';
 import { connection } from './lib/connection.svelte';
 
 const target = document.getElementById('app');
@@ -16,7 +16,7 @@ const client = connection.watch(createClient());
 setBackend(client);
 // First, so the server answers it before anything else; the gallery builds its grid when it is here.
 if (route.current.view === 'gallery')
-  void requestFirstPageEarly(client.call, galleryQuery(route.current.filters));
+  void requestFirstPageEarly(client.call, galleryQuery(route.current.filters), galleryFirstPart());
 const props = $state({ startError: null as string | null });
 void app.start(client).catch((error) => {
   props.startError = describeError(error) ?? 'unknown error';

@@ -1,25 +1,12 @@
 // The renderer's client for the contract, chosen at start: IPC through the preload inside Electron,
 // HTTP + server-sent events in a browser (headless mode). Both answer the same typed interface, so
 // the Svelte code cannot tell which one it runs on.
-import type {
-  ErrorCode,
-  EventName,
-  EventPayload,
-  MethodInput,
-  MethodName,
-  MethodOutput,
-} from '../../../shared/contract';
+import type { ErrorCode } from '../../../shared/contract';
 import { EVENT_NAMES, MEDIA_SCHEME } from '../../../shared/contract/names';
 import { mediaUrlExpiry, signMediaPath } from '../../../shared/media-signature';
 import { openEventStream } from './event-stream';
 import { takeLaunchKey } from './launch-key';
-
-export interface ArchiveClient {
-  call<M extends MethodName>(method: M, input: NoInfer<MethodInput<M>>): Promise<MethodOutput<M>>;
-  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
-  /** The URL a `<video>`/`<img>` loads a library file from. */
-  mediaUrl(relativePath: string): string;
-}
+import type { ArchiveClient } from './backend';
 
 /** A call that failed: the contract's error code and message. */
 export class ContractCallError extends Error {
@@ -54,10 +41,29 @@ export function encodeLibraryPath(relativePath: string): string {
   return relativePath.split('/').map(encodeURIComponent).join('/');
 }
 
+/** The rejection of a call given up on: the same as `fetch` gives for an aborted request. */
+function abortError(signal: AbortSignal): unknown {
+  return signal.reason instanceof DOMException && signal.reason.name === 'AbortError'
+    ? signal.reason
+    : new DOMException('The call was given up on.', 'AbortError');
+}
+
+/** `answer`, unless `signal` aborts first: then an AbortError, and the answer is dropped when it comes. */
+function unlessAborted<T>(answer: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return answer;
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    answer.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 export function createIpcClient(bridge: PreloadBridge): ArchiveClient {
   return {
-    async call(method, input) {
-      const result = (await bridge.invoke(method, input ?? {})) as WireResult;
+    async call(method, input, options) {
+      // IPC cannot take a request back: an abandoned call's answer is dropped when it arrives.
+      const result = (await unlessAborted(bridge.invoke(method, input ?? {}), options?.signal)) as WireResult;
       if (result.ok) return result.value as never;
       throw new ContractCallError(result.error.code, result.error.message, method);
     },
@@ -123,19 +129,24 @@ export function createHttpClient(options: HttpClientOptions): ArchiveClient {
   }
 
   return {
-    async call(method, input) {
+    async call(method, input, callOptions) {
+      const signal = callOptions?.signal;
       let response: Response;
+      let text: string;
       try {
+        // The signal aborts the request itself: the server sees the connection close.
         response = await doFetch(`${base}/api/${method}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', [KEY_HEADER]: options.key },
           credentials: 'omit',
           body: JSON.stringify(input ?? {}),
+          ...(signal ? { signal } : {}),
         });
+        text = await response.text();
       } catch (error) {
+        if (signal?.aborted) throw abortError(signal);
         throw new ContractCallError('transport', `The app cannot be reached (${String(error)}).`, method);
       }
-      const text = await response.text();
       let body: unknown;
       try {
         body = JSON.parse(text);

@@ -9,7 +9,7 @@ import type {
   Settings,
 } from '../../../shared/contract';
 import type { LibraryStats } from '../../../shared/domain/library';
-import type { Backend } from './backend';
+import type { ArchiveClient } from './backend';
 import { notices } from './notices.svelte';
 
 export interface DownloadView {
@@ -42,7 +42,7 @@ class AppState {
   watch = $state<Record<string, AccountWatchStatus>>({});
   watchPaused = $state(false);
 
-  private backend: Backend | null = null;
+  private backend: ArchiveClient | null = null;
   private libraryTimer: ReturnType<typeof setTimeout> | undefined;
   private tasksTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -60,7 +60,7 @@ class AppState {
     return list?.accounts.find((account) => account.id === list.activeAccountId) ?? null;
   }
 
-  async start(backend: Backend): Promise<void> {
+  async start(backend: ArchiveClient): Promise<void> {
     this.backend = backend;
     window.addEventListener('online', () => (this.online = true));
     window.addEventListener('offline', () => (this.online = false));

@@ -9,3 +9,8 @@ export function isConnectionError(error: unknown): boolean {
     (error instanceof TypeError && /fetch/i.test(error.message))
   );
 }
+
+/** A call given up on by its caller (an AbortSignal): not a failure of the core or the network. */
+export function isAbort(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
+}

@@ -2,8 +2,8 @@
 // network between a phone and the home server gone) marks the connection lost: one banner says so
 // with what to do, the views keep what they have loaded, and no toast repeats it. The core is asked
 // again now and then (app.info); the first answer brings the connection back and the views refetch.
-import type { Backend } from './backend';
-import { isConnectionError } from './connection-error';
+import type { ArchiveClient, Call } from './backend';
+import { isAbort, isConnectionError } from './connection-error';
 
 export { isConnectionError };
 
@@ -19,13 +19,15 @@ class Connection {
   private probe: (() => Promise<unknown>) | null = null;
 
   /** The backend with every call watched: its failures and answers tell whether the core is there. */
-  watch(backend: Backend): Backend {
-    const call: Backend['call'] = async (method, input) => {
+  watch(backend: ArchiveClient): ArchiveClient {
+    const call: Call = async (method, input, options) => {
       try {
-        const answer = await backend.call(method, input);
+        const answer = await backend.call(method, input, options);
         this.answered();
         return answer;
       } catch (error) {
+        // A call the app gave up on says nothing about the connection.
+        if (isAbort(error)) throw error;
         if (isConnectionError(error)) this.failed();
         else this.answered();
         throw error;

@@ -6,6 +6,7 @@ import type { Call, MediaUrl } from './backend';
 import type { GalleryFilters } from './router';
 import type { ItemsPage, ItemsProvider, PageRequest } from './virtual/page-cache';
 import type { TileData } from './tile';
+import { DEFAULT_GRID, cellsOnScreen, type GridOptions } from './virtual/grid-geometry';
 
 type GalleryInput = MethodInput<'library.gallery'>;
 
@@ -42,6 +43,18 @@ export function galleryQuery(filters: GalleryFilters): Omit<GalleryInput, 'curso
 /** Items per gallery page. */
 export const GALLERY_PAGE_SIZE = 100;
 
+/** The gallery's cells: the grid's defaults with room for a one-line caption. */
+export const GALLERY_GRID: GridOptions = { ...DEFAULT_GRID, captionHeight: 30 };
+
+/**
+ * The first part of a query's first page: what the window can show (the grid is a little smaller).
+ * A new search waits for this part alone; the rest of the page follows it (see PageCache).
+ */
+export function galleryFirstPart(): number {
+  if (typeof window === 'undefined') return GALLERY_PAGE_SIZE;
+  return Math.min(GALLERY_PAGE_SIZE, cellsOnScreen(window.innerWidth, window.innerHeight, GALLERY_GRID));
+}
+
 type GalleryQuery = Omit<GalleryInput, 'cursor' | 'limit'>;
 type GalleryPage = MethodOutput<'library.gallery'>;
 
@@ -52,9 +65,9 @@ let earlyFirstPage: { key: string; page: Promise<GalleryPage> } | null = null;
  * Asks for the first gallery page of `query` now, so that the request runs while the UI is being
  * built instead of after it (the grid's first cells wait for nothing but this page).
  */
-export function requestFirstPageEarly(call: Call, query: GalleryQuery): Promise<unknown> {
-  const page = call('library.gallery', { ...query, cursor: null, limit: GALLERY_PAGE_SIZE });
-  earlyFirstPage = { key: JSON.stringify(query), page };
+export function requestFirstPageEarly(call: Call, query: GalleryQuery, limit: number): Promise<unknown> {
+  const page = call('library.gallery', { ...query, cursor: null, limit });
+  earlyFirstPage = { key: JSON.stringify({ query, limit }), page };
   // Settles either way; a failure is the provider's to report when it takes the page.
   return page.catch(() => {});
 }
@@ -62,7 +75,7 @@ export function requestFirstPageEarly(call: Call, query: GalleryQuery): Promise<
 function takeEarlyFirstPage(query: GalleryQuery, limit: number): Promise<GalleryPage> | null {
   const early = earlyFirstPage;
   earlyFirstPage = null;
-  if (!early || limit !== GALLERY_PAGE_SIZE || early.key !== JSON.stringify(query)) return null;
+  if (!early || early.key !== JSON.stringify({ query, limit })) return null;
   return early.page;
 }
 
@@ -90,26 +103,32 @@ export class GalleryProvider implements ItemsProvider<GalleryItem> {
     // A query typed over, or a page scrolled past, before its turn came: never asked.
     if (signal.aborted) throw new DOMException('aborted', 'AbortError');
     const known = cursor ?? this.checkpoints.get(offset);
-    if (known !== undefined) return this.fetch(offset, known, limit);
+    if (known !== undefined) return this.fetch(offset, known, limit, signal);
 
     let at = 0;
     for (const checkpoint of this.checkpoints.keys())
       if (checkpoint <= offset && checkpoint > at) at = checkpoint;
     if (offset - at < NEAR) {
       const skip = offset - at;
-      const page = await this.fetch(at, this.checkpoints.get(at) ?? null, skip + limit);
+      const page = await this.fetch(at, this.checkpoints.get(at) ?? null, skip + limit, signal);
       return { items: page.items.slice(skip), nextCursor: page.nextCursor };
     }
-    const landing = await this.call('library.seek', { ...this.query, position: offset });
-    if (signal.aborted) throw new DOMException('aborted', 'AbortError');
+    const landing = await this.call('library.seek', { ...this.query, position: offset }, { signal });
     if (landing.atEnd) return { items: [], nextCursor: null };
     this.checkpoints.set(offset, landing.cursor);
-    return this.fetch(offset, landing.cursor, limit);
+    return this.fetch(offset, landing.cursor, limit, signal);
   }
 
-  private async fetch(offset: number, cursor: string | null, limit: number): Promise<ItemsPage<GalleryItem>> {
+  // Every request carries the page's signal: a query typed over or a page scrolled past aborts its
+  // requests in flight (over HTTP the server sees them closed) rather than wait for their answers.
+  private async fetch(
+    offset: number,
+    cursor: string | null,
+    limit: number,
+    signal: AbortSignal,
+  ): Promise<ItemsPage<GalleryItem>> {
     const early = offset === 0 && cursor === null ? takeEarlyFirstPage(this.query, limit) : null;
-    const page = await (early ?? this.call('library.gallery', { ...this.query, cursor, limit }));
+    const page = await (early ?? this.call('library.gallery', { ...this.query, cursor, limit }, { signal }));
     if (page.nextCursor !== null) {
       const end = offset + page.items.length;
       if (!this.checkpoints.has(end)) this.checkpoints.set(end, page.nextCursor);

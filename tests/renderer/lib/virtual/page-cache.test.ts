@@ -126,4 +126,80 @@ describe('PageCache', () => {
     await settle();
     expect(cache.get(0)).toBeUndefined();
   });
+
+  it('asks the first page in two parts: the screenful first, shown, then the rest by its cursor', async () => {
+    const { provider, requests } = numbered(1000);
+    let changes = 0;
+    const limits: number[] = [];
+    const recording: ItemsProvider<string> = {
+      loadPage(request) {
+        limits.push(request.limit);
+        return provider.loadPage(request);
+      },
+    };
+    const split = new PageCache(recording, { pageSize: 100, firstPartSize: 24, onChange: () => changes++ });
+    split.want(0, 99);
+    await settle();
+    expect(limits).toEqual([24, 76]);
+    expect(requests).toEqual([
+      { cursor: null, offset: 0 },
+      { cursor: 'after:23', offset: 24 },
+    ]);
+    expect(changes).toBe(2);
+    expect(split.get(99)).toBe('item-99');
+    // The next page follows the whole page's cursor, in one request.
+    split.want(100, 150);
+    await settle();
+    expect(limits).toEqual([24, 76, 100]);
+    expect(split.get(150)).toBe('item-150');
+  });
+
+  it('shows the first part while the rest is on its way, and drops the rest on reset', async () => {
+    const answers: ((page: { items: string[]; nextCursor: string | null }) => void)[] = [];
+    const signals: AbortSignal[] = [];
+    const cache = new PageCache<string>(
+      {
+        loadPage: ({ signal }) =>
+          new Promise((resolve) => {
+            signals.push(signal);
+            answers.push(resolve);
+          }),
+      },
+      { pageSize: 4, firstPartSize: 2 },
+    );
+    cache.want(0, 3);
+    answers[0]?.({ items: ['a', 'b'], nextCursor: 'after:b' });
+    await settle();
+    expect([cache.get(0), cache.get(1), cache.get(2)]).toEqual(['a', 'b', undefined]);
+    expect(answers).toHaveLength(2);
+    cache.reset();
+    expect(signals[1]?.aborted).toBe(true);
+    answers[1]?.({ items: ['c', 'd'], nextCursor: null });
+    await settle();
+    expect(cache.get(0)).toBeUndefined();
+    expect(cache.get(2)).toBeUndefined();
+  });
+
+  it('aborts the requests of a reset cache and never shows their answers', async () => {
+    const signals: AbortSignal[] = [];
+    let release: (() => void) | undefined;
+    let changes = 0;
+    const cache = new PageCache<string>(
+      {
+        loadPage: ({ signal }) =>
+          new Promise((resolve) => {
+            signals.push(signal);
+            release = () => resolve({ items: ['stale'], nextCursor: null });
+          }),
+      },
+      { onChange: () => changes++ },
+    );
+    cache.want(0, 0);
+    cache.reset();
+    expect(signals[0]?.aborted).toBe(true);
+    release?.();
+    await settle();
+    expect(cache.get(0)).toBeUndefined();
+    expect(changes).toBe(0);
+  });
 });

@@ -75,6 +75,13 @@ export function visibleRows(
   return { first: clamp(first, 0, geometry.rows - 1), last: clamp(last, 0, geometry.rows - 1) };
 }
 
+/** How many cells a grid `width` × `height` px shows at its top: every row that shows a part. */
+export function cellsOnScreen(width: number, height: number, options: GridOptions = DEFAULT_GRID): number {
+  const geometry = computeGeometry(width, 1, options);
+  const rows = Math.max(1, Math.ceil((Math.max(0, height) - geometry.padding) / geometry.rowPitch));
+  return geometry.columns * rows;
+}
+
 /** The virtual scroll position that brings `row` fully into view with as little movement as possible. */
 export function scrollToReveal(geometry: GridGeometry, row: number, top: number, height: number): number {
   const start = rowTop(geometry, row) - geometry.gap;

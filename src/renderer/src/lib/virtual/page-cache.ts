@@ -30,16 +30,26 @@ export interface PageCacheOptions {
   maxPages?: number;
   /** requests running at once */
   concurrency?: number;
+  /**
+   * The first page is asked in two parts, this many items first (a screenful): the library answers
+   * a small page several times faster, and the grid shows it while the rest of the page comes.
+   */
+  firstPartSize?: number;
   onChange?: () => void;
   onError?: (error: unknown) => void;
 }
 
-type PageState<T> = { status: 'loading'; controller: AbortController } | { status: 'ready'; items: T[] };
+type PageState<T> =
+  | { status: 'loading'; controller: AbortController }
+  /** Its first part is here (shown), the rest on its way. */
+  | { status: 'partial'; controller: AbortController; items: T[] }
+  | { status: 'ready'; items: T[] };
 
 export class PageCache<T> {
   readonly pageSize: number;
   private readonly maxPages: number;
   private readonly concurrency: number;
+  private readonly firstPartSize: number;
   private readonly provider: ItemsProvider<T>;
   private readonly onChange: () => void;
   private readonly onError: (error: unknown) => void;
@@ -57,6 +67,7 @@ export class PageCache<T> {
     this.pageSize = options.pageSize ?? 120;
     this.maxPages = Math.max(2, options.maxPages ?? 24);
     this.concurrency = Math.max(1, options.concurrency ?? 2);
+    this.firstPartSize = Math.max(1, Math.min(this.pageSize, options.firstPartSize ?? this.pageSize));
     this.onChange = options.onChange ?? (() => {});
     this.onError = options.onError ?? (() => {});
   }
@@ -64,17 +75,17 @@ export class PageCache<T> {
   /** The item at `index`, or undefined while its page is not loaded. */
   get(index: number): T | undefined {
     const page = this.pages.get(Math.floor(index / this.pageSize));
-    return page?.status === 'ready' ? page.items[index % this.pageSize] : undefined;
+    return page?.status === 'loading' ? undefined : page?.items[index % this.pageSize];
   }
 
   isLoaded(index: number): boolean {
-    return this.pages.get(Math.floor(index / this.pageSize))?.status === 'ready';
+    return this.get(index) !== undefined;
   }
 
   /** Items that are loaded right now, with their indexes (for selection ranges, lookups). */
   *loaded(): Iterable<[number, T]> {
     for (const [page, state] of this.pages) {
-      if (state.status !== 'ready') continue;
+      if (state.status === 'loading') continue;
       for (let i = 0; i < state.items.length; i++) yield [page * this.pageSize + i, state.items[i] as T];
     }
   }
@@ -102,7 +113,7 @@ export class PageCache<T> {
     }
     // Abort fetches for pages nobody wants any more.
     for (const [page, state] of this.pages) {
-      if (state.status === 'loading' && (page < firstPage || page > lastPage)) {
+      if (state.status !== 'ready' && (page < firstPage || page > lastPage)) {
         state.controller.abort();
         this.pages.delete(page);
       }
@@ -114,7 +125,7 @@ export class PageCache<T> {
   /** Forget everything (a new query, or the library changed under it). */
   reset(): void {
     this.generation++;
-    for (const state of this.pages.values()) if (state.status === 'loading') state.controller.abort();
+    for (const state of this.pages.values()) if (state.status !== 'ready') state.controller.abort();
     this.pages.clear();
     this.cursors.clear();
     this.cursors.set(0, null);
@@ -142,31 +153,47 @@ export class PageCache<T> {
   private nextWanted(): number {
     const withCursor = this.wanted.findIndex((page) => this.cursors.has(page));
     if (withCursor >= 0) return withCursor;
-    return this.wanted.findIndex(
-      (page) => this.pages.get(page - 1)?.status !== 'loading' && !this.wanted.includes(page - 1),
-    );
+    return this.wanted.findIndex((page) => {
+      const before = this.pages.get(page - 1)?.status;
+      return before !== 'loading' && before !== 'partial' && !this.wanted.includes(page - 1);
+    });
   }
 
   private async fetch(page: number): Promise<void> {
     const controller = new AbortController();
     const generation = this.generation;
+    const stale = () => generation !== this.generation || controller.signal.aborted;
     this.pages.set(page, { status: 'loading', controller });
     this.running++;
-    const cursor = this.cursors.get(page) ?? null;
     try {
-      const result = await this.provider.loadPage({
-        cursor,
-        offset: page * this.pageSize,
-        limit: this.pageSize,
-        signal: controller.signal,
-      });
-      if (generation !== this.generation || controller.signal.aborted) return;
-      this.pages.set(page, { status: 'ready', items: result.items });
-      if (result.nextCursor !== null) this.cursors.set(page + 1, result.nextCursor);
-      this.evict();
-      this.onChange();
+      let items: T[] = [];
+      let cursor = this.cursors.get(page) ?? null;
+      let limit = page === 0 ? this.firstPartSize : this.pageSize;
+      for (;;) {
+        const result = await this.provider.loadPage({
+          cursor,
+          offset: page * this.pageSize + items.length,
+          limit,
+          signal: controller.signal,
+        });
+        if (stale()) return;
+        items = items.length === 0 ? result.items : items.concat(result.items);
+        const more = result.nextCursor !== null && result.items.length > 0 && items.length < this.pageSize;
+        if (!more) {
+          this.pages.set(page, { status: 'ready', items });
+          if (result.nextCursor !== null) this.cursors.set(page + 1, result.nextCursor);
+          this.evict();
+          this.onChange();
+          return;
+        }
+        // The first part is shown now; the rest of the page follows its cursor.
+        this.pages.set(page, { status: 'partial', controller, items });
+        this.onChange();
+        cursor = result.nextCursor;
+        limit = this.pageSize - items.length;
+      }
     } catch (error) {
-      if (generation !== this.generation || controller.signal.aborted) return;
+      if (stale()) return;
       this.pages.delete(page);
       this.onError(error);
     } finally {
