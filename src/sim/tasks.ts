@@ -188,12 +188,8 @@ export class SimState {
     const accounts = this.tokens.get(token) ?? [];
     const account = spec.email === undefined ? accounts[0] : accounts.find((a) => a.email === spec.email);
     if (!account) throw new Error(`addTask: no account ${spec.email ?? '(first)'} under that token`);
-    if (spec.id !== undefined) {
-      if (typeof spec.id !== 'string' || !ID_TEXT.test(spec.id) || BigInt(spec.id) > MAX_ID) {
-        throw new Error('addTask: id must be a decimal string of 1-20 digits (at most 2^64-1)');
-      }
-      if (this.tasks.has(spec.id)) throw new Error(`addTask: task ${spec.id} exists`);
-    }
+    checkTaskSpec(spec);
+    if (spec.id !== undefined && this.tasks.has(spec.id)) throw new Error(`addTask: task ${spec.id} exists`);
     const id = spec.id ?? this.newTaskId();
     const kind: TaskKind = spec.kind ?? 'txt2video';
     if (!(kind in TASK_TYPES)) throw new Error('addTask: kind must be txt2video, img2video or txt2img');
@@ -201,16 +197,6 @@ export class SimState {
     const worksCount = spec.works ?? (kind === 'txt2img' ? 4 : 1);
     if (!Number.isInteger(worksCount) || worksCount < 1 || worksCount > 16)
       throw new Error('addTask: works must be 1-16');
-    if (
-      spec.mediaBytes !== undefined &&
-      (!Number.isSafeInteger(spec.mediaBytes) || spec.mediaBytes < 0 || spec.mediaBytes > 2 ** 40)
-    ) {
-      throw new Error('addTask: mediaBytes must be an integer from 0 to 2^40');
-    }
-    if (spec.stepMs !== undefined && (!Number.isFinite(spec.stepMs) || spec.stepMs <= 0))
-      throw new Error('addTask: stepMs > 0');
-    if (spec.duration !== undefined && spec.duration !== '5' && spec.duration !== '10')
-      throw new Error("addTask: duration '5' or '10'");
     const initialStep = { submitted: 0, processing: 1, final: 2 }[spec.initialState ?? 'submitted'];
     if (initialStep === undefined)
       throw new Error('addTask: initialState must be submitted, processing or final');
@@ -429,4 +415,23 @@ function makeWork(
     height: video.height,
     durationMs: video.durationMs,
   };
+}
+
+/** The checks of a task spec that need nothing but the spec: a bad one is refused before anything changes. */
+function checkTaskSpec(spec: TaskSpec): void {
+  if (spec.id !== undefined) {
+    if (typeof spec.id !== 'string' || !ID_TEXT.test(spec.id) || BigInt(spec.id) > MAX_ID) {
+      throw new Error('addTask: id must be a decimal string of 1-20 digits (at most 2^64-1)');
+    }
+  }
+  if (
+    spec.mediaBytes !== undefined &&
+    (!Number.isSafeInteger(spec.mediaBytes) || spec.mediaBytes < 0 || spec.mediaBytes > 2 ** 40)
+  ) {
+    throw new Error('addTask: mediaBytes must be an integer from 0 to 2^40');
+  }
+  if (spec.stepMs !== undefined && (!Number.isFinite(spec.stepMs) || spec.stepMs <= 0))
+    throw new Error('addTask: stepMs > 0');
+  if (spec.duration !== undefined && spec.duration !== '5' && spec.duration !== '10')
+    throw new Error("addTask: duration '5' or '10'");
 }
