@@ -10,6 +10,7 @@ import { startSimulator, type RunningSimulator } from '../../../src/sim';
 import { overwriteIndexPages } from '../library/corrupt-pages';
 import { makeSnapshot } from '../library/fixtures/snapshots';
 import { EMAIL, testEngineOptions } from './engine-options';
+import { waitUntil } from './wait-until';
 
 let sim: RunningSimulator;
 let dir: string;
@@ -24,14 +25,6 @@ afterEach(async () => {
   await sim.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for a condition');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 it('reports a damaged index met while ingesting an answer, and a heal keeps the favorites', async () => {
   const before = openLibrary(dir);

@@ -10,6 +10,7 @@ import { SyncEngine, type SyncEngineOptions, type SyncEvent } from '../../../src
 import { startSimulator, type RunningSimulator } from '../../../src/sim';
 import { sendJson, startLocalServer, type LocalServer } from '../useapi/local-server';
 import { EMAIL, testEngineOptions } from './engine-options';
+import { waitUntil } from './wait-until';
 
 let sim: RunningSimulator;
 let local: LocalServer | null;
@@ -23,14 +24,6 @@ function engineFor(options: Partial<SyncEngineOptions> = {}): SyncEngine {
   engine.events.subscribe((event) => events.push(event));
   engines.push(engine);
   return engine;
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for a condition');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 const retries = (taskId: string) =>

@@ -11,6 +11,7 @@ import { NOT_KEPT_SUFFIX, SyncEngine, type SyncEngineOptions, type SyncEvent } f
 import { startSimulator, TOKENS, type RunningSimulator } from '../../../src/sim';
 import { EMAIL, FAST, testEngineOptions } from './engine-options';
 import { FakeClock } from './fake-clock';
+import { waitUntil } from './wait-until';
 
 const CAROL = 'carol@example.com'; // the multi scenario's free-plan account: /assets/download answers 402
 const HOUR = 3_600_000;
@@ -49,13 +50,7 @@ const mediaRequests = (on: RunningSimulator, url: string | null) =>
   on.requests().filter((r) => url !== null && r.path === new URL(url).pathname);
 const fileOf = (taskId: string, kind: string) => library.files.forTask(taskId).find((f) => f.kind === kind);
 
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const until = waitUntil;
 
 /**
  * A succeeded task the service does not know (so /assets/download refuses its work with a 400),

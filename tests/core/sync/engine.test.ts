@@ -15,6 +15,7 @@ import {
 import { startSimulator, TOKENS, type RunningSimulator } from '../../../src/sim';
 import { EMAIL, testEngineOptions } from './engine-options';
 import { FakeClock } from './fake-clock';
+import { waitUntil } from './wait-until';
 
 let sim: RunningSimulator;
 let dir: string;
@@ -42,14 +43,6 @@ function filesOnDisk(root: string): string[] {
   };
   walk(root);
   return out.sort();
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for a condition');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 const HOUR = 3_600_000;

@@ -12,6 +12,7 @@ import { SyncEngine, type SyncEngineOptions } from '../../../src/core/sync';
 import { createUseapiClient } from '../../../src/core/useapi';
 import { startSimulator, TOKENS, type RunningSimulator } from '../../../src/sim';
 import { testEngineOptions } from './engine-options';
+import { waitUntil } from './wait-until';
 
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
@@ -48,14 +49,6 @@ const taskAsks = (taskId: string) =>
     .requests()
     .filter((r) => r.path === `/v1/kling/tasks/${taskId}`)
     .map((r) => [r.query.email, r.status]);
-
-async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for a condition');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 beforeEach(async () => {
   sim = await startSimulator({ scenario: 'multi' });
