@@ -7,7 +7,7 @@ import type { DemoHandle } from '../../src/server/commands/demo';
 import { ensureRendererBuilt, RENDERER_DIR } from './support/app-under-test';
 import { axeViolations } from './support/axe';
 import { launchChromium } from './support/browser';
-import { useSeededApp, openAt } from './support/seeded-accounts';
+import { useSeededApp, openAt, DEMO_TOKEN, SKETCHES, STUDIO } from './support/seeded-accounts';
 
 const seeded = useSeededApp();
 
@@ -43,6 +43,30 @@ describe('Settings', () => {
     expect(await page.getByText('Notify me when a task finishes or fails').count()).toBe(0);
     // Not the demo: every setting shown applies, and none says otherwise.
     expect(await page.getByTestId('setting-overridden').count()).toBe(0);
+    await page.close();
+  });
+
+  it('sends the found accounts ticked, in the order they were found, and none when none is ticked', async () => {
+    const page = await seeded.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await openAt(page, seeded.app, `#/settings`);
+    await page.getByTestId('token').fill(DEMO_TOKEN);
+    await page.getByRole('button', { name: 'Find accounts' }).click();
+    const found = page.getByRole('group', { name: /Kling accounts under/ });
+    const studio = found.getByRole('checkbox', { name: STUDIO });
+    const sketches = found.getByRole('checkbox', { name: SKETCHES });
+    await studio.waitFor();
+    expect([await studio.isChecked(), await sketches.isChecked()]).toEqual([true, true]);
+    // Unticked both, nothing is left to add; ticked again the other way round, the found order stays.
+    await studio.uncheck();
+    await sketches.uncheck();
+    expect(await page.getByRole('button', { name: 'Add account' }).isDisabled()).toBe(true);
+    await sketches.check();
+    await studio.check();
+    await studio.uncheck();
+    await studio.check();
+    await page.getByRole('button', { name: 'Add account' }).click();
+    // Both are here already (seeded): the notice names exactly the ones sent, in the found order.
+    await page.locator('.toast').getByText(`Already here: ${STUDIO}, ${SKETCHES}`).waitFor();
     await page.close();
   });
 });

@@ -34,6 +34,7 @@ import { WalCheckpointer } from './wal-checkpointer';
 import { TaskAccounts } from './task-accounts';
 import type { TaskMove } from './task-accounts';
 import { SyncState } from './sync-state';
+import { WatchStateStore } from './watch-state';
 import { TaskStore } from './tasks';
 import type { PollUpdate, TaskRow, TaskStateUpdate } from './tasks';
 
@@ -74,6 +75,8 @@ export class Library {
   readonly taskAccounts: TaskAccounts;
   /** The sync engine's own state and its transitions of tasks and files (see sync-state.ts). */
   readonly syncState: SyncState;
+  /** What the watcher knows of each watched account (see watch-state.ts). */
+  readonly watchState: WatchStateStore;
   private readonly sidecarSource: Statement<
     [string],
     { email: string; label: string | null; created_at: number | null; raw: string }
@@ -113,6 +116,7 @@ export class Library {
     this.files = new FileStore(db, root);
     this.taskAccounts = new TaskAccounts(root, db);
     this.syncState = new SyncState(db);
+    this.watchState = new WatchStateStore(db);
     this.sidecarSource = db.prepare(`SELECT a.email, a.label, t.created_at, s.raw
       FROM tasks t JOIN accounts a ON a.id = t.account_id JOIN task_snapshots s ON s.task_id = t.id
       WHERE t.task_id = ?`);

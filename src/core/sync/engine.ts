@@ -26,17 +26,6 @@ import { Polling } from './polling';
 import type { PollPolicy } from './schedule';
 import { TaskReports } from './task-report';
 
-export type {
-  AddTasksOptions,
-  AddTasksOutcome,
-  EngineAccountConfig,
-  HistoryOptions,
-  HistoryOutcome,
-  LiveEngineOptions,
-  SyncEngineOptions,
-  TaskReport,
-} from './engine-types';
-export { extractRawEntries } from './history';
 
 /** How long stop waits for requests and downloads to let go before it frees the lock anyway. */
 const STOP_GRACE_MS = 10_000;

@@ -1,6 +1,7 @@
 // The sync engine (Node only): polling, downloads, history walks, account pauses, task reports,
 // events, lifecycle, over one injected clock.
-export { SyncEngine, extractRawEntries } from './engine';
+export { SyncEngine } from './engine';
+export { extractRawEntries } from './history';
 export type {
   AddTasksOptions,
   AddTasksOutcome,
@@ -10,7 +11,7 @@ export type {
   LiveEngineOptions,
   SyncEngineOptions,
   TaskReport,
-} from './engine';
+} from './engine-types';
 export { SyncEvents, CONTRACT_EVENT_NAMES } from './events';
 export { systemClock } from './clock';
 export type { EngineClock } from './clock';

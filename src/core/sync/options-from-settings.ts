@@ -2,7 +2,7 @@
 // build their engine from them, so none of them polls harder or downloads more than the others.
 import type { Settings } from '../../shared/contract';
 import { defaultSettings } from '../settings/schema';
-import type { LiveEngineOptions } from './engine';
+import type { LiveEngineOptions } from './engine-types';
 
 /**
  * What the settings ask of the sync engine. Every field is one the engine can change while it runs

@@ -7,7 +7,7 @@
 // `catchUpDays`. A walk that stops half way (app closed, network gone) leaves its cursor in the
 // library (watch_state.resume_before); the next check reads the new head first, then resumes there.
 import type { WatchStateStore } from '../library';
-import type { HistoryOptions, HistoryOutcome } from './engine';
+import type { HistoryOptions, HistoryOutcome } from './engine-types';
 import type { SyncEvents } from './events';
 import { systemClock, type EngineClock } from './clock';
 

@@ -8,7 +8,6 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { watchedAccounts } from '../../core/api/adapters/watching';
-import { WatchStateStore } from '../../core/library';
 import type { Library } from '../../core/library';
 import { SettingsVersionError, defaultSettings } from '../../core/settings';
 import { SETTINGS_FILE_NAME, openConfSettingsStore } from '../../core/settings/conf-store';
@@ -194,7 +193,7 @@ export async function runWatchCommand(
     engine.events.subscribe(reporter(io, library));
     watcher = new Watcher({
       engine: watchEngineOf(engine),
-      store: new WatchStateStore(library.db),
+      store: library.watchState,
       accounts: watch.watched,
       intervalMs: watch.intervalMs,
       catchUpDays: watch.catchUpDays,

@@ -3,7 +3,6 @@
 // through the contract's `watch.status` event. One per running engine (see engine-adapter.ts).
 import type { Settings, WatchStatus } from '../../../shared/contract';
 import type { Library } from '../../library';
-import { WatchStateStore } from '../../library';
 import { Watcher, watchEngineOf } from '../../sync';
 import type { EngineAccountConfig, SyncEngine, WatchTimers, WatchedAccount } from '../../sync';
 import type { StoredAccount } from '../../settings/schema';
@@ -51,7 +50,7 @@ export class Watching {
   ) {
     this.watcher = new Watcher({
       engine: watchEngineOf(engine),
-      store: new WatchStateStore(library.db),
+      store: library.watchState,
       accounts: watchedAccounts(accounts, settings.accounts),
       ...watcherSettings(settings, options),
       ...(options.timers ? { timers: options.timers } : {}),
