@@ -7,6 +7,9 @@ import { describeError } from './lib/notices.svelte';
 import { route } from './lib/route-state.svelte';
 import { galleryFirstPart, galleryQuery, requestFirstPageEarly } from './lib/gallery-source';
 import { connection } from './lib/connection.svelte';
+import { markOnce } from './lib/load-marks';
+
+markOnce('script evaluated');
 
 const target = document.getElementById('app');
 if (!target) throw new Error('No #app element to mount into');
@@ -24,3 +27,4 @@ void app.start(client).catch((error) => {
 
 // Mounted now: the frame around the gallery is built and laid out while the first page is on its way.
 mount(App, { target, props });
+markOnce('app mounted');

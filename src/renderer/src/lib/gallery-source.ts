@@ -6,6 +6,7 @@ import type { Call, MediaUrl } from './backend';
 import type { GalleryFilters } from './router';
 import type { ItemsPage, ItemsProvider, PageRequest } from './virtual/page-cache';
 import type { TileData } from './tile';
+import { markOnce } from './load-marks';
 import { DEFAULT_GRID, cellsOnScreen, type GridOptions } from './virtual/grid-geometry';
 
 type GalleryInput = MethodInput<'library.gallery'>;
@@ -68,6 +69,8 @@ let earlyFirstPage: { key: string; page: Promise<GalleryPage> } | null = null;
 export function requestFirstPageEarly(call: Call, query: GalleryQuery, limit: number): Promise<unknown> {
   const page = call('library.gallery', { ...query, cursor: null, limit });
   earlyFirstPage = { key: JSON.stringify({ query, limit }), page };
+  markOnce('first page asked');
+  void page.then(() => markOnce('first page answered'));
   // Settles either way; a failure is the provider's to report when it takes the page.
   return page.catch(() => {});
 }
