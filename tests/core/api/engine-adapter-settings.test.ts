@@ -15,6 +15,7 @@ import { createHeadlessApi } from '../../../src/server/headless';
 import { startSimulator, TOKENS } from '../../../src/sim';
 import type { RunningSimulator, ScenarioName } from '../../../src/sim';
 import type { MethodInput, MethodName, MethodOutput, SettingsPatch } from '../../../src/shared/contract';
+import { waitUntil } from '../../support/wait-until';
 
 const HOUR = 3_600_000;
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -86,13 +87,8 @@ async function setup(options: SetupOptions = {}) {
   return { api, engine, events, sim, email, call, update, task, filesOf, archived, warnings };
 }
 
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const until = (check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) =>
+  waitUntil(check, what, timeoutMs, 20);
 
 const assetRequests = (sim: RunningSimulator) =>
   sim.requests().filter((r) => r.path === '/v1/kling/assets/download');

@@ -10,6 +10,7 @@ import { indexPath } from '../../../src/core/library/paths';
 import { createHeadlessApi } from '../../../src/server/headless';
 import { startSimulator, TOKENS } from '../../../src/sim';
 import type { RunningSimulator } from '../../../src/sim';
+import { waitUntil } from '../../support/wait-until';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -56,13 +57,8 @@ function openConnections(file: string): number {
   }).length;
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const until = (check: () => Promise<boolean>, timeoutMs = 30_000) =>
+  waitUntil(check, 'a condition', timeoutMs, 100);
 
 describe('engine adapter', () => {
   it('archives tasks added through the contract and forwards only contract events', async () => {

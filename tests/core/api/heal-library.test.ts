@@ -11,6 +11,7 @@ import { createHeadlessApi } from '../../../src/server/headless';
 import { startSimulator, TOKENS } from '../../../src/sim';
 import { overwriteIndexPages } from '../library/corrupt-pages';
 import { makeSnapshot } from '../library/fixtures/snapshots';
+import { waitUntil } from '../../support/wait-until';
 
 const EMAIL = 'creator@example.com';
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -54,13 +55,8 @@ async function setup(syncEngine: boolean) {
   return { api, engine, logs, simulator };
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const until = (check: () => Promise<boolean>, timeoutMs = 30_000) =>
+  waitUntil(check, 'a condition', timeoutMs, 50);
 
 describe('a damaged index met while the API runs', () => {
   it('a call that meets it heals the index, answers the one line, and the next call works', async () => {

@@ -7,19 +7,15 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHeadlessApi } from '../../../src/server/headless';
 import { startSimulator, TOKENS } from '../../../src/sim';
+import { waitUntil } from '../../support/wait-until';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const until = (check: () => Promise<boolean>, timeoutMs = 30_000) =>
+  waitUntil(check, 'a condition', timeoutMs, 50);
 
 describe('tasks.add with several accounts', () => {
   it('without an account, files each id under its owner; an id already filed says under which account', async () => {

@@ -8,6 +8,7 @@ import type { ContractEvent } from '../../../src/core/api/event-bus';
 import { createHeadlessApi } from '../../../src/server/headless';
 import { startSimulator, TOKENS, type RunningSimulator } from '../../../src/sim';
 import { ManualTimers } from '../sync/manual-timers';
+import { waitUntil } from '../../support/wait-until';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -19,13 +20,7 @@ function ok<T>(result: { ok: true; value: T } | { ok: false; error: { message: s
   return result.value;
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const until = (condition: () => boolean) => waitUntil(condition);
 
 async function setup() {
   const root = mkdtempSync(join(tmpdir(), 'kling-watching-'));

@@ -10,7 +10,7 @@ import { startSimulator, type RunningSimulator } from '../../../src/sim';
 import { overwriteIndexPages } from '../library/corrupt-pages';
 import { makeSnapshot } from '../library/fixtures/snapshots';
 import { EMAIL, testEngineOptions } from './engine-options';
-import { waitUntil } from './wait-until';
+import { waitUntil } from '../../support/wait-until';
 
 let sim: RunningSimulator;
 let dir: string;

@@ -10,7 +10,7 @@ import { SyncEngine, type SyncEngineOptions, type SyncEvent } from '../../../src
 import { startSimulator, type RunningSimulator } from '../../../src/sim';
 import { sendJson, startLocalServer, type LocalServer } from '../useapi/local-server';
 import { EMAIL, testEngineOptions } from './engine-options';
-import { waitUntil } from './wait-until';
+import { waitUntil } from '../../support/wait-until';
 
 let sim: RunningSimulator;
 let local: LocalServer | null;

@@ -11,7 +11,7 @@ import { NOT_KEPT_SUFFIX, SyncEngine, type SyncEngineOptions, type SyncEvent } f
 import { startSimulator, TOKENS, type RunningSimulator } from '../../../src/sim';
 import { EMAIL, FAST, testEngineOptions } from './engine-options';
 import { FakeClock } from './fake-clock';
-import { waitUntil } from './wait-until';
+import { waitUntil } from '../../support/wait-until';
 
 const CAROL = 'carol@example.com'; // the multi scenario's free-plan account: /assets/download answers 402
 const HOUR = 3_600_000;

@@ -15,7 +15,7 @@ import {
 import { startSimulator, TOKENS, type RunningSimulator } from '../../../src/sim';
 import { EMAIL, testEngineOptions } from './engine-options';
 import { FakeClock } from './fake-clock';
-import { waitUntil } from './wait-until';
+import { waitUntil } from '../../support/wait-until';
 
 let sim: RunningSimulator;
 let dir: string;

@@ -12,7 +12,7 @@ import { SyncEngine, type SyncEngineOptions } from '../../../src/core/sync';
 import { createUseapiClient } from '../../../src/core/useapi';
 import { startSimulator, TOKENS, type RunningSimulator } from '../../../src/sim';
 import { testEngineOptions } from './engine-options';
-import { waitUntil } from './wait-until';
+import { waitUntil } from '../../support/wait-until';
 
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
